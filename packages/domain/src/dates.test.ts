@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, addMonths, isIsoDate, parseIsoDate } from './dates';
+
+describe('dates', () => {
+  it('accepts only real calendar dates', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2023-02-29')).toBe(false);
+    expect(isIsoDate('2024-13-01')).toBe(false);
+    expect(() => parseIsoDate('validUntil', '31/12/2024')).toThrow(/validUntil/);
+  });
+
+  it('adds days and months across month and year ends', () => {
+    expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+    expect(addDays('2026-01-01', 90)).toBe('2026-04-01');
+    expect(addMonths('2024-01-31', 1)).toBe('2024-02-29');
+  });
+});
