@@ -1,0 +1,3 @@
+export * from './claims';
+export * from './gateway-signature';
+export * from './jwt';

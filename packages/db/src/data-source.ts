@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions, type EntitySchema, type MigrationInterface } from 'typeorm';
+import { QueryCounter } from './query-counter';
+
+type EntityTarget = Function | string | EntitySchema;
+type MigrationClass = new () => MigrationInterface;
+
+export interface DatabaseOptions {
+  /** `mysql://user:pass@host:port/db`; when absent the embedded SQLite file is used. */
+  url?: string;
+  /** The embedded default: one SQLite file per subgraph. */
+  sqliteFile?: string;
+  entities: EntityTarget[];
+  migrations: MigrationClass[];
+  /** Read replicas for BI-heavy reads (MySQL only). */
+  replicaUrls?: string[];
+  poolSize?: number;
+  logQueries?: boolean;
+}
+
+export interface Database {
+  dataSource: DataSource;
+  queries: QueryCounter;
+  dialect: 'mysql' | 'sqlite';
+}
+
+export function createDatabase(options: DatabaseOptions): Database {
+  const queries = new QueryCounter(options.logQueries ?? false);
+  const common = {
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'schema_migrations',
+    // Migrations are the schema's source of truth on every dialect; nothing is synchronised.
+    synchronize: false,
+    migrationsRun: false,
+    logger: queries,
+  } as const;
+
+  if (options.url) {
+    const replication = options.replicaUrls?.length
+      ? { replication: { master: { url: options.url }, slaves: options.replicaUrls.map((url) => ({ url })) } }
+      : { url: options.url };
+    const config: DataSourceOptions = {
+      ...common,
+      ...replication,
+      type: 'mysql',
+      // Amounts are BIGINT minor units: keep them exact as strings, never as JS numbers.
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: ['DATE'],
+      timezone: 'Z',
+      charset: 'utf8mb4_unicode_ci',
+      poolSize: options.poolSize ?? 10,
+    };
+    return { dataSource: new DataSource(config), queries, dialect: 'mysql' };
+  }
+
+  const file = options.sqliteFile ?? ':memory:';
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const config: DataSourceOptions = {
+    ...common,
+    type: 'better-sqlite3',
+    database: file,
+    enableWAL: file !== ':memory:',
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+  return { dataSource: new DataSource(config), queries, dialect: 'sqlite' };
+}
+
+/** Connects and brings the schema up to date by running pending migrations. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const database = createDatabase(options);
+  await database.dataSource.initialize();
+  await database.dataSource.runMigrations({ transaction: 'each' });
+  return database;
+}
