@@ -2,3 +2,4 @@ export * from './columns';
 export * from './data-source';
 export * from './ids';
 export * from './query-counter';
+export * from './keyset';

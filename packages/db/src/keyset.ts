@@ -1,0 +1,68 @@
+import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { InvalidInputError } from '@hub/domain';
+
+/** One column of a keyset ordering; the last key must be unique (the id). */
+export interface KeysetKey<T> {
+  /** SQL expression, e.g. `partner.name`. */
+  column: string;
+  /** Reads the key's value from a loaded row, for the cursor. */
+  value: (row: T) => string | number;
+}
+
+export function encodeCursor(values: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, length: number): (string | number)[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+      return values as (string | number)[];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidInputError('after', 'is not a cursor this list produced');
+}
+
+export interface KeysetPage<T> {
+  nodes: T[];
+  hasNextPage: boolean;
+  totalCount: number;
+  cursorOf(row: T): string;
+}
+
+/**
+ * Runs a keyset-paginated query: `WHERE (k1, k2) > (:v1, :v2)` spelled out so MySQL, MariaDB
+ * and SQLite all use the index, `LIMIT first + 1` to learn whether a next page exists, and one
+ * COUNT for `totalCount` over the same filters.
+ */
+export async function keysetPage<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  keys: KeysetKey<T>[],
+  page: { first: number; after?: string },
+): Promise<KeysetPage<T>> {
+  const cursorOf = (row: T) => encodeCursor(keys.map((key) => key.value(row)));
+  const totalCount = await query.clone().orderBy().getCount();
+  if (page.first === 0) return { nodes: [], hasNextPage: totalCount > 0, totalCount, cursorOf };
+
+  const paged = query.clone();
+  if (page.after) {
+    const values = decodeCursor(page.after, keys.length);
+    paged.andWhere(
+      new Brackets((outer) => {
+        keys.forEach((key, i) => {
+          outer.orWhere(
+            new Brackets((inner) => {
+              for (let j = 0; j < i; j += 1) inner.andWhere(`${keys[j]!.column} = :keyset_${j}`, { [`keyset_${j}`]: values[j] });
+              inner.andWhere(`${key.column} > :keyset_${i}`, { [`keyset_${i}`]: values[i] });
+            }),
+          );
+        });
+      }),
+    );
+  }
+  keys.forEach((key, i) => (i === 0 ? paged.orderBy(key.column, 'ASC') : paged.addOrderBy(key.column, 'ASC')));
+  const rows = await paged.take(page.first + 1).getMany();
+  return { nodes: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount, cursorOf };
+}

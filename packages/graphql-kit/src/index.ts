@@ -1,0 +1,6 @@
+export * from './connection';
+export * from './errors';
+export * from './money.type';
+export * from './scalars';
+export * from './subgraph-schema';
+export * from './subgraph-server';

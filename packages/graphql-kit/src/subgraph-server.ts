@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { verifyGatewayRequest, type Claims } from '@hub/auth';
+import { DomainError } from '@hub/domain';
+import { formatError } from './errors';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  name: string;
+  schema: GraphQLSchema;
+  /** Shared with the gateway; every GraphQL request must carry its signature. */
+  gatewaySecret: string;
+  /** Builds the per-request context (loaders are per request) from the verified claims. */
+  createContext: (claims: Claims | null) => TContext | Promise<TContext>;
+  /** Throws when the subgraph cannot serve (e.g. the database is unreachable). */
+  readiness?: () => Promise<void>;
+  introspection?: boolean;
+}
+
+export interface RunningSubgraph {
+  server: Server;
+  apollo: ApolloServer<BaseContext>;
+  url: string;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, 'BAD_REQUEST', 'request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(payload));
+}
+
+/**
+ * A plain Node http server around Apollo Server: it reads the raw body so the gateway's
+ * signature can be checked over the exact bytes that were signed, then hands the request to
+ * Apollo. Also serves /healthz (process is up) and /readyz (dependencies answer).
+ */
+export async function startSubgraphServer<TContext extends BaseContext>(
+  options: SubgraphServerOptions<TContext>,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningSubgraph> {
+  const apollo = new ApolloServer<BaseContext>({
+    schema: options.schema,
+    introspection: options.introspection ?? true,
+    formatError: (formatted, error) => formatError(formatted, error),
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const body = req.method === 'POST' ? await readBody(req) : '';
+    let claims: Claims | null;
+    try {
+      claims = verifyGatewayRequest({ secret: options.gatewaySecret, body: req.method === 'POST' ? body : url.search, headers: req.headers });
+    } catch (error) {
+      const message = error instanceof DomainError ? error.message : 'unauthenticated';
+      throw new HttpError(401, 'UNAUTHENTICATED', message);
+    }
+    let parsedBody: unknown;
+    if (req.method === 'POST') {
+      try {
+        parsedBody = JSON.parse(body);
+      } catch {
+        throw new HttpError(400, 'BAD_REQUEST', 'request body is not valid JSON');
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: async () => options.createContext(claims),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://subgraph');
+    const route = async () => {
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
+      if (url.pathname === '/readyz') {
+        try {
+          await options.readiness?.();
+          return sendJson(res, 200, { status: 'ready', subgraph: options.name });
+        } catch (error) {
+          return sendJson(res, 503, { status: 'unavailable', subgraph: options.name, reason: (error as Error).message });
+        }
+      }
+      if (url.pathname === '/graphql') return handleGraphQL(req, res, url);
+      return sendJson(res, 404, { errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
+    };
+    route().catch((error: unknown) => {
+      if (res.headersSent) return res.end();
+      if (error instanceof HttpError) {
+        return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+      }
+      console.error(`[${options.name}]`, error);
+      sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    apollo,
+    url: `http://${host}:${address.port}/graphql`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await apollo.stop();
+    },
+  };
+}
