@@ -4,3 +4,4 @@ export * from './money.type';
 export * from './scalars';
 export * from './subgraph-schema';
 export * from './subgraph-server';
+export * from './subgraph-module';

@@ -1,0 +1,31 @@
+import type { GraphQLSchema } from 'graphql';
+
+export interface SubgraphStartOptions {
+  /** mysql:// URL; absent means the embedded SQLite file. */
+  databaseUrl?: string;
+  /** The embedded SQLite file (default `.data/<name>.sqlite`). */
+  sqliteFile?: string;
+  gatewaySecret: string;
+  port: number;
+  host?: string;
+  /** Load demo data when the database is empty. */
+  seedDemoData?: boolean;
+}
+
+export interface StartedSubgraph {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * What every subgraph package exports, so the gateway, the embedded mode, the composition
+ * script and the tests treat all subgraphs alike.
+ */
+export interface SubgraphModule {
+  name: string;
+  defaultPort: number;
+  /** The subgraph schema without touching a database (for printing SDL and composing). */
+  buildSchema(): Promise<GraphQLSchema>;
+  start(options: SubgraphStartOptions): Promise<StartedSubgraph>;
+}
