@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource, type DataSourceOptions, type EntitySchema, type MigrationInterface } from 'typeorm';
+import { DataSource, type DataSourceOptions, type EntityManager, type MigrationInterface } from 'typeorm';
 import { QueryCounter } from './query-counter';
 
-type EntityTarget = Function | string | EntitySchema;
 type MigrationClass = new () => MigrationInterface;
 
 export interface DatabaseOptions {
@@ -12,7 +11,7 @@ export interface DatabaseOptions {
   url?: string;
   /** The embedded default: one SQLite file per subgraph. */
   sqliteFile?: string;
-  entities: EntityTarget[];
+  entities: NonNullable<DataSourceOptions['entities']>;
   migrations: MigrationClass[];
   /** Read replicas for BI-heavy reads (MySQL only). */
   replicaUrls?: string[];
@@ -24,6 +23,20 @@ export interface Database {
   dataSource: DataSource;
   queries: QueryCounter;
   dialect: 'mysql' | 'sqlite';
+  /** Runs `work` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+}
+
+function transactionRunner(dataSource: DataSource, dialect: Database['dialect']): Database['transaction'] {
+  if (dialect === 'mysql') return (work) => dataSource.transaction('READ COMMITTED', work);
+  // The embedded SQLite database has one connection; overlapping transactions on it would nest
+  // instead of isolating, so writers take turns.
+  let tail: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = tail.then(() => dataSource.transaction(work));
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
 
 export function createDatabase(options: DatabaseOptions): Database {
@@ -54,7 +67,8 @@ export function createDatabase(options: DatabaseOptions): Database {
       charset: 'utf8mb4_unicode_ci',
       poolSize: options.poolSize ?? 10,
     };
-    return { dataSource: new DataSource(config), queries, dialect: 'mysql' };
+    const dataSource = new DataSource(config);
+    return { dataSource, queries, dialect: 'mysql', transaction: transactionRunner(dataSource, 'mysql') };
   }
 
   const file = options.sqliteFile ?? ':memory:';
@@ -69,7 +83,8 @@ export function createDatabase(options: DatabaseOptions): Database {
       db.pragma('busy_timeout = 5000');
     },
   };
-  return { dataSource: new DataSource(config), queries, dialect: 'sqlite' };
+  const dataSource = new DataSource(config);
+  return { dataSource, queries, dialect: 'sqlite', transaction: transactionRunner(dataSource, 'sqlite') };
 }
 
 /** Connects and brings the schema up to date by running pending migrations. */

@@ -3,3 +3,4 @@ export * from './data-source';
 export * from './ids';
 export * from './query-counter';
 export * from './keyset';
+export * from './migration-helpers';

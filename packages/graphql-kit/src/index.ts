@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './connection';
 export * from './errors';
 export * from './money.type';
@@ -5,3 +6,4 @@ export * from './scalars';
 export * from './subgraph-schema';
 export * from './subgraph-server';
 export * from './subgraph-module';
+export * from './loaders';

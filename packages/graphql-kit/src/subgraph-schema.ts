@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
 import { DateScalar, DateTimeScalar } from './scalars';
 
 const FEDERATION_LINK = `
@@ -16,8 +16,8 @@ const FEDERATION_LINK = `
 type ReferenceResolvers = Record<string, { __resolveReference: (reference: never, context: never) => unknown }>;
 
 export interface SubgraphSchemaOptions {
-  resolvers: NonEmptyArray<Function>;
-  orphanedTypes?: Function[];
+  resolvers: BuildSchemaOptions['resolvers'];
+  orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
   /** `__resolveReference` per entity; must go into the same buildSubgraphSchema call to be used. */
   referenceResolvers?: ReferenceResolvers;
 }

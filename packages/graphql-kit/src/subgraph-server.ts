@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { verifyGatewayRequest, type Claims } from '@hub/auth';
 import { DomainError } from '@hub/domain';
@@ -75,6 +76,8 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     introspection: options.introspection ?? true,
     formatError: (formatted, error) => formatError(formatted, error),
     includeStacktraceInErrorResponses: false,
+    // Federated tracing (ftv1) is for Apollo's commercial router; our gateway does not read it.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 

@@ -5,3 +5,4 @@ export * from './partner-input';
 export * from './specializations';
 export * from './tier-capacity';
 export * from './tier-history';
+export * from './review';

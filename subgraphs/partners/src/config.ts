@@ -1,0 +1,20 @@
+import { databaseUrl, DEV_GATEWAY_SECRET, parseConfig, port, secret, z } from '@hub/config';
+
+const schema = z.object({
+  PORT: port(4001),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: databaseUrl,
+  SQLITE_FILE: z.string().default('.data/partners.sqlite'),
+  GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
+  SEED_DEMO_DATA: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export type PartnersConfig = z.infer<typeof schema>;
+
+/** The only reader of process.env in the subgraph. */
+export function loadPartnersConfig(env: Record<string, string | undefined> = process.env): PartnersConfig {
+  return parseConfig(schema, env);
+}

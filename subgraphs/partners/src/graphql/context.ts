@@ -1,0 +1,21 @@
+import type { Claims } from '@hub/auth';
+import type { PartnersLoaders } from '../loaders/partners.loaders';
+import type { Clock } from '../services/clock';
+import type { PartnersService } from '../services/partners.service';
+import type { PeopleService } from '../services/people.service';
+import type { ReviewsService } from '../services/reviews.service';
+import type { TiersService } from '../services/tiers.service';
+
+export interface PartnersServices {
+  partners: PartnersService;
+  tiers: TiersService;
+  people: PeopleService;
+  reviews: ReviewsService;
+}
+
+export interface PartnersContext {
+  claims: Claims | null;
+  loaders: PartnersLoaders;
+  services: PartnersServices;
+  clock: Clock;
+}

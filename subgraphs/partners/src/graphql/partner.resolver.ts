@@ -1,0 +1,124 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar, PageArgs, pageRequest, toConnection } from '@hub/graphql-kit';
+import { parseIsoDate } from '@hub/domain';
+import type { DistributorEntity, PartnerEntity } from '../entities';
+import type { PartnersContext } from './context';
+import { CreatePartnerInput, PartnerFilter, ReviewInput, UpdatePartnerInput } from './inputs';
+import {
+  DistributorType,
+  PartnerConnection,
+  PartnerType,
+  PersonType,
+  ProgramType,
+  ReviewType,
+  SpecializationType,
+  TierAssignmentType,
+  TierType,
+} from './types';
+
+@Resolver(() => PartnerType)
+export class PartnerResolver {
+  @Query(() => PartnerType, { nullable: true })
+  async partner(@Arg('id', () => ID) id: string, @Ctx() ctx: PartnersContext) {
+    return ctx.services.partners.get(ctx.claims, id, ctx.loaders);
+  }
+
+  @Query(() => PartnerConnection)
+  async partners(
+    @Arg('filter', () => PartnerFilter, { nullable: true }) filter: PartnerFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: PartnersContext,
+  ) {
+    return toConnection(await ctx.services.partners.list(ctx.claims, filter ?? {}, pageRequest(page)));
+  }
+
+  @Mutation(() => PartnerType)
+  async createPartner(@Arg('input', () => CreatePartnerInput) input: CreatePartnerInput, @Ctx() ctx: PartnersContext) {
+    return ctx.services.partners.create(ctx.claims, input);
+  }
+
+  @Mutation(() => PartnerType)
+  async updatePartner(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdatePartnerInput) input: UpdatePartnerInput,
+    @Ctx() ctx: PartnersContext,
+  ) {
+    return ctx.services.partners.update(ctx.claims, id, input);
+  }
+
+  @Mutation(() => PartnerType, { description: 'Effective-dated: the history keeps every assignment.' })
+  async assignTier(
+    @Arg('partnerId', () => ID) partnerId: string,
+    @Arg('tierCode', () => String) tierCode: string,
+    @Arg('effectiveFrom', () => DateScalar) effectiveFrom: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: PartnersContext,
+  ) {
+    return ctx.services.tiers.assignTier(ctx.claims, partnerId, tierCode, effectiveFrom, reason);
+  }
+
+  @Mutation(() => ReviewType)
+  async recordReview(@Arg('partnerId', () => ID) partnerId: string, @Arg('input', () => ReviewInput) input: ReviewInput, @Ctx() ctx: PartnersContext) {
+    return ctx.services.reviews.record(ctx.claims, partnerId, input);
+  }
+
+  @FieldResolver(() => ProgramType)
+  async program(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    return ctx.loaders.program.load(partner.programCode);
+  }
+
+  @FieldResolver(() => TierType, { description: 'The tier in force today.' })
+  async tier(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    return ctx.services.partners.tierOn(partner, ctx.clock.today(), ctx.loaders);
+  }
+
+  @FieldResolver(() => TierType, { nullable: true, description: 'The tier in force on a given date.' })
+  async tierOn(@Root() partner: PartnerEntity, @Arg('date', () => DateScalar) date: string, @Ctx() ctx: PartnersContext) {
+    return ctx.services.partners.tierOn(partner, parseIsoDate('date', date), ctx.loaders);
+  }
+
+  @FieldResolver(() => [TierAssignmentType], { description: 'Every assignment, oldest effective date first.' })
+  async tierHistory(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    return ctx.loaders.tierAssignmentsByPartner.load(partner.id);
+  }
+
+  @FieldResolver(() => [DistributorType])
+  async distributors(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    const links = await ctx.loaders.distributorIdsByPartner.load(partner.id);
+    const distributors = await ctx.loaders.distributor.loadMany(links.map((link) => link.distributorId));
+    return distributors.filter((d): d is DistributorEntity => d !== null && !(d instanceof Error)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  @FieldResolver(() => [PersonType])
+  async people(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    return ctx.loaders.peopleByPartner.load(partner.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Distinct people with at least one valid certification on the date (default today).' })
+  async certifiedStaffCount(
+    @Root() partner: PartnerEntity,
+    @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null,
+    @Ctx() ctx: PartnersContext,
+  ) {
+    return ctx.services.partners.certifiedStaffCount(partner.id, asOf ? parseIsoDate('asOf', asOf) : ctx.clock.today(), ctx.loaders);
+  }
+
+  @FieldResolver(() => [SpecializationType], { description: 'Specializations earned on the date (default today).' })
+  async specializations(
+    @Root() partner: PartnerEntity,
+    @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null,
+    @Ctx() ctx: PartnersContext,
+  ) {
+    const date = asOf ? parseIsoDate('asOf', asOf) : ctx.clock.today();
+    const [codes, catalog] = await Promise.all([
+      ctx.services.partners.specializationCodes(partner, date, ctx.loaders),
+      ctx.loaders.specializationsByProgram.load(partner.programCode),
+    ]);
+    return catalog.filter((s) => codes.includes(s.code));
+  }
+
+  @FieldResolver(() => [ReviewType], { description: 'Formal reviews, newest first.' })
+  async reviews(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    return ctx.loaders.reviewsByPartner.load(partner.id);
+  }
+}

@@ -1,0 +1,30 @@
+import type { SubgraphModule } from '@hub/graphql-kit';
+import { buildPartnersSchema } from './graphql/schema';
+import { seedDemoData } from './seeds/seed';
+import { createPartnersServer, openPartnersDatabase } from './server';
+
+export { buildPartnersSchema } from './graphql/schema';
+export { seedDemoData, seedPrograms } from './seeds/seed';
+export { createPartnersServer, createPartnersServices, openPartnersDatabase } from './server';
+export { fixedClock, systemClock, type Clock } from './services/clock';
+export { loadPartnersConfig } from './config';
+
+export const partnersSubgraph: SubgraphModule = {
+  name: 'partners',
+  defaultPort: 4001,
+  buildSchema: buildPartnersSchema,
+  async start(options) {
+    const database = await openPartnersDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/partners.sqlite' });
+    if (options.seedDemoData) await seedDemoData(database);
+    const server = await createPartnersServer({ database, gatewaySecret: options.gatewaySecret });
+    const running = await server.listen(options.port, options.host);
+    return {
+      name: 'partners',
+      url: running.url,
+      close: async () => {
+        await running.close();
+        await database.dataSource.destroy();
+      },
+    };
+  },
+};

@@ -1,0 +1,17 @@
+import { loadPartnersConfig } from './config';
+import { partnersSubgraph } from './index';
+
+// Runs the partners subgraph on its own (MySQL mode, docker-compose); `pnpm start` embeds it instead.
+const config = loadPartnersConfig();
+const running = await partnersSubgraph.start({
+  databaseUrl: config.DATABASE_URL,
+  sqliteFile: config.SQLITE_FILE,
+  gatewaySecret: config.GATEWAY_SECRET,
+  port: config.PORT,
+  host: config.HOST,
+  seedDemoData: config.SEED_DEMO_DATA,
+});
+console.log(`partners subgraph ready at ${running.url}`);
+const stop = () => void running.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,4 @@
+import { Initial1795300863799 } from './Initial1795300863799';
+
+/** In order; each runs once per database, in its own transaction. */
+export const partnersMigrations = [Initial1795300863799];

@@ -1,0 +1,57 @@
+import { openDatabase, type Database } from '@hub/db';
+import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { partnersEntities } from './entities';
+import type { PartnersContext, PartnersServices } from './graphql/context';
+import { buildPartnersSchema } from './graphql/schema';
+import { createPartnersLoaders } from './loaders/partners.loaders';
+import { partnersMigrations } from './migrations';
+import { systemClock, type Clock } from './services/clock';
+import { PartnersService } from './services/partners.service';
+import { PeopleService } from './services/people.service';
+import { ReviewsService } from './services/reviews.service';
+import { TiersService } from './services/tiers.service';
+
+export function createPartnersServices(database: Database, clock: Clock): PartnersServices {
+  const tiers = new TiersService(database, clock);
+  return {
+    tiers,
+    partners: new PartnersService(database, clock, tiers),
+    people: new PeopleService(database, clock),
+    reviews: new ReviewsService(database, clock, tiers),
+  };
+}
+
+export function openPartnersDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
+  return openDatabase({ ...options, entities: partnersEntities, migrations: partnersMigrations });
+}
+
+export interface PartnersServerDeps {
+  database: Database;
+  gatewaySecret: string;
+  clock?: Clock;
+}
+
+/** Builds the subgraph around an open database; no side effects until `listen`. */
+export async function createPartnersServer(deps: PartnersServerDeps) {
+  const clock = deps.clock ?? systemClock;
+  const services = createPartnersServices(deps.database, clock);
+  const schema = await buildPartnersSchema();
+  return {
+    services,
+    schema,
+    listen: (port: number, host?: string): Promise<RunningSubgraph> =>
+      startSubgraphServer<PartnersContext>(
+        {
+          name: 'partners',
+          schema,
+          gatewaySecret: deps.gatewaySecret,
+          createContext: (claims) => ({ claims, clock, services, loaders: createPartnersLoaders(deps.database.dataSource) }),
+          readiness: async () => {
+            await deps.database.dataSource.query('SELECT 1');
+          },
+        },
+        port,
+        host,
+      ),
+  };
+}

@@ -1,0 +1,228 @@
+import { In, type EntityManager } from 'typeorm';
+import { requireClaims, type Claims } from '@hub/auth';
+import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
+import { InvalidInputError, NotFoundError, type IsoDate } from '@hub/domain';
+import {
+  assignmentOn,
+  countCertifiedStaff,
+  earnedSpecializations,
+  validBusinessModels,
+  validCountry,
+  validName,
+  type BusinessModel,
+  type PartnerStatus,
+  type Segment,
+} from '../domain';
+import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEntity, TierEntity } from '../entities';
+import type { PartnersLoaders } from '../loaders/partners.loaders';
+import { assertCanReadPartner, requireStaff } from './access';
+import type { Clock } from './clock';
+import { type TiersService } from './tiers.service';
+
+export interface PartnerFilter {
+  programCode?: string | null;
+  tierCode?: string | null;
+  country?: string | null;
+  status?: PartnerStatus | null;
+  segmentFocus?: Segment | null;
+  distributorId?: string | null;
+  nameContains?: string | null;
+}
+
+export interface CreatePartnerInput {
+  name: string;
+  country: string;
+  programCode: string;
+  tierCode?: string | null;
+  segmentFocus: Segment;
+  businessModels: string[];
+  distributorIds?: string[] | null;
+  channelManager?: string | null;
+}
+
+export interface UpdatePartnerInput {
+  name?: string | null;
+  country?: string | null;
+  segmentFocus?: Segment | null;
+  businessModels?: string[] | null;
+  distributorIds?: string[] | null;
+  channelManager?: string | null;
+  status?: PartnerStatus | null;
+}
+
+export class PartnersService {
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly tiers: TiersService,
+  ) {}
+
+  async get(claims: Claims | null, id: string, loaders: PartnersLoaders): Promise<PartnerEntity | null> {
+    const partner = await loaders.partner.load(id);
+    if (!partner) return null;
+    await assertCanReadPartner(claims, id, loaders);
+    return partner;
+  }
+
+  async programs(): Promise<ProgramEntity[]> {
+    return this.database.dataSource.manager.find(ProgramEntity, { order: { code: 'ASC' } });
+  }
+
+  /** Every authenticated caller may see the distributors; they are the route to market. */
+  async distributors(claims: Claims | null): Promise<DistributorEntity[]> {
+    requireClaims(claims ?? undefined);
+    return this.database.dataSource.manager.find(DistributorEntity, { order: { name: 'ASC' } });
+  }
+
+  async list(claims: Claims | null, filter: PartnerFilter, page: { first: number; after?: string }): Promise<KeysetPage<PartnerEntity>> {
+    requireClaims(claims ?? undefined);
+    const scoped = scopeToCaller(claims, filter);
+    const query = this.database.dataSource.manager.createQueryBuilder(PartnerEntity, 'partner');
+    if (scoped.onlyPartnerId) query.andWhere('partner.id = :onlyPartnerId', { onlyPartnerId: scoped.onlyPartnerId });
+    if (scoped.programCode) query.andWhere('partner.programCode = :programCode', { programCode: scoped.programCode });
+    if (scoped.country) query.andWhere('partner.country = :country', { country: scoped.country.toUpperCase() });
+    if (scoped.status) query.andWhere('partner.status = :status', { status: scoped.status });
+    if (scoped.segmentFocus) query.andWhere('partner.segmentFocus = :segmentFocus', { segmentFocus: scoped.segmentFocus });
+    if (scoped.nameContains) {
+      query.andWhere('LOWER(partner.name) LIKE :pattern', { pattern: `%${scoped.nameContains.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` });
+    }
+    if (scoped.distributorId) {
+      query.andWhere('partner.id IN (SELECT link.partnerId FROM partner_distributor link WHERE link.distributorId = :distributorId)', {
+        distributorId: scoped.distributorId,
+      });
+    }
+    if (scoped.tierCode) {
+      // The tier in force today: the latest assignment effective on or before today.
+      query.andWhere(
+        `partner.id IN (SELECT ta.partnerId FROM tier_assignment ta WHERE ta.tierCode = :tierCode AND ta.id = (
+           SELECT latest.id FROM tier_assignment latest
+           WHERE latest.partnerId = ta.partnerId AND latest.effectiveFrom <= :today
+           ORDER BY latest.effectiveFrom DESC, latest.id DESC LIMIT 1))`,
+        { tierCode: scoped.tierCode, today: this.clock.today() },
+      );
+    }
+    return keysetPage(
+      query,
+      [
+        { column: 'partner.name', value: (p) => p.name },
+        { column: 'partner.id', value: (p) => p.id },
+      ],
+      page,
+    );
+  }
+
+  async create(claims: Claims | null, input: CreatePartnerInput): Promise<PartnerEntity> {
+    const caller = requireStaff(claims);
+    const name = validName('name', input.name);
+    const businessModels = validBusinessModels('businessModels', input.businessModels);
+    return this.database.transaction(async (manager) => {
+      const program = await manager.findOneBy(ProgramEntity, { code: input.programCode });
+      if (!program) throw new InvalidInputError('programCode', `unknown program "${input.programCode}"`);
+      const country = validCountry('country', input.country, program.countries, program.code);
+      const tier = await this.tierForNewPartner(manager, program.code, input.tierCode);
+      const distributorIds = await validDistributors(manager, input.distributorIds ?? [], country);
+
+      const now = this.clock.now();
+      const partner = manager.create(PartnerEntity, {
+        id: newId(),
+        name,
+        country,
+        programCode: program.code,
+        status: 'ACTIVE',
+        segmentFocus: input.segmentFocus,
+        businessModels,
+        channelManager: input.channelManager?.trim() || null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await manager.insert(PartnerEntity, partner);
+      await linkDistributors(manager, partner.id, distributorIds);
+      await this.tiers.assignWithin(manager, program, partner.id, tier, this.clock.today(), 'initial tier on joining the program', caller.sub);
+      return partner;
+    });
+  }
+
+  async update(claims: Claims | null, id: string, input: UpdatePartnerInput): Promise<PartnerEntity> {
+    requireStaff(claims);
+    return this.database.transaction(async (manager) => {
+      const partner = await manager.findOneBy(PartnerEntity, { id });
+      if (!partner) throw new NotFoundError('Partner', id);
+      const program = await manager.findOneByOrFail(ProgramEntity, { code: partner.programCode });
+      if (input.name != null) partner.name = validName('name', input.name);
+      if (input.country != null) partner.country = validCountry('country', input.country, program.countries, program.code);
+      if (input.segmentFocus != null) partner.segmentFocus = input.segmentFocus;
+      if (input.businessModels != null) partner.businessModels = validBusinessModels('businessModels', input.businessModels);
+      if (input.status != null) partner.status = input.status;
+      if (input.channelManager !== undefined) partner.channelManager = input.channelManager?.trim() || null;
+      if (input.distributorIds != null) {
+        const distributorIds = await validDistributors(manager, input.distributorIds, partner.country);
+        await manager.delete(PartnerDistributorEntity, { partnerId: id });
+        await linkDistributors(manager, id, distributorIds);
+      }
+      partner.updatedAt = this.clock.now();
+      await manager.save(PartnerEntity, partner);
+      return partner;
+    });
+  }
+
+  async tierOn(partner: PartnerEntity, asOf: IsoDate, loaders: PartnersLoaders): Promise<TierEntity | null> {
+    const assignments = await loaders.tierAssignmentsByPartner.load(partner.id);
+    const current = assignmentOn(
+      assignments.map((a, sequence) => ({ ...a, sequence })),
+      asOf,
+    );
+    return current ? loaders.tier.load(`${partner.programCode}:${current.tierCode}`) : null;
+  }
+
+  async certifiedStaffCount(partnerId: string, asOf: IsoDate, loaders: PartnersLoaders): Promise<number> {
+    return countCertifiedStaff(await loaders.certificationsByPartner.load(partnerId), asOf);
+  }
+
+  async specializationCodes(partner: PartnerEntity, asOf: IsoDate, loaders: PartnersLoaders): Promise<string[]> {
+    const [catalog, certifications] = await Promise.all([
+      loaders.specializationsByProgram.load(partner.programCode),
+      loaders.certificationsByPartner.load(partner.id),
+    ]);
+    return earnedSpecializations(catalog, certifications, asOf);
+  }
+
+  private async tierForNewPartner(manager: EntityManager, programCode: string, tierCode?: string | null): Promise<TierEntity> {
+    if (tierCode) {
+      const tier = await manager.findOneBy(TierEntity, { programCode, code: tierCode });
+      if (!tier) throw new InvalidInputError('tierCode', `${programCode} has no tier "${tierCode}"`);
+      return tier;
+    }
+    return manager.findOneOrFail(TierEntity, { where: { programCode }, order: { rank: 'ASC' } });
+  }
+}
+
+/** Partners see only themselves and distributors only their partners, whatever filter they send. */
+function scopeToCaller(claims: Claims | null, filter: PartnerFilter): PartnerFilter & { onlyPartnerId?: string } {
+  if (claims?.role === 'partner') return { ...filter, onlyPartnerId: claims.partnerId };
+  if (claims?.role === 'distributor') return { ...filter, distributorId: claims.distributorId };
+  return filter;
+}
+
+async function validDistributors(manager: EntityManager, ids: readonly string[], country: string): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const found = await manager.findBy(DistributorEntity, { id: In(unique) });
+  for (const id of unique) {
+    const distributor = found.find((d) => d.id === id);
+    if (!distributor) throw new InvalidInputError('distributorIds', `unknown distributor "${id}"`);
+    if (!distributor.countries.includes(country)) {
+      throw new InvalidInputError('distributorIds', `${distributor.name} does not serve ${country}`);
+    }
+  }
+  return unique;
+}
+
+async function linkDistributors(manager: EntityManager, partnerId: string, distributorIds: readonly string[]): Promise<void> {
+  if (distributorIds.length === 0) return;
+  await manager.insert(
+    PartnerDistributorEntity,
+    distributorIds.map((distributorId) => ({ partnerId, distributorId })),
+  );
+}
+
+export type { BusinessModel };
