@@ -1,11 +1,19 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// Node loads graphql's CommonJS build for every package in node_modules (type-graphql,
+// @apollo/subgraph); Vite would give our sources the ESM build, and two copies of graphql
+// cannot share a schema. Point our sources at the one Node uses.
+const graphqlFromNode = createRequire(new URL('./packages/graphql-kit/package.json', import.meta.url)).resolve('graphql');
 
 // One config, three projects: pure unit tests beside the code, integration tests against the
 // real MariaDB/Redis, and end-to-end tests through the gateway.
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlFromNode }] },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'gateway/src/**/*.test.ts'],
@@ -13,6 +21,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['packages/*/src/**/*.int.test.ts', 'subgraphs/*/src/**/*.int.test.ts', 'gateway/src/**/*.int.test.ts'],
@@ -22,6 +31,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e.test.ts'],

@@ -29,7 +29,7 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 /** An optional MySQL URL: absent means the embedded SQLite default. */
 export const databaseUrl = z
   .string()
-  .regex(/^mysql:\/\//, 'must be a mysql:// URL')
+  .regex(/^(mysql|mariadb):\/\//, 'must be a mysql:// (or mariadb://) URL')
   .optional()
   .or(z.literal('').transform(() => undefined));
 

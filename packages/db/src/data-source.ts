@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions, type EntityManager, type MigrationInterface } from 'typeorm';
+import { createConnection } from 'mysql2/promise';
 import { QueryCounter } from './query-counter';
 
 type MigrationClass = new () => MigrationInterface;
@@ -39,7 +40,20 @@ function transactionRunner(dataSource: DataSource, dialect: Database['dialect'])
   };
 }
 
-export function createDatabase(options: DatabaseOptions): Database {
+/** MySQL and MariaDB speak one protocol but report schema details differently; TypeORM needs to know which. */
+export type MysqlFlavor = 'mysql' | 'mariadb';
+
+export async function detectMysqlFlavor(url: string): Promise<MysqlFlavor> {
+  const connection = await createConnection({ uri: url.replace(/^mariadb:/, 'mysql:') });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    return String((rows as { version: string }[])[0]?.version).includes('MariaDB') ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
+}
+
+export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = 'mysql'): Database {
   const queries = new QueryCounter(options.logQueries ?? false);
   const common = {
     entities: options.entities,
@@ -52,13 +66,14 @@ export function createDatabase(options: DatabaseOptions): Database {
   } as const;
 
   if (options.url) {
+    const url = options.url.replace(/^mariadb:/, 'mysql:');
     const replication = options.replicaUrls?.length
-      ? { replication: { master: { url: options.url }, slaves: options.replicaUrls.map((url) => ({ url })) } }
-      : { url: options.url };
+      ? { replication: { master: { url }, slaves: options.replicaUrls.map((replica) => ({ url: replica.replace(/^mariadb:/, 'mysql:') })) } }
+      : { url };
     const config: DataSourceOptions = {
       ...common,
       ...replication,
-      type: 'mysql',
+      type: flavor,
       // Amounts are BIGINT minor units: keep them exact as strings, never as JS numbers.
       supportBigNumbers: true,
       bigNumberStrings: true,
@@ -89,7 +104,7 @@ export function createDatabase(options: DatabaseOptions): Database {
 
 /** Connects and brings the schema up to date by running pending migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = createDatabase(options);
+  const database = createDatabase(options, options.url ? await detectMysqlFlavor(options.url) : undefined);
   await database.dataSource.initialize();
   await database.dataSource.runMigrations({ transaction: 'each' });
   return database;

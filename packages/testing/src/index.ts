@@ -1,2 +1,3 @@
 export * from './test-database';
 export * from './query-count';
+export * from './subgraph-client';

@@ -5,12 +5,12 @@
  * migration drift test checks.
  */
 import { createTestDatabase } from '@hub/testing';
-import { createDatabase } from '../data-source';
+import { createDatabase, detectMysqlFlavor } from '../data-source';
 
 type EntityList = Parameters<typeof createDatabase>[0]['entities'];
 
 async function pendingDdl(entities: EntityList, migrations: Parameters<typeof createDatabase>[0]['migrations'], url?: string) {
-  const database = createDatabase({ url, entities, migrations });
+  const database = createDatabase({ url, entities, migrations }, url ? await detectMysqlFlavor(url) : undefined);
   await database.dataSource.initialize();
   try {
     await database.dataSource.runMigrations();
