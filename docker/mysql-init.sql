@@ -1,0 +1,3 @@
+-- One database (schema) per subgraph: each owns its tables and runs its own migrations.
+CREATE DATABASE IF NOT EXISTS partners CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+GRANT ALL PRIVILEGES ON partners.* TO 'hub'@'%';
