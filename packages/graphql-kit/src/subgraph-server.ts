@@ -8,6 +8,9 @@ import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const CLOSE_GRACE_MS = 5_000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
@@ -116,7 +119,12 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     res.end();
   };
 
+  // Requests still executing when the server is asked to stop; close() waits for them so the
+  // caller can release the database afterwards without failing work already accepted.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const server = createServer((req, res) => {
+    inFlight += 1;
     const url = new URL(req.url ?? '/', 'http://subgraph');
     const route = async () => {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
@@ -138,6 +146,10 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       }
       console.error(`[${options.name}]`, error);
       sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    }).finally(() => {
+      // A handler runs on after its client hangs up; it counts until its own work is done.
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
     });
   });
 
@@ -148,8 +160,11 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     apollo,
     url: `http://${host}:${address.port}/graphql`,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), delay(CLOSE_GRACE_MS)]);
       server.closeAllConnections();
+      await closed;
       await apollo.stop();
     },
   };

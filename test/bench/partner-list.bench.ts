@@ -1,0 +1,95 @@
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { mintToken, signGatewayRequest, type Claims } from '@hub/auth';
+import { BENCH_GATEWAY_SECRET, BENCH_JWT_SECRET } from './secrets';
+
+/**
+ * The partner list query (first: 100, with tier, program, distributors, people) through the
+ * gateway and straight to the partners subgraph: same subgraph process, same data, one run, so
+ * the ratio shows what the gateway costs. Absolute figures depend on the machine.
+ */
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const reader: Claims = { sub: 'bench@bi', role: 'bi' };
+
+// Distinct aliases make every variant a different query text, so no layer can answer one
+// request from another's in-flight result: each request costs a full plan and execution.
+const VARIANTS = Array.from(
+  { length: 8 },
+  (_, i) =>
+    `query PartnerList${i} { list${i}: partners(first: 100) { totalCount edges { node { id name country
+      tier { code name } program { code currency } distributors { id name } people { id name } } } } }`,
+);
+
+interface Figures {
+  'requests/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+  errors: number;
+}
+
+async function load(url: string, headersFor: (body: string) => Record<string, string>): Promise<Figures> {
+  const requests = VARIANTS.map((query) => {
+    const body = JSON.stringify({ query });
+    return { method: 'POST' as const, body, headers: { 'content-type': 'application/json', ...headersFor(body) } };
+  });
+  const run = (duration: number) => autocannon({ url, connections: CONNECTIONS, duration, requests });
+  await run(2); // warm-up: JIT, plans, pools
+  const result = await run(DURATION_S);
+  return {
+    'requests/s': result.requests.average,
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+async function startHub(): Promise<{ urls: { gatewayUrl: string; subgraphUrl: string }; stop: () => Promise<void> }> {
+  const script = fileURLToPath(new URL('./partner-list.hub.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the benchmark hub exited early (code ${code})`)));
+  });
+  return {
+    urls: JSON.parse(firstLine) as { gatewayUrl: string; subgraphUrl: string },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function benchPartnerList(): Promise<void> {
+  const hub = await startHub();
+  try {
+    const token = await mintToken(reader, { secret: BENCH_JWT_SECRET, expiresIn: '1h' });
+    const check = (await fetch(hub.urls.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: VARIANTS[0] }),
+    }).then((r) => r.json())) as { data?: { list0: { edges: unknown[] } }; errors?: unknown };
+    if (check.data?.list0.edges.length !== 100) throw new Error(`expected 100 partners through the gateway: ${JSON.stringify(check.errors)}`);
+
+    const viaGateway = await load(hub.urls.gatewayUrl, () => ({ authorization: `Bearer ${token}` }));
+    // Signed once per variant: a signature stays valid for the subgraph's 5-minute tolerance.
+    const direct = await load(hub.urls.subgraphUrl, (body) => ({ ...signGatewayRequest(BENCH_GATEWAY_SECRET, reader, body) }));
+
+    console.log(`\npartner list (first: 100 with tier, program, distributors, people) on MariaDB`);
+    console.log(`${CONNECTIONS} connections, ${DURATION_S}s per target after a 2s warm-up; node ${process.version}, ${cpus().length} cores`);
+    console.table({ 'through gateway': viaGateway, 'direct to subgraph': direct });
+    console.log(
+      `gateway / direct: throughput ${(viaGateway['requests/s'] / direct['requests/s']).toFixed(2)}x, ` +
+        `p99 latency ${(viaGateway['p99 ms'] / direct['p99 ms']).toFixed(2)}x`,
+    );
+  } finally {
+    await hub.stop();
+  }
+}
