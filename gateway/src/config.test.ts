@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_GATEWAY_SECRET, DEV_JWT_SECRET } from '@hub/config';
+import { DEFAULT_SUPERGRAPH_PATH, loadEmbeddedConfig, loadGatewayConfig, subgraphDatabaseUrl } from './config';
+
+const problemsOf = (load: () => unknown): string[] => {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.split(':')[0]!);
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadGatewayConfig', () => {
+  it('runs with development defaults and the committed supergraph when nothing is set', () => {
+    expect(loadGatewayConfig({}, ['partners'])).toEqual({
+      port: 4000,
+      host: '0.0.0.0',
+      supergraphPath: DEFAULT_SUPERGRAPH_PATH,
+      jwt: { secret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined },
+      gatewaySecret: DEV_GATEWAY_SECRET,
+      subgraphUrls: { partners: undefined },
+    });
+  });
+
+  it('takes a location override per subgraph and treats an empty variable as unset', () => {
+    const config = loadGatewayConfig({ PARTNERS_URL: 'http://partners:4001/graphql', DEALS_URL: '', JWKS_URL: '' }, ['partners', 'deals']);
+    expect(config.subgraphUrls).toEqual({ partners: 'http://partners:4001/graphql', deals: undefined });
+    expect(config.jwt.jwksUrl).toBeUndefined();
+  });
+
+  it('reports every bad variable at once', () => {
+    const env = { PORT: 'eighty', JWT_SECRET: 'short', GATEWAY_SECRET: 'short', JWKS_URL: 'not a url', PARTNERS_URL: 'partners:4001' };
+    expect(problemsOf(() => loadGatewayConfig(env, ['partners'])).sort()).toEqual(['GATEWAY_SECRET', 'JWKS_URL', 'JWT_SECRET', 'PARTNERS_URL', 'PORT']);
+  });
+});
+
+describe('loadEmbeddedConfig', () => {
+  const modules = [
+    { name: 'partners', defaultPort: 4001 },
+    { name: 'deals', defaultPort: 4002 },
+  ];
+
+  it('puts each subgraph on its default port unless <NAME>_PORT says otherwise', () => {
+    const config = loadEmbeddedConfig({ DEALS_PORT: '0', PORT: '0' }, modules);
+    expect(config.subgraphPorts).toEqual({ partners: 4001, deals: 0 });
+    expect(config.port).toBe(0);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('reports a non-MySQL DATABASE_URL and a bad port together', () => {
+    expect(problemsOf(() => loadEmbeddedConfig({ DATABASE_URL: 'postgres://db/hub', PARTNERS_PORT: '70000' }, modules)).sort()).toEqual([
+      'DATABASE_URL',
+      'PARTNERS_PORT',
+    ]);
+  });
+});
+
+describe('subgraphDatabaseUrl', () => {
+  it('gives each subgraph its own database next to the configured one', () => {
+    expect(subgraphDatabaseUrl('mysql://hub:secret@db:3306/hub', 'partners')).toBe('mysql://hub:secret@db:3306/hub_partners');
+  });
+
+  it('keeps credentials, port and options and uses "hub" when the URL names no database', () => {
+    expect(subgraphDatabaseUrl('mysql://root:p%40ss@127.0.0.1:3307?connectionLimit=5', 'deals')).toBe(
+      'mysql://root:p%40ss@127.0.0.1:3307/hub_deals?connectionLimit=5',
+    );
+    expect(subgraphDatabaseUrl('mysql://root@localhost/', 'licenses')).toBe('mysql://root@localhost/hub_licenses');
+  });
+});

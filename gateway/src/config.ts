@@ -1,0 +1,125 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { JwtVerifierOptions } from '@hub/auth';
+import { DEV_GATEWAY_SECRET, DEV_JWT_SECRET, databaseUrl, parseConfig, port, secret, z } from '@hub/config';
+
+/** The committed supergraph that `pnpm compose` writes from the subgraphs' code. */
+export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../../supergraph.graphql', import.meta.url));
+
+type Env = Record<string, string | undefined>;
+
+// docker-compose and shell scripts often pass `VAR=` for "not set"; treat it as absent.
+const unsetWhenBlank = <T extends z.ZodType>(schema: T) => schema.optional().or(z.literal('').transform(() => undefined));
+
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const envName = (subgraph: string, suffix: string) => `${subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${suffix}`;
+/** `partners` → `PARTNERS_URL`: where the gateway finds that subgraph when it runs elsewhere. */
+export const subgraphUrlVariable = (subgraph: string) => envName(subgraph, 'URL');
+/** `partners` → `PARTNERS_PORT`: the port an embedded subgraph listens on. */
+export const subgraphPortVariable = (subgraph: string) => envName(subgraph, 'PORT');
+
+const authShape = {
+  JWT_SECRET: secret(DEV_JWT_SECRET),
+  JWKS_URL: unsetWhenBlank(httpUrl()),
+  JWT_ISSUER: unsetWhenBlank(z.string()),
+  JWT_AUDIENCE: unsetWhenBlank(z.string()),
+  GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
+};
+
+export interface AuthConfig {
+  /** How incoming bearer tokens are verified (a JWKS URL takes precedence over the secret). */
+  jwt: JwtVerifierOptions & { secret: string };
+  /** Signs every subgraph request; the subgraphs hold the same secret. */
+  gatewaySecret: string;
+}
+
+function authConfig(parsed: z.infer<z.ZodObject<typeof authShape>>): AuthConfig {
+  return {
+    jwt: { secret: parsed.JWT_SECRET, jwksUrl: parsed.JWKS_URL, issuer: parsed.JWT_ISSUER, audience: parsed.JWT_AUDIENCE },
+    gatewaySecret: parsed.GATEWAY_SECRET,
+  };
+}
+
+export function loadAuthConfig(env: Env): AuthConfig {
+  return authConfig(parseConfig(z.object(authShape), env));
+}
+
+export interface GatewayConfig extends AuthConfig {
+  port: number;
+  host: string;
+  supergraphPath: string;
+  /** Per-subgraph location overrides; absent means the URL composed into the supergraph. */
+  subgraphUrls: Record<string, string | undefined>;
+}
+
+/** The standalone gateway (docker / MySQL mode): subgraphs run as their own processes. */
+export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): GatewayConfig {
+  const urlShape = Object.fromEntries(subgraphNames.map((name) => [subgraphUrlVariable(name), unsetWhenBlank(httpUrl())]));
+  const parsed = parseConfig(
+    z.object({
+      ...authShape,
+      PORT: port(4000),
+      // In its own container the gateway must listen beyond loopback, as the subgraphs do.
+      HOST: z.string().min(1).default('0.0.0.0'),
+      SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
+      ...urlShape,
+    }),
+    env,
+  );
+  const urls = parsed as unknown as Record<string, string | undefined>;
+  return {
+    ...authConfig(parsed),
+    port: parsed.PORT,
+    host: parsed.HOST,
+    supergraphPath: parsed.SUPERGRAPH_PATH,
+    subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, urls[subgraphUrlVariable(name)]])),
+  };
+}
+
+export interface EmbeddedConfig extends AuthConfig {
+  port: number;
+  host: string;
+  /** Where the SQLite files live (one per subgraph). */
+  dataDir: string;
+  /** A mysql:// URL; each subgraph then uses its own database derived from it. */
+  databaseUrl?: string;
+  subgraphPorts: Record<string, number>;
+}
+
+/** `pnpm start`: every subgraph and the gateway in one process. */
+export function loadEmbeddedConfig(env: Env, subgraphs: readonly { name: string; defaultPort: number }[]): EmbeddedConfig {
+  const portShape = Object.fromEntries(subgraphs.map((s) => [subgraphPortVariable(s.name), port(s.defaultPort)]));
+  const parsed = parseConfig(
+    z.object({
+      ...authShape,
+      PORT: port(4000),
+      HOST: z.string().min(1).default('127.0.0.1'),
+      DATA_DIR: z.string().min(1).default('.data'),
+      DATABASE_URL: databaseUrl,
+      ...portShape,
+    }),
+    env,
+  );
+  const ports = parsed as unknown as Record<string, number>;
+  return {
+    ...authConfig(parsed),
+    port: parsed.PORT,
+    host: parsed.HOST,
+    dataDir: resolve(parsed.DATA_DIR),
+    databaseUrl: parsed.DATABASE_URL,
+    subgraphPorts: Object.fromEntries(subgraphs.map((s) => [s.name, ports[subgraphPortVariable(s.name)] ?? s.defaultPort])),
+  };
+}
+
+/**
+ * Every subgraph owns its own database: `mysql://u:p@db:3306/hub` → `…/hub_partners`. A URL
+ * without a database name uses `hub` as the prefix. docker-compose and the embedded MySQL mode
+ * both derive the names here so they agree.
+ */
+export function subgraphDatabaseUrl(databaseUrl: string, subgraph: string): string {
+  const url = new URL(databaseUrl);
+  const prefix = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, '')) || 'hub';
+  url.pathname = `/${prefix}_${subgraph.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+  return url.toString();
+}
