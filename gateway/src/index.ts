@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { createJwtVerifier } from '@hub/auth';
+import { localSubgraphUrl } from './compose';
+import { loadGatewayConfig } from './config';
+import { createGateway } from './create-gateway';
+import { closeOnSignal } from './shutdown';
+import { subgraphs, subscriptionSubgraphs } from './subgraphs';
+
+// The standalone gateway (docker-compose, MySQL mode): subgraphs run as their own processes,
+// the supergraph is the committed file, and <NAME>_URL points at each subgraph.
+const config = loadGatewayConfig(process.env, subgraphs.map((s) => s.name));
+const gateway = createGateway({
+  supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
+  subgraphs: subgraphs.map((s) => ({
+    name: s.name,
+    url: config.subgraphUrls[s.name] ?? localSubgraphUrl(s.defaultPort),
+    subscriptions: subscriptionSubgraphs.has(s.name),
+  })),
+  verifyToken: createJwtVerifier(config.jwt),
+  gatewaySecret: config.gatewaySecret,
+});
+closeOnSignal(() => gateway.close());
+console.log(`gateway ready at ${await gateway.listen(config.port, config.host)}`);
