@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { createJwtVerifier, mintToken } from '@hub/auth';
+import type { StartedSubgraph } from '@hub/graphql-kit';
+import { composeSupergraph, printSubgraphs } from './compose';
+import { loadEmbeddedConfig, subgraphDatabaseUrl } from './config';
+import { createGateway, type Gateway } from './create-gateway';
+import { closeOnSignal } from './shutdown';
+import { subgraphs, subscriptionSubgraphs } from './subgraphs';
+
+// `pnpm start`: every subgraph and the gateway in this one process. Without DATABASE_URL each
+// subgraph keeps a SQLite file under DATA_DIR (default .data/), created and seeded on first start.
+const config = loadEmbeddedConfig(process.env, subgraphs);
+const started: StartedSubgraph[] = [];
+let gateway: Gateway | undefined;
+
+async function stopAll(): Promise<void> {
+  await gateway?.close();
+  await Promise.all(started.map((s) => s.close()));
+}
+closeOnSignal(stopAll);
+
+try {
+  for (const module of subgraphs) {
+    started.push(
+      await module.start({
+        databaseUrl: config.databaseUrl && subgraphDatabaseUrl(config.databaseUrl, module.name),
+        sqliteFile: join(config.dataDir, `${module.name}.sqlite`),
+        gatewaySecret: config.gatewaySecret,
+        port: config.subgraphPorts[module.name] ?? module.defaultPort,
+        // Subgraphs are reached only through the gateway, so they stay on loopback.
+        host: '127.0.0.1',
+        seedDemoData: true,
+      }),
+    );
+  }
+  // Composed from the code that is running rather than read from supergraph.graphql, so the
+  // embedded hub always matches its subgraphs (and the ports they actually got).
+  const urls = new Map(started.map((s) => [s.name, s.url]));
+  const supergraphSdl = composeSupergraph(await printSubgraphs(subgraphs, (m) => urls.get(m.name) ?? ''));
+  gateway = createGateway({
+    supergraphSdl,
+    subgraphs: started.map((s) => ({ name: s.name, url: s.url, subscriptions: subscriptionSubgraphs.has(s.name) })),
+    verifyToken: createJwtVerifier(config.jwt),
+    gatewaySecret: config.gatewaySecret,
+    logging: 'warn',
+  });
+  const url = await gateway.listen(config.port, config.host);
+  const { secret, issuer, audience } = config.jwt;
+  const token = await mintToken({ sub: 'dev-vendor_admin', role: 'vendor_admin' }, { secret, issuer, audience, expiresIn: '12h' });
+  console.log(`
+Partner program hub is running (${config.databaseUrl ? 'MySQL' : `SQLite in ${config.dataDir}`})
+  GraphQL:   ${url}   (open it in a browser for GraphiQL; paste the token into the Authorization header)
+  subgraphs: ${started.map((s) => `${s.name} ${s.url}`).join(', ')}
+
+A vendor_admin token (12h; more with: pnpm -s token --role partner --partner <id>):
+${token}
+
+Try:
+curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' \\
+  -d '{"query":"{ programs { code name tiers { code name } } }"}'
+`);
+} catch (error) {
+  console.error('The hub could not start:', error instanceof Error ? error.message : error);
+  await stopAll().catch(() => undefined);
+  process.exit(1);
+}
