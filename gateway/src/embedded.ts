@@ -60,7 +60,13 @@ curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${t
   -d '{"query":"{ programs { code name tiers { code name } } }"}'
 `);
 } catch (error) {
-  console.error('The hub could not start:', error instanceof Error ? error.message : error);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error('The hub could not start:', message);
+  const { databaseUrl } = config;
+  if (databaseUrl && /Unknown database/i.test(message)) {
+    const names = subgraphs.map((s) => decodeURIComponent(new URL(subgraphDatabaseUrl(databaseUrl, s.name)).pathname.slice(1)));
+    console.error(`Each subgraph needs its own database; create them first:\n${names.map((n) => `  CREATE DATABASE \`${n}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`).join('\n')}`);
+  }
   await stopAll().catch(() => undefined);
   process.exit(1);
 }
