@@ -46,6 +46,7 @@ export interface Gateway {
 }
 
 const IDE_HEADERS = JSON.stringify({ Authorization: 'Bearer <paste the output of: pnpm -s token --role vendor_admin>' }, null, 2);
+const IDE_QUERY = '# Paste a token into the Authorization header below, then run:\n{\n  programs {\n    code\n    name\n  }\n}\n';
 const CLOSE_GRACE_MS = 5_000;
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -57,7 +58,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: () => [useSignedSubgraphRequests(options.gatewaySecret)],
     // Yoga's default GraphiQL loads its scripts from a CDN; this one has every asset inlined.
     renderGraphiQL,
-    graphiql: { title: 'Partner program hub', headers: IDE_HEADERS, defaultHeaders: IDE_HEADERS, defaultEditorToolsVisibility: 'headers' },
+    graphiql: {
+      title: 'Partner program hub',
+      defaultQuery: IDE_QUERY,
+      headers: IDE_HEADERS,
+      defaultHeaders: IDE_HEADERS,
+      defaultEditorToolsVisibility: 'headers',
+    },
     landingPage: false,
     logging: options.logging ?? true,
   });
