@@ -48,6 +48,7 @@ export const whoamiSubgraph: SubgraphModule = {
   name: 'whoami',
   defaultPort: 0,
   buildSchema: async () => buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]),
+  seed: async () => 'whoami: keeps no data',
   start: async (options) => {
     const running = await startSubgraphServer<Context>(
       {

@@ -53,6 +53,26 @@ export async function detectMysqlFlavor(url: string): Promise<MysqlFlavor> {
   }
 }
 
+/**
+ * Creates the URL's database when it does not exist and the account may create it, so a new
+ * installation needs no manual step. Without that privilege the migrations report the
+ * missing database instead.
+ */
+export async function ensureMysqlDatabase(url: string): Promise<void> {
+  const target = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!name) return;
+  target.pathname = '/';
+  const connection = await createConnection({ uri: target.toString() });
+  try {
+    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } catch {
+    // no CREATE privilege: the database must be provisioned by an administrator
+  } finally {
+    await connection.end();
+  }
+}
+
 export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = 'mysql'): Database {
   const queries = new QueryCounter(options.logQueries ?? false);
   const common = {
@@ -104,6 +124,7 @@ export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = '
 
 /** Connects and brings the schema up to date by running pending migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) await ensureMysqlDatabase(options.url);
   const database = createDatabase(options, options.url ? await detectMysqlFlavor(options.url) : undefined);
   await database.dataSource.initialize();
   await database.dataSource.runMigrations({ transaction: 'each' });

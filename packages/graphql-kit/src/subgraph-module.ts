@@ -28,4 +28,6 @@ export interface SubgraphModule {
   /** The subgraph schema without touching a database (for printing SDL and composing). */
   buildSchema(): Promise<GraphQLSchema>;
   start(options: SubgraphStartOptions): Promise<StartedSubgraph>;
+  /** Migrates the database and loads demo data if it is empty; returns a line saying what it did. */
+  seed(options: Pick<SubgraphStartOptions, 'databaseUrl' | 'sqliteFile'>): Promise<string>;
 }

@@ -13,6 +13,17 @@ export const partnersSubgraph: SubgraphModule = {
   name: 'partners',
   defaultPort: 4001,
   buildSchema: buildPartnersSchema,
+  async seed(options) {
+    const database = await openPartnersDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/partners.sqlite' });
+    try {
+      const loaded = await seedDemoData(database);
+      return loaded.partners > 0
+        ? `partners: loaded ${loaded.partners} demo partners and ${loaded.distributors} distributors`
+        : 'partners: demo data already present, nothing loaded';
+    } finally {
+      await database.dataSource.destroy();
+    }
+  },
   async start(options) {
     const database = await openPartnersDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/partners.sqlite' });
     if (options.seedDemoData) await seedDemoData(database);

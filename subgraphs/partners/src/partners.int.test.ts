@@ -207,6 +207,8 @@ describe.each([
       { id },
     );
     expect(read.data!.partner).toEqual({ status: 'ON_REVIEW', tierOn: { code: 'BRONZE' }, reviews: [{ outcome: 'PROBATION' }, { outcome: 'DOWNGRADE' }] });
+    const sideways = await call(admin, `mutation ($id: ID!) { recordReview(partnerId: $id, input: { outcome: DOWNGRADE, findings: [], newTierCode: "GOLD", effectiveFrom: "2026-08-01" }) { id } }`, { id });
+    expect(sideways.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newTierCode' });
     const missing = await call(admin, `mutation ($id: ID!) { recordReview(partnerId: $id, input: { outcome: DOWNGRADE, findings: [] }) { id } }`, { id });
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newTierCode' });
   });

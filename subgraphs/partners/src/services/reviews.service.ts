@@ -36,7 +36,9 @@ export class ReviewsService {
         const program = await manager.findOneByOrFail(ProgramEntity, { code: partner.programCode });
         const tier = await manager.findOneBy(TierEntity, { programCode: program.code, code: decision.downgrade.tierCode });
         if (!tier) throw new InvalidInputError('newTierCode', `${program.code} has no tier "${decision.downgrade.tierCode}"`);
-        await this.tiers.assignWithin(manager, program, partnerId, tier, decision.downgrade.effectiveFrom, `review ${reviewedOn}: downgrade`, caller.sub);
+        await this.tiers.assignWithin(manager, program, partnerId, tier, decision.downgrade.effectiveFrom, `review ${reviewedOn}: downgrade`, caller.sub, {
+          mustBeDowngrade: true,
+        });
       }
       partner.status = decision.status;
       partner.updatedAt = this.clock.now();

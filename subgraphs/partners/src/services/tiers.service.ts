@@ -47,6 +47,7 @@ export class TiersService {
     effectiveFrom: IsoDate,
     reason: string,
     assignedBy: string,
+    options: { mustBeDowngrade?: boolean } = {},
   ): Promise<TierAssignmentEntity> {
     if (manager.connection.options.type === 'mysql') {
       await manager.createQueryBuilder(TierEntity, 'tier').setLock('pessimistic_write').where('tier.id = :id', { id: tier.id }).getOne();
@@ -55,7 +56,11 @@ export class TiersService {
     const rankOf = (code: string) => ladder.find((t) => t.code === code)?.rank;
     const own = await manager.find(TierAssignmentEntity, { where: { partnerId }, order: { effectiveFrom: 'ASC', id: 'ASC' } });
     const inForce = assignmentOn(withSequence(own), effectiveFrom);
-    assertDowngradeAllowed(program, inForce ? rankOf(inForce.tierCode) : undefined, tier.rank, effectiveFrom);
+    const rankInForce = inForce ? rankOf(inForce.tierCode) : undefined;
+    if (options.mustBeDowngrade && !(rankInForce !== undefined && tier.rank < rankInForce)) {
+      throw new InvalidInputError('newTierCode', `${tier.name} is not below the tier in force on ${effectiveFrom}${inForce ? ` (${inForce.tierCode})` : ''}`);
+    }
+    assertDowngradeAllowed(program, rankInForce, tier.rank, effectiveFrom);
 
     const assignment = manager.create(TierAssignmentEntity, {
       id: newId(),
