@@ -28,6 +28,24 @@ describe('gateway', () => {
     expect(programs.every((p) => p.tiers.length > 0)).toBe(true);
   });
 
+  it('lets a partner token read its own partner and denies it another partner', async () => {
+    const bi = await hub.token({ sub: 'bi', role: 'bi' });
+    const list = await post(hub.url, { query: '{ partners(first: 2) { edges { node { id name } } } }' }, bi);
+    const [own, other] = (list.json.data as { partners: { edges: { node: { id: string; name: string } }[] } }).partners.edges.map((e) => e.node);
+    const token = await hub.token({ sub: 'user@own', role: 'partner', partnerId: own!.id });
+    const query = 'query ($id: ID!) { partner(id: $id) { id name tier { code } } }';
+
+    const mine = await post(hub.url, { query, variables: { id: own!.id } }, token);
+    expect((mine.json.data as { partner: { name: string } }).partner.name).toBe(own!.name);
+
+    const theirs = await post(hub.url, { query, variables: { id: other!.id } }, token);
+    expect(theirs.json.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(theirs.json)).not.toContain(other!.name);
+
+    const listed = await post(hub.url, { query: '{ partners(first: 50) { totalCount edges { node { id } } } }' }, token);
+    expect(listed.json.data).toEqual({ partners: { totalCount: 1, edges: [{ node: { id: own!.id } }] } });
+  });
+
   it('answers a query with a valid token and forwards the verified claims to the subgraph', async () => {
     const { status, json } = await post(hub.url, { query: WHOAMI }, partnerToken);
     expect(status).toBe(200);

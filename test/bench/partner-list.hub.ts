@@ -1,6 +1,7 @@
 import { createJwtVerifier } from '@hub/auth';
 import { createGateway } from '@hub/gateway';
 import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
+import { closeOnSignal } from '@hub/gateway/shutdown';
 import { partnersSubgraph } from '@hub/partners';
 import { createTestDatabase, subgraphClient } from '@hub/testing';
 import { BENCH_GATEWAY_SECRET, BENCH_JWT_SECRET } from './secrets';
@@ -41,11 +42,8 @@ for (let i = 0; i < EXTRA_PARTNERS; i += 1) {
 
 console.log(JSON.stringify({ gatewayUrl, subgraphUrl: partners.url }));
 
-process.on('SIGTERM', () => {
-  void (async () => {
-    await gateway.close();
-    await partners.close();
-    await database.drop();
-    process.exit(0);
-  })();
+closeOnSignal(async () => {
+  await gateway.close();
+  await partners.close();
+  await database.drop();
 });
