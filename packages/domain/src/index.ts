@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './dates';
 export * from './money';
+export * from './country-codes';

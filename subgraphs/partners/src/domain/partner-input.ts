@@ -1,5 +1,4 @@
-import { InvalidInputError } from '@hub/domain';
-import { COUNTRY_CODES } from './country-codes';
+import { COUNTRY_CODES, InvalidInputError } from '@hub/domain';
 
 export const PARTNER_STATUSES = ['ACTIVE', 'ON_REVIEW', 'TERMINATED'] as const;
 export type PartnerStatus = (typeof PARTNER_STATUSES)[number];

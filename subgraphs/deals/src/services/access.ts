@@ -1,0 +1,36 @@
+import { READ_ALL_ROLES, requireClaims, requireRole, STAFF_ROLES, type Claims } from '@hub/auth';
+import { ForbiddenError } from '@hub/domain';
+import type { DealEntity } from '../entities/deal.entity';
+
+/** Staff and BI read every deal; a partner its own and those it referred; a distributor those it fulfils. */
+export function canReadDeal(claims: Claims, deal: Pick<DealEntity, 'partnerId' | 'referringPartnerId' | 'distributorId'>): boolean {
+  if (READ_ALL_ROLES.includes(claims.role)) return true;
+  if (claims.role === 'partner') return deal.partnerId === claims.partnerId || deal.referringPartnerId === claims.partnerId;
+  if (claims.role === 'distributor') return deal.distributorId !== null && deal.distributorId === claims.distributorId;
+  return false;
+}
+
+export function assertCanReadDeal(claims: Claims | null, deal: DealEntity): void {
+  if (!canReadDeal(requireClaims(claims ?? undefined), deal)) throw new ForbiddenError(`You may not read deal ${deal.id}`);
+}
+
+export function requireStaff(claims: Claims | null): Claims {
+  return requireRole(claims ?? undefined, STAFF_ROLES);
+}
+
+/** Staff register for any partner; a partner only for itself. */
+export function assertCanRegisterFor(claims: Claims | null, partnerId: string): Claims {
+  const caller = requireClaims(claims ?? undefined);
+  if (STAFF_ROLES.includes(caller.role)) return caller;
+  if (caller.role === 'partner' && caller.partnerId === partnerId) return caller;
+  if (caller.role === 'partner') throw new ForbiddenError('A partner may register deals only for itself');
+  throw new ForbiddenError('Only partners and channel staff register deals');
+}
+
+/** The registering partner may withdraw its own submission; staff may act on any deal. */
+export function assertOwnerOrStaff(claims: Claims | null, deal: DealEntity): Claims {
+  const caller = requireClaims(claims ?? undefined);
+  if (STAFF_ROLES.includes(caller.role)) return caller;
+  if (caller.role === 'partner' && caller.partnerId === deal.partnerId) return caller;
+  throw new ForbiddenError(`You may not change deal ${deal.id}`);
+}
