@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { formatAmount } from '@hub/domain';
 
-@ObjectType({ description: 'An exact amount: `amount` is a decimal string with the currency\'s minor digits.' })
+// A value type every subgraph returns, so it is shareable in the supergraph.
+@Directive('@shareable')
+@ObjectType('Money', { description: 'An exact amount: `amount` is a decimal string with the currency\'s minor digits.' })
 export class MoneyType {
   @Field(() => String, { description: 'Exact decimal, e.g. "3925.50"; never a float.' })
   amount: string;
