@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { mintToken, signGatewayRequest, type Claims } from '@hub/auth';
+import { createTestDatabase } from '@hub/testing';
 import { BENCH_GATEWAY_SECRET, BENCH_JWT_SECRET } from './secrets';
 
 /**
@@ -47,10 +48,10 @@ async function load(url: string, headersFor: (body: string) => Record<string, st
   };
 }
 
-async function startHub(): Promise<{ urls: { gatewayUrl: string; subgraphUrl: string }; stop: () => Promise<void> }> {
+async function startHub(databaseUrl: string): Promise<{ urls: { gatewayUrl: string; subgraphUrl: string }; stop: () => Promise<void> }> {
   const script = fileURLToPath(new URL('./partner-list.hub.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', BENCH_DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -68,7 +69,11 @@ async function startHub(): Promise<{ urls: { gatewayUrl: string; subgraphUrl: st
 }
 
 export async function benchPartnerList(): Promise<void> {
-  const hub = await startHub();
+  const database = await createTestDatabase('bench');
+  const hub = await startHub(database.url).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
   try {
     const token = await mintToken(reader, { secret: BENCH_JWT_SECRET, expiresIn: '1h' });
     const check = (await fetch(hub.urls.gatewayUrl, {
@@ -91,5 +96,6 @@ export async function benchPartnerList(): Promise<void> {
     );
   } finally {
     await hub.stop();
+    await database.drop();
   }
 }

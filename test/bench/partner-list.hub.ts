@@ -3,19 +3,22 @@ import { createGateway } from '@hub/gateway';
 import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
 import { closeOnSignal } from '@hub/gateway/shutdown';
 import { partnersSubgraph } from '@hub/partners';
-import { createTestDatabase, subgraphClient } from '@hub/testing';
+import { subgraphClient } from '@hub/testing';
 import { BENCH_GATEWAY_SECRET, BENCH_JWT_SECRET } from './secrets';
 
 /**
  * The hub under load, in its own process so the load generator does not share its event loop:
- * the partners subgraph on a fresh MariaDB database with demo data plus extra partners, and a
+ * the partners subgraph on the MariaDB database it is given with demo data plus extra partners, and a
  * gateway in front. Prints one JSON line with both URLs, then serves until SIGTERM.
  */
 const EXTRA_PARTNERS = 120;
 const admin = { sub: 'bench@vendor', role: 'vendor_admin' } as const;
 
-const database = await createTestDatabase('bench');
-const partners = await partnersSubgraph.start({ databaseUrl: database.url, gatewaySecret: BENCH_GATEWAY_SECRET, port: 0, seedDemoData: true });
+// The load generator owns the database (creates and drops it), so nothing is left behind
+// however this process ends.
+const databaseUrl = process.env.BENCH_DATABASE_URL;
+if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is required');
+const partners = await partnersSubgraph.start({ databaseUrl, gatewaySecret: BENCH_GATEWAY_SECRET, port: 0, seedDemoData: true });
 const gateway = createGateway({
   supergraphSdl: composeSupergraph(await printSubgraphs([partnersSubgraph], () => partners.url)),
   subgraphs: [{ name: 'partners', url: partners.url }],
@@ -45,5 +48,4 @@ console.log(JSON.stringify({ gatewayUrl, subgraphUrl: partners.url }));
 closeOnSignal(async () => {
   await gateway.close();
   await partners.close();
-  await database.drop();
 });

@@ -1,5 +1,7 @@
 import { ForbiddenError, UnauthenticatedError } from '@hub/domain';
 
+export const MAX_SUBJECT_LENGTH = 200;
+
 export const ROLES = ['vendor_admin', 'channel_manager', 'partner', 'distributor', 'bi'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -19,6 +21,8 @@ export function isRole(value: unknown): value is Role {
 export function claimsFromPayload(payload: Record<string, unknown>): Claims {
   const { sub, role, partnerId, distributorId } = payload;
   if (typeof sub !== 'string' || sub === '') throw new UnauthenticatedError('token has no subject');
+  // The subject is recorded as who made a change; a longer one is not an identity we can keep.
+  if (sub.length > MAX_SUBJECT_LENGTH) throw new UnauthenticatedError(`token subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
   if (!isRole(role)) throw new UnauthenticatedError(`token role must be one of ${ROLES.join(', ')}`);
   if (role === 'partner' && typeof partnerId !== 'string') throw new UnauthenticatedError('a partner token needs a partnerId claim');
   if (role === 'distributor' && typeof distributorId !== 'string') {

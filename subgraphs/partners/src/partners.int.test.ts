@@ -117,6 +117,59 @@ describe.each([
     expect(await partnerRows()).toBe(before);
   });
 
+  it('never overfills a capped tier under concurrent grants (AU National: at most 10)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const created = await call<{ createPartner: { id: string } }>(admin, CREATE, {
+        input: createInput({ name: `Race ${i}`, country: 'AU', programCode: 'AU-2014', distributorIds: [] }),
+      });
+      ids.push(created.data!.createPartner.id);
+    }
+    const grant = `mutation ($id: ID!) { assignTier(partnerId: $id, tierCode: "NATIONAL", effectiveFrom: "2026-06-15", reason: "race") { id } }`;
+    const results = await Promise.all(ids.map((id) => call(admin, grant, { id })));
+    const full = results.filter((r) => r.errors?.[0]?.extensions?.code === 'PARTNERS.TIER_FULL');
+    // The demo data holds 2 National partners: 8 of the 10 grants fit.
+    expect(results.length - full.length).toBe(8);
+    const national = await call<{ partners: { totalCount: number } }>(bi, '{ partners(filter: { programCode: "AU-2014", tierCode: "NATIONAL" }, first: 1) { totalCount } }');
+    expect(national.data!.partners.totalCount).toBe(10);
+  });
+
+  it('refuses to reactivate a terminated partner into a tier that filled up meanwhile', async () => {
+    const platinum = await call<{ partners: { edges: { node: { id: string } }[] } }>(
+      bi,
+      '{ partners(filter: { programCode: "CH-2011", tierCode: "PLATINUM", status: ACTIVE }, first: 10) { edges { node { id } } } }',
+    );
+    const leaver = platinum.data!.partners.edges[0]!.node.id;
+    const terminate = await call(admin, `mutation ($id: ID!) { recordReview(partnerId: $id, input: { outcome: TERMINATE, findings: [TOO_FEW_TRANSACTIONS] }) { id } }`, {
+      id: leaver,
+    });
+    expect(terminate.errors).toBeUndefined();
+    const newcomer = await call(admin, CREATE, { input: createInput({ name: 'Platin Nachfolger', tierCode: 'PLATINUM', segmentFocus: 'ENTERPRISE' }) });
+    expect(newcomer.errors).toBeUndefined();
+    const back = await call(admin, `mutation ($id: ID!) { updatePartner(id: $id, input: { status: ACTIVE }) { status } }`, { id: leaver });
+    expect(back.errors?.[0]?.extensions?.code).toBe('PARTNERS.TIER_FULL');
+    const keep = await call(admin, `mutation ($id: ID!) { recordReview(partnerId: $id, input: { outcome: KEEP, findings: [] }) { id } }`, { id: leaver });
+    expect(keep.errors?.[0]?.extensions?.code).toBe('PARTNERS.TIER_FULL');
+  });
+
+  it('treats % and _ in nameContains as plain characters', async () => {
+    await call(admin, CREATE, { input: createInput({ name: '100% Sicher_heit AG' }) });
+    const find = (text: string) =>
+      call<{ partners: { edges: { node: { name: string } }[] } }>(bi, `query ($t: String) { partners(filter: { nameContains: $t }, first: 10) { edges { node { name } } } }`, { t: text });
+    expect((await find('0% sicher_')).data!.partners.edges.map((e) => e.node.name)).toEqual(['100% Sicher_heit AG']);
+    expect((await find('0%% sicher')).data!.partners.edges).toEqual([]);
+  });
+
+  it.each([
+    ['assignTier reason', `mutation ($id: ID!, $t: String!) { assignTier(partnerId: $id, tierCode: "SILVER", effectiveFrom: "2026-07-01", reason: $t) { id } }`, 501, 'reason'],
+    ['channelManager', `mutation ($id: ID!, $t: String!) { updatePartner(id: $id, input: { channelManager: $t }) { id } }`, 201, 'channelManager'],
+    ['review note', `mutation ($id: ID!, $t: String!) { recordReview(partnerId: $id, input: { outcome: KEEP, findings: [], note: $t }) { id } }`, 2001, 'note'],
+  ])('rejects a %s longer than its column with BAD_USER_INPUT', async (_case, mutation, length, field) => {
+    const created = await call<{ createPartner: { id: string } }>(admin, CREATE, { input: createInput({ name: `Long ${field}` }) });
+    const result = await call(admin, mutation, { id: created.data!.createPartner.id, t: 'x'.repeat(length) });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
   it('keeps an effective-dated tier history and answers the tier on any date', async () => {
     const created = await call<{ createPartner: { id: string } }>(admin, CREATE, { input: createInput({ name: 'Zeitreise AG' }) });
     const id = created.data!.createPartner.id;
@@ -216,11 +269,11 @@ describe.each([
   describe('filters and pagination', () => {
     it('filters by program, tier, country, status, segment and distributor', async () => {
       const query = `query ($f: PartnerFilter) { partners(filter: $f, first: 500) { totalCount edges { node { country program { code } tier { code } segmentFocus } } } }`;
-      const au = await call<{ partners: { totalCount: number; edges: { node: { program: { code: string }; tier: { code: string } } }[] } }>(bi, query, {
-        f: { programCode: 'AU-2014', tierCode: 'NATIONAL' },
+      const usPlatinum = await call<{ partners: { totalCount: number; edges: { node: { program: { code: string }; tier: { code: string } } }[] } }>(bi, query, {
+        f: { programCode: 'US-2014', tierCode: 'PLATINUM' },
       });
-      expect(au.data!.partners.totalCount).toBe(2);
-      expect(au.data!.partners.edges.every((e) => e.node.program.code === 'AU-2014' && e.node.tier.code === 'NATIONAL')).toBe(true);
+      expect(usPlatinum.data!.partners.totalCount).toBe(2);
+      expect(usPlatinum.data!.partners.edges.every((e) => e.node.program.code === 'US-2014' && e.node.tier.code === 'PLATINUM')).toBe(true);
       const smbUs = await call<{ partners: { totalCount: number } }>(bi, query, { f: { country: 'us', segmentFocus: 'SMB', status: 'ACTIVE' } });
       expect(smbUs.data!.partners.totalCount).toBe(8);
       const viaChannelworx = await call<{ partners: { totalCount: number } }>(bi, query, {
@@ -260,6 +313,10 @@ describe.each([
       expect((await call<{ partner: { id: string } }>(partner, `query ($id: ID!) { partner(id: $id) { id } }`, { id: own })).data!.partner.id).toBe(own);
       const denied = await call(partner, `query ($id: ID!) { partner(id: $id) { id name } }`, { id: other });
       expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const unknown = await call(partner, `query ($id: ID!) { partner(id: $id) { id } }`, { id: '00000000-0000-7000-8000-000000000000' });
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const reviews = await call(partner, `query ($id: ID!) { partner(id: $id) { reviews { note } } }`, { id: own });
+      expect(reviews.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const mine = await call<{ partners: { totalCount: number; edges: { node: { id: string } }[] } }>(partner, '{ partners(first: 50) { totalCount edges { node { id } } } }');
       expect(mine.data!.partners.edges.map((e) => e.node.id)).toEqual([own]);
     });

@@ -36,10 +36,23 @@ export function validBusinessModels(field: string, values: readonly string[]): B
   return unique as BusinessModel[];
 }
 
+/** Optional free text: blank is absent; longer than the column is bad input, not a database error. */
+export function optionalText(field: string, value: string | null | undefined, maxLength: number): string | null {
+  const text = value?.trim() ?? '';
+  if (text.length > maxLength) throw new InvalidInputError(field, `must be at most ${maxLength} characters`);
+  return text === '' ? null : text;
+}
+
+export function requiredText(field: string, value: string, maxLength: number): string {
+  const text = optionalText(field, value, maxLength);
+  if (text === null) throw new InvalidInputError(field, 'must not be empty');
+  return text;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function validEmail(field: string, value: string): string {
   const email = value.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new InvalidInputError(field, `"${value}" is not an email address`);
+  if (email.length > 254 || !EMAIL.test(email)) throw new InvalidInputError(field, `"${value}" is not an email address`);
   return email;
 }

@@ -1,3 +1,4 @@
+import { eventsEntities } from '@hub/events';
 import { CertificationEntity } from './certification.entity';
 import { DistributorEntity } from './distributor.entity';
 import { PartnerDistributorEntity } from './partner-distributor.entity';
@@ -33,4 +34,5 @@ export const partnersEntities = [
   PersonEntity,
   CertificationEntity,
   ReviewEntity,
+  ...eventsEntities,
 ];

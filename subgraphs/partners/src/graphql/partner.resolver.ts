@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DateScalar, PageArgs, pageRequest, toConnection } from '@hub/graphql-kit';
+import { READ_ALL_ROLES, requireRole } from '@hub/auth';
 import { parseIsoDate } from '@hub/domain';
 import type { DistributorEntity, PartnerEntity } from '../entities';
 import type { PartnersContext } from './context';
@@ -117,8 +118,9 @@ export class PartnerResolver {
     return catalog.filter((s) => codes.includes(s.code));
   }
 
-  @FieldResolver(() => [ReviewType], { description: 'Formal reviews, newest first.' })
+  @FieldResolver(() => [ReviewType], { description: 'Formal reviews, newest first. Vendor-internal: staff and BI only.' })
   async reviews(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    requireRole(ctx.claims ?? undefined, READ_ALL_ROLES);
     return ctx.loaders.reviewsByPartner.load(partner.id);
   }
 }

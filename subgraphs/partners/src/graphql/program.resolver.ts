@@ -8,7 +8,7 @@ import { DistributorType, LegacyTierMappingType, ProgramType, SpecializationType
 export class ProgramResolver {
   @Query(() => [ProgramType])
   async programs(@Ctx() ctx: PartnersContext): Promise<ProgramEntity[]> {
-    return ctx.services.partners.programs();
+    return ctx.services.partners.programs(ctx.claims);
   }
 
   @Query(() => ProgramType, { nullable: true })

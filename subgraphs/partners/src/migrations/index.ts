@@ -1,4 +1,5 @@
+import { AddOutbox1795304367564 } from './AddOutbox1795304367564';
 import { Initial1795300863799 } from './Initial1795300863799';
 
 /** In order; each runs once per database, in its own transaction. */
-export const partnersMigrations = [Initial1795300863799];
+export const partnersMigrations = [Initial1795300863799, AddOutbox1795304367564];

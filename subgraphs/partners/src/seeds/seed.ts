@@ -15,6 +15,7 @@ import {
 import type { BusinessModel, Segment } from '../domain';
 import { DISTRIBUTORS, PROGRAMS } from './programs.data';
 import { DEMO_PARTNERS } from './demo-partners.data';
+import { partnerEvents } from '../services/partner-events';
 
 /** Loads the programs (configuration every installation needs). Idempotent. */
 export async function seedPrograms(manager: EntityManager): Promise<void> {
@@ -54,6 +55,7 @@ export async function seedDemoData(database: Database, now: Date = new Date()): 
     const today = isoDateOf(now);
     const distributors = DISTRIBUTORS.map((d) => ({ ...d, id: newId(), createdAt: now }));
     await manager.insert(DistributorEntity, distributors);
+    for (const distributor of distributors) await partnerEvents.distributorSaved(manager, distributor, now);
 
     const specializations = await manager.find(SpecializationEntity);
     for (const [index, demo] of DEMO_PARTNERS.entries()) {
@@ -73,7 +75,8 @@ export async function seedDemoData(database: Database, now: Date = new Date()): 
       await manager.insert(PartnerEntity, partner);
       const links = distributors.filter((d) => d.countries.includes(demo.country)).slice(0, 1 + (index % 2));
       if (links.length > 0) await manager.insert(PartnerDistributorEntity, links.map((d) => ({ partnerId: partner.id, distributorId: d.id })));
-      await manager.insert(TierAssignmentEntity, {
+      await partnerEvents.partnerSaved(manager, 'partner.created', partner, now);
+      const assignment = manager.create(TierAssignmentEntity, {
         id: newId(),
         partnerId: partner.id,
         tierCode: demo.tierCode,
@@ -82,6 +85,8 @@ export async function seedDemoData(database: Database, now: Date = new Date()): 
         assignedBy: 'seed',
         assignedAt: now,
       });
+      await manager.insert(TierAssignmentEntity, assignment);
+      await partnerEvents.tierAssigned(manager, program.code, assignment, now);
 
       const catalog = specializations.filter((s) => s.programCode === demo.programCode);
       for (let p = 0; p < demo.people; p += 1) {
@@ -89,6 +94,7 @@ export async function seedDemoData(database: Database, now: Date = new Date()): 
         await manager.insert(PersonEntity, person);
         const certifications = certificationsFor(index, p, catalog, today).map((c) => ({ ...c, id: newId(), personId: person.id, partnerId: partner.id, createdAt: now }));
         if (certifications.length > 0) await manager.insert(CertificationEntity, certifications);
+        for (const certification of certifications) await partnerEvents.certificationAdded(manager, manager.create(CertificationEntity, certification), now);
       }
     }
     return { partners: DEMO_PARTNERS.length, distributors: distributors.length };

@@ -6,10 +6,10 @@ import {
   assignmentOn,
   countCertifiedStaff,
   earnedSpecializations,
+  optionalText,
   validBusinessModels,
   validCountry,
   validName,
-  type BusinessModel,
   type PartnerStatus,
   type Segment,
 } from '../domain';
@@ -17,6 +17,7 @@ import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEnti
 import type { PartnersLoaders } from '../loaders/partners.loaders';
 import { assertCanReadPartner, requireStaff } from './access';
 import type { Clock } from './clock';
+import { partnerEvents } from './partner-events';
 import { type TiersService } from './tiers.service';
 
 export interface PartnerFilter {
@@ -58,13 +59,13 @@ export class PartnersService {
   ) {}
 
   async get(claims: Claims | null, id: string, loaders: PartnersLoaders): Promise<PartnerEntity | null> {
-    const partner = await loaders.partner.load(id);
-    if (!partner) return null;
+    // Access first, so an unknown id and another partner's id look the same to a partner.
     await assertCanReadPartner(claims, id, loaders);
-    return partner;
+    return loaders.partner.load(id);
   }
 
-  async programs(): Promise<ProgramEntity[]> {
+  async programs(claims: Claims | null): Promise<ProgramEntity[]> {
+    requireClaims(claims ?? undefined);
     return this.database.dataSource.manager.find(ProgramEntity, { order: { code: 'ASC' } });
   }
 
@@ -84,7 +85,8 @@ export class PartnersService {
     if (scoped.status) query.andWhere('partner.status = :status', { status: scoped.status });
     if (scoped.segmentFocus) query.andWhere('partner.segmentFocus = :segmentFocus', { segmentFocus: scoped.segmentFocus });
     if (scoped.nameContains) {
-      query.andWhere('LOWER(partner.name) LIKE :pattern', { pattern: `%${scoped.nameContains.toLowerCase().replace(/[\\%_]/g, '\\$&')}%` });
+      // '!' escapes the wildcards on every dialect; SQLite has no default escape character.
+      query.andWhere("LOWER(partner.name) LIKE :pattern ESCAPE '!'", { pattern: `%${scoped.nameContains.toLowerCase().replace(/[!%_]/g, '!$&')}%` });
     }
     if (scoped.distributorId) {
       query.andWhere('partner.id IN (SELECT link.partnerId FROM partner_distributor link WHERE link.distributorId = :distributorId)', {
@@ -131,12 +133,13 @@ export class PartnersService {
         status: 'ACTIVE',
         segmentFocus: input.segmentFocus,
         businessModels,
-        channelManager: input.channelManager?.trim() || null,
+        channelManager: optionalText('channelManager', input.channelManager, 200),
         createdAt: now,
         updatedAt: now,
       });
       await manager.insert(PartnerEntity, partner);
       await linkDistributors(manager, partner.id, distributorIds);
+      await partnerEvents.partnerSaved(manager, 'partner.created', partner, now);
       await this.tiers.assignWithin(manager, program, partner.id, tier, this.clock.today(), 'initial tier on joining the program', caller.sub);
       return partner;
     });
@@ -152,8 +155,11 @@ export class PartnersService {
       if (input.country != null) partner.country = validCountry('country', input.country, program.countries, program.code);
       if (input.segmentFocus != null) partner.segmentFocus = input.segmentFocus;
       if (input.businessModels != null) partner.businessModels = validBusinessModels('businessModels', input.businessModels);
-      if (input.status != null) partner.status = input.status;
-      if (input.channelManager !== undefined) partner.channelManager = input.channelManager?.trim() || null;
+      if (input.status != null) {
+        if (partner.status === 'TERMINATED' && input.status !== 'TERMINATED') await this.tiers.assertRoomToReturn(manager, program, id, this.clock.today());
+        partner.status = input.status;
+      }
+      if (input.channelManager !== undefined) partner.channelManager = optionalText('channelManager', input.channelManager, 200);
       if (input.distributorIds != null) {
         const distributorIds = await validDistributors(manager, input.distributorIds, partner.country);
         await manager.delete(PartnerDistributorEntity, { partnerId: id });
@@ -161,6 +167,7 @@ export class PartnersService {
       }
       partner.updatedAt = this.clock.now();
       await manager.save(PartnerEntity, partner);
+      await partnerEvents.partnerSaved(manager, 'partner.changed', partner, partner.updatedAt);
       return partner;
     });
   }
@@ -225,4 +232,3 @@ async function linkDistributors(manager: EntityManager, partnerId: string, distr
   );
 }
 
-export type { BusinessModel };

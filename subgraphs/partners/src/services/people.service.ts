@@ -5,6 +5,7 @@ import { validEmail, validName, type CertificationKind } from '../domain';
 import { CertificationEntity, PartnerEntity, PersonEntity, SpecializationEntity } from '../entities';
 import { requireStaff } from './access';
 import type { Clock } from './clock';
+import { partnerEvents } from './partner-events';
 
 export interface PersonInput {
   name: string;
@@ -64,6 +65,7 @@ export class PeopleService {
         createdAt: this.clock.now(),
       });
       await manager.insert(CertificationEntity, certification);
+      await partnerEvents.certificationAdded(manager, certification, certification.createdAt);
       return certification;
     });
   }

@@ -1,10 +1,11 @@
 import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
 import { InvalidInputError, NotFoundError, parseIsoDate } from '@hub/domain';
-import { decideReview, type ReviewFinding, type ReviewOutcome } from '../domain';
+import { decideReview, optionalText, type ReviewFinding, type ReviewOutcome } from '../domain';
 import { PartnerEntity, ProgramEntity, ReviewEntity, TierEntity } from '../entities';
 import { requireStaff } from './access';
 import type { Clock } from './clock';
+import { partnerEvents } from './partner-events';
 import type { TiersService } from './tiers.service';
 
 export interface ReviewInput {
@@ -28,6 +29,7 @@ export class ReviewsService {
     const caller = requireStaff(claims);
     const reviewedOn = input.reviewedOn ? parseIsoDate('reviewedOn', input.reviewedOn) : this.clock.today();
     const effectiveFrom = input.effectiveFrom ? parseIsoDate('effectiveFrom', input.effectiveFrom) : null;
+    const note = optionalText('note', input.note, 2000);
     const decision = decideReview({ outcome: input.outcome, findings: input.findings, newTierCode: input.newTierCode, effectiveFrom });
     return this.database.transaction(async (manager) => {
       const partner = await manager.findOneBy(PartnerEntity, { id: partnerId });
@@ -40,16 +42,20 @@ export class ReviewsService {
           mustBeDowngrade: true,
         });
       }
+      if (partner.status === 'TERMINATED' && decision.status !== 'TERMINATED') {
+        await this.tiers.assertRoomToReturn(manager, await manager.findOneByOrFail(ProgramEntity, { code: partner.programCode }), partnerId, this.clock.today());
+      }
       partner.status = decision.status;
       partner.updatedAt = this.clock.now();
       await manager.save(PartnerEntity, partner);
+      await partnerEvents.partnerSaved(manager, 'partner.changed', partner, partner.updatedAt);
       const review = manager.create(ReviewEntity, {
         id: newId(),
         partnerId,
         reviewedOn,
         outcome: input.outcome,
         findings: [...new Set(input.findings)] as ReviewFinding[],
-        note: input.note?.trim() || null,
+        note,
         newTierCode: decision.downgrade?.tierCode ?? null,
         effectiveFrom: decision.downgrade?.effectiveFrom ?? null,
         reviewedBy: caller.sub,

@@ -2,10 +2,11 @@ import { In, type EntityManager } from 'typeorm';
 import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
 import { InvalidInputError, NotFoundError, parseIsoDate, type IsoDate } from '@hub/domain';
-import { assertDowngradeAllowed, assertTierHasRoom, assignmentOn, PartnersError } from '../domain';
+import { assertDowngradeAllowed, assertTierHasRoom, assignmentOn, PartnersError, requiredText } from '../domain';
 import { PartnerEntity, ProgramEntity, TierAssignmentEntity, TierEntity } from '../entities';
 import { requireStaff } from './access';
 import type { Clock } from './clock';
+import { partnerEvents } from './partner-events';
 
 export class TiersService {
   constructor(
@@ -16,8 +17,7 @@ export class TiersService {
   async assignTier(claims: Claims | null, partnerId: string, tierCode: string, effectiveFrom: string, reason: string): Promise<PartnerEntity> {
     const caller = requireStaff(claims);
     const from = parseIsoDate('effectiveFrom', effectiveFrom);
-    const why = reason.trim();
-    if (why === '') throw new InvalidInputError('reason', 'must not be empty');
+    const why = requiredText('reason', reason, 500);
     return this.database.transaction(async (manager) => {
       const partner = await manager.findOneBy(PartnerEntity, { id: partnerId });
       if (!partner) throw new NotFoundError('Partner', partnerId);
@@ -49,7 +49,7 @@ export class TiersService {
     assignedBy: string,
     options: { mustBeDowngrade?: boolean } = {},
   ): Promise<TierAssignmentEntity> {
-    if (manager.connection.options.type === 'mysql') {
+    if (this.database.dialect === 'mysql') {
       await manager.createQueryBuilder(TierEntity, 'tier').setLock('pessimistic_write').where('tier.id = :id', { id: tier.id }).getOne();
     }
     const ladder = await manager.findBy(TierEntity, { programCode: program.code });
@@ -76,7 +76,25 @@ export class TiersService {
       assertTierHasRoom(tier, withSequence(history), { ...assignment, sequence: Number.MAX_SAFE_INTEGER });
     }
     await manager.insert(TierAssignmentEntity, assignment);
+    await partnerEvents.tierAssigned(manager, program.code, assignment, assignment.assignedAt);
     return assignment;
+  }
+
+  /**
+   * A terminated partner does not count against a tier's capacity; bringing it back must find
+   * room in the tier it would hold again, as a new grant would.
+   */
+  async assertRoomToReturn(manager: EntityManager, program: ProgramEntity, partnerId: string, today: IsoDate): Promise<void> {
+    const own = await manager.find(TierAssignmentEntity, { where: { partnerId }, order: { effectiveFrom: 'ASC', id: 'ASC' } });
+    const inForce = assignmentOn(withSequence(own), today);
+    if (!inForce) return;
+    const tier = await manager.findOneByOrFail(TierEntity, { programCode: program.code, code: inForce.tierCode });
+    if (tier.capacity === null) return;
+    if (this.database.dialect === 'mysql') {
+      await manager.createQueryBuilder(TierEntity, 'tier').setLock('pessimistic_write').where('tier.id = :id', { id: tier.id }).getOne();
+    }
+    const history = (await this.historyOfHolders(manager, program.code, tier.code)).filter((a) => a.partnerId !== partnerId);
+    assertTierHasRoom(tier, withSequence(history), { partnerId, tierCode: tier.code, effectiveFrom: today, sequence: Number.MAX_SAFE_INTEGER });
   }
 
   /** Every assignment of the program's partners that ever held, or are due to hold, the tier. */
