@@ -1,1 +1,19 @@
-export {};
+import { OutboxEntity } from './outbox.entity';
+import { ProcessedEventEntity } from './processed-event.entity';
+
+export * from './envelope';
+export * from './bus';
+export * from './logger';
+export * from './backoff';
+export * from './stream-entry';
+export { OutboxEntity } from './outbox.entity';
+export { ProcessedEventEntity } from './processed-event.entity';
+export { recordEvent, envelopeOf } from './record-event';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { applyOnce, createEventConsumer, type EventConsumerOptions } from './event-consumer';
+export { InProcessBus, type InProcessBusOptions } from './in-process.bus';
+export { RedisStreamsBus, DEFAULT_STREAM_KEY, type RedisStreamsBusOptions } from './redis-streams.bus';
+export { BusUnavailableError } from './redis-connection';
+
+/** Add these to a subgraph's entity list, so its migrations create `outbox` and `processed_event`. */
+export const eventsEntities = [OutboxEntity, ProcessedEventEntity];

@@ -1,0 +1,38 @@
+import type { BackoffPolicy } from './backoff';
+import type { DomainEvent } from './envelope';
+
+export type EventHandler = (event: DomainEvent) => Promise<void>;
+
+export interface ConsumeOptions {
+  /**
+   * This subscription's name within the group (Redis). Give it a name that survives restarts
+   * (and that no other live process uses) so the entries it had not acknowledged come back to
+   * it at once; the default, `<hostname>-<pid>-<n>`, leaves them for whichever consumer of the
+   * group claims them after `claimIdleMs`.
+   */
+  consumer?: string;
+  /** Entries read per round trip (Redis). */
+  batchSize?: number;
+  /** How long one read waits for new entries before looping (Redis). */
+  blockMs?: number;
+  /** Pending entries idle this long — their consumer crashed or hangs — are claimed by this one (Redis). */
+  claimIdleMs?: number;
+  /** Delays between retries of an event whose handler failed. */
+  retry?: BackoffPolicy;
+}
+
+export interface Subscription {
+  /** Finishes the event in hand (handled and acknowledged, or left for redelivery) and stops. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Delivers published events to consumer groups, at least once and in order within a group.
+ * Each group sees every event still retained, including those published before it first
+ * subscribed; a handler that throws gets the same event again later, after a backoff.
+ */
+export interface EventBus {
+  publish(events: DomainEvent[]): Promise<void>;
+  consume(group: string, handler: EventHandler, options?: ConsumeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,100 @@
+import { backoffDelay, defaultRetry, type BackoffPolicy } from './backoff';
+import type { ConsumeOptions, EventBus, EventHandler, Subscription } from './bus';
+import type { DomainEvent } from './envelope';
+import { consoleLogger, type EventsLogger } from './logger';
+import { Doorbell, sleep } from './timers';
+
+export interface InProcessBusOptions {
+  /** Events retained for groups that subscribe late or fall behind; the oldest go first. */
+  maxLength?: number;
+  retry?: BackoffPolicy;
+  logger?: EventsLogger;
+}
+
+/**
+ * The bus of the embedded mode: one ordered in-memory log, and one offset per consumer group,
+ * the same contract as Redis Streams within a single process. A group starts at the oldest
+ * retained event, moves past an event only once its handler succeeded, and keeps its offset
+ * across stop and consume, so a consumer that was stopped catches up. One consumer per group
+ * at a time: a single process has no one to share a group's work with.
+ */
+export class InProcessBus implements EventBus {
+  private readonly log: DomainEvent[] = [];
+  /** Position of `log[0]` since the bus started; grows as old events are trimmed. */
+  private base = 0;
+  private readonly offsets = new Map<string, number>();
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly published = new Doorbell();
+  private closed = false;
+  private readonly maxLength: number;
+  private readonly retry: BackoffPolicy;
+  private readonly logger: EventsLogger;
+
+  constructor(options: InProcessBusOptions = {}) {
+    this.maxLength = options.maxLength ?? 100_000;
+    this.retry = options.retry ?? defaultRetry;
+    this.logger = options.logger ?? consoleLogger;
+  }
+
+  async publish(events: DomainEvent[]): Promise<void> {
+    if (this.closed) throw new Error('the in-process bus is closed');
+    // A JSON copy, as Redis would carry it: no consumer shares objects with the publisher.
+    for (const event of events) this.log.push(JSON.parse(JSON.stringify(event)) as DomainEvent);
+    const excess = this.log.length - this.maxLength;
+    if (excess > 0) {
+      this.log.splice(0, excess);
+      this.base += excess;
+    }
+    this.published.fire();
+  }
+
+  async consume(group: string, handler: EventHandler, options: ConsumeOptions = {}): Promise<Subscription> {
+    if (this.closed) throw new Error('the in-process bus is closed');
+    if (this.subscriptions.has(group)) throw new Error(`group ${group} already has a consumer on this in-process bus`);
+    if (!this.offsets.has(group)) this.offsets.set(group, this.base);
+    const retry = options.retry ?? this.retry;
+    const controller = new AbortController();
+    const loop = this.run(group, handler, retry, controller.signal);
+    const subscription: Subscription = {
+      stop: async () => {
+        controller.abort();
+        await loop;
+        if (this.subscriptions.get(group) === subscription) this.subscriptions.delete(group);
+      },
+    };
+    this.subscriptions.set(group, subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions.values()].map((subscription) => subscription.stop()));
+  }
+
+  private async run(group: string, handler: EventHandler, retry: BackoffPolicy, signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      const offset = this.offsets.get(group)!;
+      if (offset < this.base) {
+        this.logger.error(`consumer ${group} fell behind: ${this.base - offset} events were trimmed before it read them`);
+        this.offsets.set(group, this.base);
+        continue;
+      }
+      const event = this.log[offset - this.base];
+      if (!event) {
+        await this.published.wait(60_000, signal);
+        continue;
+      }
+      try {
+        await handler(structuredClone(event));
+        this.offsets.set(group, offset + 1);
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        const delay = backoffDelay(failures, retry, Math.random());
+        this.logger.error(`consumer ${group}: ${event.type} ${event.id} failed (attempt ${failures}); retrying in ${delay} ms`, error);
+        await sleep(delay, signal);
+      }
+    }
+  }
+}
