@@ -1,0 +1,9 @@
+import type { Claims } from '@hub/auth';
+import type { DealsLoaders } from '../loaders/deals.loaders';
+import type { DealsService } from '../services/deals.service';
+
+export interface DealsContext {
+  claims: Claims | null;
+  loaders: DealsLoaders;
+  deals: DealsService;
+}

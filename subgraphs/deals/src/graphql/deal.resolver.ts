@@ -1,0 +1,128 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar, MoneyType, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
+import type { DealEntity } from '../entities/deal.entity';
+import type { DealLineEntity } from '../entities/deal-line.entity';
+import type { DealsContext } from './context';
+import { DealFilter, RegisterDealInput } from './inputs';
+import { DealConnection, DealLineType, DealType_, DistributorStub, EndCustomerType, PartnerStub } from './types';
+
+@Resolver(() => DealType_)
+export class DealResolver {
+  @Query(() => DealType_, { nullable: true })
+  async deal(@Arg('id', () => ID) id: string, @Ctx() ctx: DealsContext) {
+    return ctx.deals.get(ctx.claims, id, (key) => ctx.loaders.deal.load(key));
+  }
+
+  @Query(() => DealConnection)
+  async deals(@Arg('filter', () => DealFilter, { nullable: true }) filter: DealFilter | null, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: DealsContext) {
+    return toConnection(await ctx.deals.list(ctx.claims, filter ?? {}, pageRequest(page)));
+  }
+
+  @Mutation(() => DealType_)
+  registerDeal(@Arg('input', () => RegisterDealInput) input: RegisterDealInput, @Ctx() ctx: DealsContext) {
+    return ctx.deals.register(ctx.claims, input);
+  }
+
+  @Mutation(() => DealType_)
+  approveDeal(@Arg('id', () => ID) id: string, @Ctx() ctx: DealsContext) {
+    return ctx.deals.approve(ctx.claims, id);
+  }
+
+  @Mutation(() => DealType_)
+  rejectDeal(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: DealsContext) {
+    return ctx.deals.reject(ctx.claims, id, reason);
+  }
+
+  @Mutation(() => DealType_)
+  withdrawDeal(@Arg('id', () => ID) id: string, @Ctx() ctx: DealsContext) {
+    return ctx.deals.withdraw(ctx.claims, id);
+  }
+
+  @Mutation(() => DealType_, { description: 'Extends an approval by a number of days.' })
+  extendDeal(@Arg('id', () => ID) id: string, @Arg('days', () => Int) days: number, @Ctx() ctx: DealsContext) {
+    return ctx.deals.extend(ctx.claims, id, days);
+  }
+
+  @Mutation(() => DealType_)
+  markDealWon(@Arg('id', () => ID) id: string, @Arg('closedAt', () => DateScalar) closedAt: string, @Ctx() ctx: DealsContext) {
+    return ctx.deals.markWon(ctx.claims, id, closedAt);
+  }
+
+  @Mutation(() => DealType_)
+  markDealLost(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: DealsContext) {
+    return ctx.deals.markLost(ctx.claims, id, reason);
+  }
+
+  @Mutation(() => DealType_, { description: 'A won deal cancelled later; everything it earned is clawed back.' })
+  reverseDeal(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: DealsContext) {
+    return ctx.deals.reverse(ctx.claims, id, reason);
+  }
+
+  @Mutation(() => DealType_, { description: 'The winner keeps the customer; the other registration is rejected.' })
+  resolveConflict(@Arg('dealId', () => ID) dealId: string, @Arg('winnerDealId', () => ID) winnerDealId: string, @Ctx() ctx: DealsContext) {
+    return ctx.deals.resolveConflict(ctx.claims, dealId, winnerDealId);
+  }
+
+  @FieldResolver(() => PartnerStub)
+  partner(@Root() deal: DealEntity): PartnerStub {
+    return { id: deal.partnerId };
+  }
+
+  @FieldResolver(() => DistributorStub, { nullable: true })
+  distributor(@Root() deal: DealEntity): DistributorStub | null {
+    return deal.distributorId ? { id: deal.distributorId } : null;
+  }
+
+  @FieldResolver(() => PartnerStub, { nullable: true })
+  referringPartner(@Root() deal: DealEntity): PartnerStub | null {
+    return deal.referringPartnerId ? { id: deal.referringPartnerId } : null;
+  }
+
+  @FieldResolver(() => EndCustomerType)
+  endCustomer(@Root() deal: DealEntity): EndCustomerType {
+    return { name: deal.customerName, country: deal.customerCountry, domain: deal.customerDomain };
+  }
+
+  @FieldResolver(() => MoneyType, { description: 'Sum of the lines: seats × recommended partner buy price.' })
+  amount(@Root() deal: DealEntity): MoneyType {
+    return toMoney(deal.amount, deal.currency);
+  }
+
+  @FieldResolver(() => [DealLineType])
+  lines(@Root() deal: DealEntity, @Ctx() ctx: DealsContext) {
+    return ctx.loaders.linesByDeal.load(deal.id);
+  }
+
+  @FieldResolver(() => DealType_, { nullable: true, description: 'The earlier registration this one conflicts with, until resolved.' })
+  async conflictWith(@Root() deal: DealEntity, @Ctx() ctx: DealsContext) {
+    if (!deal.conflictWithId) return null;
+    // The protected registration belongs to another partner: show it only to those who may read it.
+    return ctx.deals.get(ctx.claims, deal.conflictWithId, (key) => ctx.loaders.deal.load(key)).catch(() => null);
+  }
+}
+
+@Resolver(() => DealLineType)
+export class DealLineResolver {
+  @FieldResolver(() => MoneyType, { description: 'Recommended partner buy price per seat.' })
+  unitPrice(@Root() line: DealLineEntity & { currency?: string }, @Ctx() ctx: DealsContext) {
+    return ctx.loaders.deal.load(line.dealId).then((deal) => toMoney(line.unitPrice, deal?.currency ?? 'EUR'));
+  }
+
+  @FieldResolver(() => MoneyType)
+  amount(@Root() line: DealLineEntity, @Ctx() ctx: DealsContext) {
+    return ctx.loaders.deal.load(line.dealId).then((deal) => toMoney(line.amount, deal?.currency ?? 'EUR'));
+  }
+}
+
+@Resolver(() => PartnerStub)
+export class PartnerDealsResolver {
+  @FieldResolver(() => DealConnection, { description: 'The partner\'s registrations, oldest first.' })
+  async deals(
+    @Root() partner: PartnerStub,
+    @Arg('filter', () => DealFilter, { nullable: true }) filter: DealFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: DealsContext,
+  ) {
+    return toConnection(await ctx.deals.list(ctx.claims, { ...filter, partnerId: partner.id }, pageRequest(page)));
+  }
+}

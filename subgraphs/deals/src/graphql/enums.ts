@@ -1,0 +1,16 @@
+import { registerEnumType } from 'type-graphql';
+import { DEAL_STATUSES } from '../domain';
+import { DEAL_EVENT_KINDS } from '../services/deal-events';
+
+const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+
+export const DealStatusEnum = enumOf(DEAL_STATUSES);
+export const DealTypeEnum = enumOf(['NEW_CUSTOMER', 'NEW_SOLUTION', 'RENEWAL'] as const);
+export const DealSegmentEnum = enumOf(['SMB', 'ENTERPRISE'] as const);
+export const DealEventKindEnum = enumOf(DEAL_EVENT_KINDS);
+
+registerEnumType(DealStatusEnum, { name: 'DealStatus' });
+registerEnumType(DealTypeEnum, { name: 'DealType', description: 'NEW_CUSTOMER and NEW_SOLUTION are new business; RENEWAL is not.' });
+// The same enum as the partners subgraph's Segment: composition merges identical enums.
+registerEnumType(DealSegmentEnum, { name: 'Segment', description: 'SMB: 2–500 seats; ENTERPRISE: over 500.' });
+registerEnumType(DealEventKindEnum, { name: 'DealEventKind' });

@@ -1,0 +1,99 @@
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { connectionType, DateScalar, DateTimeScalar } from '@hub/graphql-kit';
+import type { DealStatus, Segment } from '../domain';
+import type { DealType } from '../entities/deal.entity';
+import type { DealEventKind } from '../services/deal-events';
+import { DealEventKindEnum, DealSegmentEnum, DealStatusEnum, DealTypeEnum } from './enums';
+
+/** Owned by the partners subgraph; deals only adds `Partner.deals`. */
+@Directive('@key(fields: "id")')
+@ObjectType('Partner')
+export class PartnerStub {
+  @Field(() => ID)
+  id: string;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType('Distributor')
+export class DistributorStub {
+  @Field(() => ID)
+  id: string;
+}
+
+@ObjectType('EndCustomer')
+export class EndCustomerType {
+  @Field(() => String)
+  name: string;
+
+  @Field(() => String, { description: 'ISO 3166-1 alpha-2.' })
+  country: string;
+
+  @Field(() => String, { nullable: true })
+  domain: string | null;
+}
+
+@ObjectType('DealLine')
+export class DealLineType {
+  @Field(() => String)
+  sku: string;
+
+  @Field(() => Int)
+  seats: number;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType('Deal')
+export class DealType_ {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => DealTypeEnum)
+  type: DealType;
+
+  @Field(() => String)
+  productLine: string;
+
+  @Field(() => DealSegmentEnum, { description: 'Derived from seats: over 500 is ENTERPRISE.' })
+  segment: Segment;
+
+  @Field(() => Int, { description: 'Sum of the lines\' seats.' })
+  seats: number;
+
+  @Field(() => DealStatusEnum)
+  status: DealStatus;
+
+  @Field(() => DateScalar)
+  expectedCloseDate: string;
+
+  @Field(() => DateTimeScalar)
+  registeredAt: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  approvedAt: Date | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'Last day the approval is valid.' })
+  expiresAt: string | null;
+
+  @Field(() => DateScalar, { nullable: true })
+  closedAt: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why it was rejected, lost or reversed.' })
+  reason: string | null;
+}
+
+@ObjectType('DealEvent')
+export class DealEventType {
+  @Field(() => ID, { description: 'The event id; receivers can dedupe on it.' })
+  id: string;
+
+  @Field(() => DealEventKindEnum)
+  kind: DealEventKind;
+
+  @Field(() => DealType_)
+  deal: DealType_;
+
+  @Field(() => DateTimeScalar)
+  at: Date;
+}
+
+export const DealConnection = connectionType('Deal', DealType_);
