@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createJwtVerifier, mintToken } from '@hub/auth';
+import { InProcessBus } from '@hub/events';
 import type { StartedSubgraph } from '@hub/graphql-kit';
 import { composeSupergraph, printSubgraphs } from './compose';
 import { loadEmbeddedConfig, subgraphDatabaseUrl } from './config';
@@ -11,11 +12,14 @@ import { subgraphs, subscriptionSubgraphs } from './subgraphs';
 // subgraph keeps a SQLite file under DATA_DIR (default .data/), created and seeded on first start.
 const config = loadEmbeddedConfig(process.env, subgraphs);
 const started: StartedSubgraph[] = [];
+// One process, so one in-process bus carries every subgraph's events to the others.
+const bus = new InProcessBus();
 let gateway: Gateway | undefined;
 
 async function stopAll(): Promise<void> {
   await gateway?.close();
   await Promise.all(started.map((s) => s.close()));
+  await bus.close();
 }
 closeOnSignal(stopAll);
 
@@ -30,6 +34,7 @@ try {
         // Subgraphs are reached only through the gateway, so they stay on loopback.
         host: '127.0.0.1',
         seedDemoData: true,
+        bus,
       }),
     );
   }

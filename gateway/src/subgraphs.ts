@@ -1,8 +1,9 @@
 import type { SubgraphModule } from '@hub/graphql-kit';
+import { dealsSubgraph } from '@hub/deals';
 import { partnersSubgraph } from '@hub/partners';
 
 /** Every subgraph of the hub: composed into the supergraph, embedded by `pnpm start`. */
-export const subgraphs: readonly SubgraphModule[] = [partnersSubgraph];
+export const subgraphs: readonly SubgraphModule[] = [partnersSubgraph, dealsSubgraph];
 
 /**
  * Subgraphs whose Subscription fields the gateway runs over graphql-ws at their /graphql

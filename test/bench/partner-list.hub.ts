@@ -2,6 +2,7 @@ import { createJwtVerifier } from '@hub/auth';
 import { createGateway } from '@hub/gateway';
 import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
 import { closeOnSignal } from '@hub/gateway/shutdown';
+import { InProcessBus } from '@hub/events';
 import { partnersSubgraph } from '@hub/partners';
 import { subgraphClient } from '@hub/testing';
 import { BENCH_GATEWAY_SECRET, BENCH_JWT_SECRET } from './secrets';
@@ -18,7 +19,8 @@ const admin = { sub: 'bench@vendor', role: 'vendor_admin' } as const;
 // however this process ends.
 const databaseUrl = process.env.BENCH_DATABASE_URL;
 if (!databaseUrl) throw new Error('BENCH_DATABASE_URL is required');
-const partners = await partnersSubgraph.start({ databaseUrl, gatewaySecret: BENCH_GATEWAY_SECRET, port: 0, seedDemoData: true });
+const bus = new InProcessBus();
+const partners = await partnersSubgraph.start({ bus, databaseUrl, gatewaySecret: BENCH_GATEWAY_SECRET, port: 0, seedDemoData: true });
 const gateway = createGateway({
   supergraphSdl: composeSupergraph(await printSubgraphs([partnersSubgraph], () => partners.url)),
   subgraphs: [{ name: 'partners', url: partners.url }],
@@ -48,4 +50,5 @@ console.log(JSON.stringify({ gatewayUrl, subgraphUrl: partners.url }));
 closeOnSignal(async () => {
   await gateway.close();
   await partners.close();
+  await bus.close();
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createJwtVerifier, mintToken, type Claims } from '@hub/auth';
 import { createGateway } from '@hub/gateway';
 import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
+import { InProcessBus } from '@hub/events';
 import type { StartedSubgraph, SubgraphModule } from '@hub/graphql-kit';
 
 export const JWT_SECRET = 'e2e-jwt-secret-at-least-32-characters-long';
@@ -25,10 +26,11 @@ export interface RunningHub {
 export async function startHub(modules: readonly SubgraphModule[]): Promise<RunningHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
   const subgraphs: StartedSubgraph[] = [];
+  const bus = new InProcessBus();
   try {
     for (const module of modules) {
       subgraphs.push(
-        await module.start({ gatewaySecret: GATEWAY_SECRET, port: 0, sqliteFile: join(dataDir, `${module.name}.sqlite`), seedDemoData: true }),
+        await module.start({ gatewaySecret: GATEWAY_SECRET, port: 0, sqliteFile: join(dataDir, `${module.name}.sqlite`), seedDemoData: true, bus }),
       );
     }
     const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
@@ -49,6 +51,7 @@ export async function startHub(modules: readonly SubgraphModule[]): Promise<Runn
       close: async () => {
         await gateway.close();
         await closeAll(subgraphs);
+        await bus.close();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import type { EventBus } from '@hub/events';
 
 export interface SubgraphStartOptions {
   /** mysql:// URL; absent means the embedded SQLite file. */
@@ -10,6 +11,11 @@ export interface SubgraphStartOptions {
   host?: string;
   /** Load demo data when the database is empty. */
   seedDemoData?: boolean;
+  /**
+   * Where the subgraph publishes its outbox and consumes other subgraphs' events: Redis
+   * Streams in production, one shared in-process bus when everything runs embedded.
+   */
+  bus: EventBus;
 }
 
 export interface StartedSubgraph {

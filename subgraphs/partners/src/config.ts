@@ -6,6 +6,7 @@ const schema = z.object({
   DATABASE_URL: databaseUrl,
   SQLITE_FILE: z.string().default('.data/partners.sqlite'),
   GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   SEED_DEMO_DATA: z
     .enum(['true', 'false'])
     .default('false')

@@ -1,3 +1,4 @@
+import { OutboxRelay } from '@hub/events';
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildPartnersSchema } from './graphql/schema';
 import { seedDemoData } from './seeds/seed';
@@ -27,6 +28,9 @@ export const partnersSubgraph: SubgraphModule = {
   async start(options) {
     const database = await openPartnersDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/partners.sqlite' });
     if (options.seedDemoData) await seedDemoData(database);
+    // Partner events leave through the outbox; the relay publishes them to the bus.
+    const relay = new OutboxRelay({ database, bus: options.bus });
+    relay.start();
     const server = await createPartnersServer({ database, gatewaySecret: options.gatewaySecret });
     const running = await server.listen(options.port, options.host);
     return {
@@ -34,6 +38,7 @@ export const partnersSubgraph: SubgraphModule = {
       url: running.url,
       close: async () => {
         await running.close();
+        await relay.stop();
         await database.dataSource.destroy();
       },
     };

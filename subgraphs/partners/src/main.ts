@@ -1,8 +1,10 @@
+import { RedisStreamsBus } from '@hub/events';
 import { loadPartnersConfig } from './config';
 import { partnersSubgraph } from './index';
 
 // Runs the partners subgraph on its own (MySQL mode, docker-compose); `pnpm start` embeds it instead.
 const config = loadPartnersConfig();
+const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const running = await partnersSubgraph.start({
   databaseUrl: config.DATABASE_URL,
   sqliteFile: config.SQLITE_FILE,
@@ -10,8 +12,9 @@ const running = await partnersSubgraph.start({
   port: config.PORT,
   host: config.HOST,
   seedDemoData: config.SEED_DEMO_DATA,
+  bus,
 });
 console.log(`partners subgraph ready at ${running.url}`);
-const stop = () => void running.close().then(() => process.exit(0));
+const stop = () => void running.close().then(() => bus.close()).then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -1,0 +1,38 @@
+import type { SubgraphModule } from '@hub/graphql-kit';
+import { buildDealsSchema } from './graphql/schema';
+import { seedRegistrationPolicies } from './seeds/policies';
+import { createDealsServer, openDealsDatabase } from './server';
+
+export { buildDealsSchema } from './graphql/schema';
+export { createDealsServer, openDealsDatabase } from './server';
+export { adjustableClock, fixedClock, systemClock, type Clock } from './services/clock';
+export type { DealEventPayload } from './services/deal-events';
+export { loadDealsConfig } from './config';
+
+export const dealsSubgraph: SubgraphModule = {
+  name: 'deals',
+  defaultPort: 4002,
+  buildSchema: buildDealsSchema,
+  async seed(options) {
+    const database = await openDealsDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/deals.sqlite' });
+    try {
+      await database.transaction((manager) => seedRegistrationPolicies(manager));
+      return 'deals: registration policies present (deals arrive through the API)';
+    } finally {
+      await database.dataSource.destroy();
+    }
+  },
+  async start(options) {
+    const database = await openDealsDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/deals.sqlite' });
+    const server = await createDealsServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret });
+    const running = await server.start(options.port, options.host);
+    return {
+      name: 'deals',
+      url: running.url,
+      close: async () => {
+        await running.close();
+        await database.dataSource.destroy();
+      },
+    };
+  },
+};

@@ -1,0 +1,4 @@
+import { Initial1795304594223 } from './Initial1795304594223';
+
+/** In order; each runs once per database, in its own transaction. */
+export const dealsMigrations = [Initial1795304594223];

@@ -1,0 +1,82 @@
+import { openDatabase, type Database } from '@hub/db';
+import { createEventConsumer, OutboxRelay, type EventBus, type Subscription } from '@hub/events';
+import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { dealsEntities } from './entities';
+import type { DealsContext } from './graphql/context';
+import { buildDealsSchema } from './graphql/schema';
+import { createDealsLoaders } from './loaders/deals.loaders';
+import { dealsMigrations } from './migrations';
+import { seedRegistrationPolicies } from './seeds/policies';
+import { systemClock, type Clock } from './services/clock';
+import { DealsService } from './services/deals.service';
+import { outboxRecorder } from './services/outbox-recorder';
+import { applyPartnerEvent } from './services/partner-refs.consumer';
+
+export function openDealsDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
+  return openDatabase({ ...options, entities: dealsEntities, migrations: dealsMigrations });
+}
+
+export interface DealsServerDeps {
+  database: Database;
+  bus: EventBus;
+  gatewaySecret: string;
+  clock?: Clock;
+  /** How often approved registrations past their validity are marked EXPIRED. */
+  expirySweepMs?: number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The deals subgraph around an open database and a bus: its outbox relay, the consumer that
+ * keeps partner facts current, the expiry sweep and the GraphQL server. Nothing runs until `start`.
+ */
+export async function createDealsServer(deps: DealsServerDeps) {
+  const clock = deps.clock ?? systemClock;
+  const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
+  const deals = new DealsService(deps.database, clock, outboxRecorder(clock, () => relay.notify()));
+  const schema = await buildDealsSchema();
+  await deps.database.transaction((manager) => seedRegistrationPolicies(manager));
+
+  return {
+    deals,
+    relay,
+    schema,
+    start: async (port: number, host?: string): Promise<RunningSubgraph> => {
+      relay.start();
+      const partnerFacts: Subscription = await createEventConsumer({
+        name: 'deals.partner-facts',
+        database: deps.database,
+        bus: deps.bus,
+        types: ['partner.created', 'partner.changed', 'distributor.saved'],
+        handle: applyPartnerEvent,
+      });
+      const sweep = setInterval(() => {
+        deals.expireDue().catch((error: unknown) => console.error('[deals] expiry sweep failed:', error));
+      }, deps.expirySweepMs ?? HOUR_MS);
+      sweep.unref();
+      const running = await startSubgraphServer<DealsContext>(
+        {
+          name: 'deals',
+          schema,
+          gatewaySecret: deps.gatewaySecret,
+          createContext: (claims) => ({ claims, deals, loaders: createDealsLoaders(deps.database.dataSource) }),
+          readiness: async () => {
+            await deps.database.dataSource.query('SELECT 1');
+          },
+        },
+        port,
+        host,
+      );
+      return {
+        ...running,
+        close: async () => {
+          clearInterval(sweep);
+          await running.close();
+          await partnerFacts.stop();
+          await relay.stop();
+        },
+      };
+    },
+  };
+}
