@@ -11,7 +11,8 @@ import {
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { bearerToken, signGatewayRequest, type Claims, type JwtVerifier } from '@hub/auth';
+import { getOperationAST } from 'graphql';
+import { bearerToken, signGatewayRequest, signSubscription, SUBSCRIPTION_AUTH_EXTENSION, type Claims, type JwtVerifier } from '@hub/auth';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -55,7 +56,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // the gateway sends to a subgraph is a signed operation on behalf of a caller.
     supergraph: options.supergraphSdl,
     transportEntries: transportEntries(options.subgraphs),
-    plugins: () => [useSignedSubgraphRequests(options.gatewaySecret)],
+    plugins: () => [useSignedSubgraphRequests(options.gatewaySecret), useSignedSubscriptions(options.gatewaySecret)],
     // Yoga's default GraphiQL loads its scripts from a CDN; this one has every asset inlined.
     renderGraphiQL,
     graphiql: {
@@ -149,6 +150,23 @@ function transportEntries(subgraphs: readonly SubgraphRoute[]): TransportEntryAd
  * query string for a GET), as the subgraphs verify those bytes. Runs as the last `onFetch` hook,
  * after anything else that could have changed the request.
  */
+/**
+ * Subscriptions go to subgraphs over graphql-ws, where `onFetch` never runs: the caller's claims
+ * travel signed in the subscribe message's extensions, and the subgraph verifies them there.
+ */
+export function useSignedSubscriptions(gatewaySecret: string): GatewayPlugin<HubContext> {
+  return {
+    onSubgraphExecute({ executionRequest }) {
+      if (getOperationAST(executionRequest.document, executionRequest.operationName)?.operation !== 'subscription') return;
+      const context = (executionRequest.context ?? {}) as HubContext;
+      executionRequest.extensions = {
+        ...executionRequest.extensions,
+        [SUBSCRIPTION_AUTH_EXTENSION]: signSubscription(gatewaySecret, context.claims ?? null),
+      };
+    },
+  };
+}
+
 export function useSignedSubgraphRequests(gatewaySecret: string): GatewayPlugin<HubContext> {
   return {
     onFetch({ url, options, context, setOptions }) {

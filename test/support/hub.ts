@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createJwtVerifier, mintToken, type Claims } from '@hub/auth';
 import { createGateway } from '@hub/gateway';
 import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
+import { subscriptionSubgraphs } from '@hub/gateway/subgraphs';
 import { InProcessBus } from '@hub/events';
 import type { StartedSubgraph, SubgraphModule } from '@hub/graphql-kit';
 
@@ -37,7 +38,7 @@ export async function startHub(modules: readonly SubgraphModule[]): Promise<Runn
     const supergraphSdl = composeSupergraph(await printSubgraphs(modules, (m) => urls.get(m.name) ?? ''));
     const gateway = createGateway({
       supergraphSdl,
-      subgraphs: subgraphs.map((s) => ({ name: s.name, url: s.url })),
+      subgraphs: subgraphs.map((s) => ({ name: s.name, url: s.url, subscriptions: subscriptionSubgraphs.has(s.name) })),
       verifyToken: createJwtVerifier({ secret: JWT_SECRET }),
       gatewaySecret: GATEWAY_SECRET,
       logging: 'error',

@@ -57,3 +57,17 @@ describe('access rules', () => {
     expect(() => requireRole({ sub: 'b', role: 'bi' }, ['vendor_admin'])).toThrow(/roles/);
   });
 });
+
+describe('subscription signature', () => {
+  it('accepts the gateway-signed claims and refuses missing, forged or stale ones', async () => {
+    const { signSubscription, verifySubscription, SUBSCRIPTION_AUTH_EXTENSION } = await import('./gateway-signature');
+    const signed = signSubscription(secret, partner, 1000);
+    expect(verifySubscription(secret, { [SUBSCRIPTION_AUTH_EXTENSION]: signed }, 1100)).toEqual(partner);
+    expect(() => verifySubscription(secret, {}, 1000)).toThrow(/gateway/);
+    expect(() => verifySubscription(`${secret}-x`, { [SUBSCRIPTION_AUTH_EXTENSION]: signed }, 1000)).toThrow(/does not match/);
+    expect(() => verifySubscription(secret, { [SUBSCRIPTION_AUTH_EXTENSION]: signed }, 1400)).toThrow(/expired/);
+    // An HTTP request signature is not a subscription signature.
+    const httpSigned = signGatewayRequest(secret, partner, '{"query":"{ x }"}', 1000);
+    expect(() => verifySubscription(secret, { [SUBSCRIPTION_AUTH_EXTENSION]: httpSigned }, 1000)).toThrow(/does not match/);
+  });
+});

@@ -67,3 +67,23 @@ export function verifyGatewayRequest(options: VerifyOptions): Claims | null {
   const payload: unknown = JSON.parse(Buffer.from(encodedClaims, 'base64url').toString('utf8'));
   return payload === null ? null : claimsFromPayload(payload as Record<string, unknown>);
 }
+
+/**
+ * Subscriptions reach a subgraph over graphql-ws, where there are no per-request headers; the
+ * gateway puts the same signed claims into the subscribe message's `extensions` instead. There
+ * is no exact body to bind to (the gateway prints the query itself), so the signature covers the
+ * claims, the timestamp and this fixed scope: a stolen value is good for subscribing, as that
+ * caller, within the tolerance, and nothing else.
+ */
+export const SUBSCRIPTION_AUTH_EXTENSION = 'hubAuth';
+const SUBSCRIPTION_SCOPE = 'graphql-ws:subscribe';
+
+export function signSubscription(secret: string, claims: Claims | null, nowSeconds?: number): SignedHeaders {
+  return signGatewayRequest(secret, claims, SUBSCRIPTION_SCOPE, nowSeconds);
+}
+
+export function verifySubscription(secret: string, extensions: Record<string, unknown> | undefined, nowSeconds?: number): Claims | null {
+  const signed = extensions?.[SUBSCRIPTION_AUTH_EXTENSION];
+  if (!signed || typeof signed !== 'object') throw new UnauthenticatedError('subscription did not come through the gateway');
+  return verifyGatewayRequest({ secret, body: SUBSCRIPTION_SCOPE, headers: signed as Record<string, string>, nowSeconds });
+}

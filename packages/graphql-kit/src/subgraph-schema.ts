@@ -20,6 +20,8 @@ export interface SubgraphSchemaOptions {
   orphanedTypes?: BuildSchemaOptions['orphanedTypes'];
   /** `__resolveReference` per entity; must go into the same buildSubgraphSchema call to be used. */
   referenceResolvers?: ReferenceResolvers;
+  /** Required by type-graphql when the schema has subscriptions, even if each brings its own `subscribe`. */
+  pubSub?: BuildSchemaOptions['pubSub'];
 }
 
 /**
@@ -33,6 +35,7 @@ export async function buildSubgraph(options: SubgraphSchemaOptions): Promise<Gra
     orphanedTypes: options.orphanedTypes ?? [],
     validate: false,
     skipCheck: true,
+    ...(options.pubSub ? { pubSub: options.pubSub } : {}),
   });
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {

@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
-import { verifyGatewayRequest, type Claims } from '@hub/auth';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { verifyGatewayRequest, verifySubscription, type Claims } from '@hub/auth';
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
 
@@ -22,6 +24,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** Throws when the subgraph cannot serve (e.g. the database is unreachable). */
   readiness?: () => Promise<void>;
   introspection?: boolean;
+  /** Serve the schema's Subscription fields over graphql-ws at /graphql (the gateway's transport). */
+  subscriptions?: boolean;
 }
 
 export interface RunningSubgraph {
@@ -153,6 +157,8 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     });
   });
 
+  const stopSubscriptions = options.subscriptions ? serveSubscriptions(server, options) : async () => undefined;
+
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
   return {
@@ -164,8 +170,45 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       server.closeIdleConnections();
       if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), delay(CLOSE_GRACE_MS)]);
       server.closeAllConnections();
+      await stopSubscriptions();
       await closed;
       await apollo.stop();
     },
+  };
+}
+
+const claimsBySubscription = new WeakMap<object, Map<string, Claims | null>>();
+
+/**
+ * graphql-ws on the subgraph's /graphql: every subscribe message must carry the gateway's
+ * signed claims in its extensions; the verified claims build the operation's context.
+ */
+function serveSubscriptions<TContext extends BaseContext>(server: Server, options: SubgraphServerOptions<TContext>): () => Promise<void> {
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const disposable = useServer(
+    {
+      schema: options.schema,
+      onSubscribe: (ctx, id, payload) => {
+        try {
+          const claims = verifySubscription(options.gatewaySecret, payload.extensions ?? undefined);
+          const perSocket = claimsBySubscription.get(ctx) ?? new Map<string, Claims | null>();
+          perSocket.set(id, claims);
+          claimsBySubscription.set(ctx, perSocket);
+        } catch (error) {
+          return [new GraphQLError((error as Error).message, { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+      },
+      context: (ctx, id) => options.createContext(claimsBySubscription.get(ctx)?.get(id) ?? null),
+      // Errors raised while resolving an event get the same codes as over HTTP.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
+      onComplete: (ctx, id) => {
+        claimsBySubscription.get(ctx)?.delete(id);
+      },
+    },
+    wsServer,
+  );
+  return async () => {
+    await disposable.dispose();
   };
 }

@@ -1,19 +1,33 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
 import { RedisStreamsBus } from '@hub/events';
 import { loadDealsConfig } from './config';
-import { dealsSubgraph } from './index';
+import { createDealsServer, openDealsDatabase } from './server';
 
-// Runs the deals subgraph on its own (MySQL + Redis Streams, docker-compose); `pnpm start` embeds it.
+// Runs the deals subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
+// Events travel on Redis Streams; live updates reach the subscribers of every instance through
+// Redis pub/sub.
 const config = loadDealsConfig();
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
-const running = await dealsSubgraph.start({
-  databaseUrl: config.DATABASE_URL,
-  sqliteFile: config.SQLITE_FILE,
-  gatewaySecret: config.GATEWAY_SECRET,
-  port: config.PORT,
-  host: config.HOST,
+const publishClient = new Redis(config.REDIS_URL);
+const subscribeClient = new Redis(config.REDIS_URL);
+const database = await openDealsDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
+const server = await createDealsServer({
+  database,
   bus,
+  gatewaySecret: config.GATEWAY_SECRET,
+  liveEventTarget: createRedisEventTarget({ publishClient, subscribeClient }) as never,
 });
+const running = await server.start(config.PORT, config.HOST);
 console.log(`deals subgraph ready at ${running.url}`);
-const stop = () => void running.close().then(() => bus.close()).then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+
+const stop = async () => {
+  await running.close();
+  await bus.close();
+  publishClient.disconnect();
+  subscribeClient.disconnect();
+  await database.dataSource.destroy();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -10,7 +10,9 @@ import { seedRegistrationPolicies } from './seeds/policies';
 import { systemClock, type Clock } from './services/clock';
 import { DealsService } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
+import { createLiveDeals } from './services/live-deals';
 import { applyPartnerEvent } from './services/partner-refs.consumer';
+import type { PubSubEventTarget } from '@graphql-yoga/subscription';
 
 export function openDealsDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
   return openDatabase({ ...options, entities: dealsEntities, migrations: dealsMigrations });
@@ -23,6 +25,8 @@ export interface DealsServerDeps {
   clock?: Clock;
   /** How often approved registrations past their validity are marked EXPIRED. */
   expirySweepMs?: number;
+  /** Shares live updates between instances (Redis); in-memory when absent. */
+  liveEventTarget?: PubSubEventTarget<never>;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -35,12 +39,14 @@ export async function createDealsServer(deps: DealsServerDeps) {
   const clock = deps.clock ?? systemClock;
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
   const deals = new DealsService(deps.database, clock, outboxRecorder(clock, () => relay.notify()));
+  const live = createLiveDeals(deps.liveEventTarget as never);
   const schema = await buildDealsSchema();
   await deps.database.transaction((manager) => seedRegistrationPolicies(manager));
 
   return {
     deals,
     relay,
+    live,
     schema,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
@@ -51,6 +57,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
         types: ['partner.created', 'partner.changed', 'distributor.saved'],
         handle: applyPartnerEvent,
       });
+      const liveUpdates: Subscription = await live.consume(deps.bus, () => clock.now());
       const sweep = setInterval(() => {
         deals.expireDue().catch((error: unknown) => console.error('[deals] expiry sweep failed:', error));
       }, deps.expirySweepMs ?? HOUR_MS);
@@ -60,7 +67,8 @@ export async function createDealsServer(deps: DealsServerDeps) {
           name: 'deals',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, deals, loaders: createDealsLoaders(deps.database.dataSource) }),
+          createContext: (claims) => ({ claims, deals, live, loaders: createDealsLoaders(deps.database.dataSource) }),
+          subscriptions: true,
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
@@ -74,6 +82,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
           clearInterval(sweep);
           await running.close();
           await partnerFacts.stop();
+          await liveUpdates.stop();
           await relay.stop();
         },
       };

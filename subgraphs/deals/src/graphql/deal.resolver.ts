@@ -1,10 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { DateScalar, MoneyType, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
 import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
 import type { DealsContext } from './context';
 import { DealFilter, RegisterDealInput } from './inputs';
-import { DealConnection, DealLineType, DealType_, DistributorStub, EndCustomerType, PartnerStub } from './types';
+import { dealFromEvent, type LiveDealEvent } from '../services/live-deals';
+import { DealConnection, DealEventType, DealLineType, DealType_, DistributorStub, EndCustomerType, PartnerStub } from './types';
 
 @Resolver(() => DealType_)
 export class DealResolver {
@@ -63,6 +64,18 @@ export class DealResolver {
     return ctx.deals.resolveConflict(ctx.claims, dealId, winnerDealId);
   }
 
+  @Subscription(() => DealEventType, {
+    description: 'Every change to a deal the caller may read, optionally narrowed to a partner and/or a distributor.',
+    subscribe: ({ args, context }) => (context as DealsContext).live.subscribe((context as DealsContext).claims, args),
+  })
+  dealUpdated(
+    @Root() event: LiveDealEvent,
+    @Arg('partnerId', () => ID, { nullable: true }) _partnerId: string | null,
+    @Arg('distributorId', () => ID, { nullable: true }) _distributorId: string | null,
+  ): DealEventType {
+    return { id: event.id, kind: event.kind, at: new Date(event.at), deal: dealFromEvent(event.payload) as unknown as DealType_ };
+  }
+
   @FieldResolver(() => PartnerStub)
   partner(@Root() deal: DealEntity): PartnerStub {
     return { id: deal.partnerId };
@@ -89,8 +102,9 @@ export class DealResolver {
   }
 
   @FieldResolver(() => [DealLineType])
-  lines(@Root() deal: DealEntity, @Ctx() ctx: DealsContext) {
-    return ctx.loaders.linesByDeal.load(deal.id);
+  lines(@Root() deal: DealEntity & { eventLines?: DealLineEntity[] }, @Ctx() ctx: DealsContext) {
+    // A deal from a live event carries its lines; no database read per subscriber.
+    return deal.eventLines ?? ctx.loaders.linesByDeal.load(deal.id);
   }
 
   @FieldResolver(() => DealType_, { nullable: true, description: 'The earlier registration this one conflicts with, until resolved.' })
@@ -104,13 +118,13 @@ export class DealResolver {
 @Resolver(() => DealLineType)
 export class DealLineResolver {
   @FieldResolver(() => MoneyType, { description: 'Recommended partner buy price per seat.' })
-  unitPrice(@Root() line: DealLineEntity & { currency?: string }, @Ctx() ctx: DealsContext) {
-    return ctx.loaders.deal.load(line.dealId).then((deal) => toMoney(line.unitPrice, deal?.currency ?? 'EUR'));
+  async unitPrice(@Root() line: DealLineEntity & { currency?: string }, @Ctx() ctx: DealsContext) {
+    return toMoney(line.unitPrice, await currencyOf(line, ctx));
   }
 
   @FieldResolver(() => MoneyType)
-  amount(@Root() line: DealLineEntity, @Ctx() ctx: DealsContext) {
-    return ctx.loaders.deal.load(line.dealId).then((deal) => toMoney(line.amount, deal?.currency ?? 'EUR'));
+  async amount(@Root() line: DealLineEntity & { currency?: string }, @Ctx() ctx: DealsContext) {
+    return toMoney(line.amount, await currencyOf(line, ctx));
   }
 }
 
@@ -125,4 +139,11 @@ export class PartnerDealsResolver {
   ) {
     return toConnection(await ctx.deals.list(ctx.claims, { ...filter, partnerId: partner.id }, pageRequest(page)));
   }
+}
+
+async function currencyOf(line: DealLineEntity & { currency?: string }, ctx: DealsContext): Promise<string> {
+  if (line.currency) return line.currency;
+  const deal = await ctx.loaders.deal.load(line.dealId);
+  if (!deal) throw new Error(`deal ${line.dealId} of a line is missing`);
+  return deal.currency;
 }

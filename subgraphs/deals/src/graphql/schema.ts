@@ -1,3 +1,4 @@
+import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSubgraph } from '@hub/graphql-kit';
 import { DealLineResolver, DealResolver, PartnerDealsResolver } from './deal.resolver';
 import { dealsReferenceResolvers } from './references';
@@ -6,5 +7,7 @@ export function buildDealsSchema() {
   return buildSubgraph({
     resolvers: [DealResolver, DealLineResolver, PartnerDealsResolver],
     referenceResolvers: dealsReferenceResolvers as never,
+    // dealUpdated subscribes through the server's LiveDeals; this PubSub only satisfies type-graphql.
+    pubSub: createPubSub(),
   });
 }

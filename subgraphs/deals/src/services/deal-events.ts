@@ -33,6 +33,8 @@ export interface DealEventPayload {
   expectedCloseDate: string;
   closedAt: string | null;
   reason: string | null;
+  /** The earlier registration this one conflicts with, until resolved (added in v1, optional for older events). */
+  conflictWithId?: string | null;
 }
 
 export function dealEventType(kind: DealEventKind): string {
@@ -64,5 +66,6 @@ export function dealEventPayload(kind: DealEventKind, deal: DealEntity, lines: r
     expectedCloseDate: deal.expectedCloseDate,
     closedAt: deal.closedAt,
     reason: deal.reason,
+    conflictWithId: deal.conflictWithId,
   };
 }
