@@ -33,6 +33,11 @@ const TARGET_NAME: Readonly<Record<DealAction, DealStatus>> = {
   reverse: 'REVERSED',
 };
 
+/** The status `action` aims for, whether or not it is allowed from the current one. */
+export function targetStatus(action: DealAction): DealStatus {
+  return TARGET_NAME[action];
+}
+
 export function canTransition(current: DealStatus, action: DealAction): boolean {
   return TRANSITIONS[action].from.includes(current);
 }
@@ -40,7 +45,7 @@ export function canTransition(current: DealStatus, action: DealAction): boolean 
 /** The status after `action`, or DEALS.INVALID_TRANSITION naming both states. */
 export function nextStatus(current: DealStatus, action: DealAction): DealStatus {
   if (!canTransition(current, action)) {
-    const target = TARGET_NAME[action];
+    const target = targetStatus(action);
     throw new DealsError('DEALS.INVALID_TRANSITION', `A ${current} deal cannot become ${target} (${action})`, {
       from: current,
       to: target,

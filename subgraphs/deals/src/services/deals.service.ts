@@ -13,6 +13,7 @@ import {
   normalizeDomain,
   priceLines,
   segmentForSeats,
+  targetStatus,
   type DealAction,
   type DealLineInput,
   type DealStatus,
@@ -322,7 +323,7 @@ export class DealsService {
       if (!options.skipLapseCheck && deal.status === 'APPROVED' && deal.expiresAt && isExpiredOn(deal.expiresAt, this.clock.today())) {
         throw new DealsError('DEALS.INVALID_TRANSITION', `The approval of deal ${deal.id} expired on ${deal.expiresAt}`, {
           from: 'EXPIRED',
-          to: nextStatus('APPROVED', action),
+          to: targetStatus(action),
           action,
         });
       }
