@@ -261,7 +261,8 @@ export class DealsService {
 
   /**
    * Settles a flagged registration: the winner keeps the customer, the other registration
-   * (which must still be only submitted) is rejected.
+   * (which must still be only submitted) is rejected — unless it was withdrawn, rejected or
+   * closed meanwhile, in which case only the flags are cleared.
    */
   async resolveConflict(claims: Claims | null, dealId: string, winnerDealId: string): Promise<DealEntity> {
     requireStaff(claims);
@@ -276,14 +277,19 @@ export class DealsService {
       const winner = winnerDealId === flagged.id ? flagged : await this.lock(manager, winnerDealId);
       const now = this.clock.now();
 
-      loser.status = nextStatus(loser.status, 'reject');
-      loser.reason = `conflict resolved in favour of deal ${winner.id}`;
+      // Without this, a newcomer flagged against a registration that was later withdrawn could
+      // never be approved: rejecting the withdrawn one is an illegal transition.
+      const loserHolds = HOLDING_STATUSES.includes(loser.status);
+      if (loserHolds) {
+        loser.status = nextStatus(loser.status, 'reject');
+        loser.reason = `conflict resolved in favour of deal ${winner.id}`;
+      }
       loser.conflictWithId = null;
       loser.updatedAt = now;
       winner.conflictWithId = null;
       winner.updatedAt = now;
       await manager.save(DealEntity, [loser, winner]);
-      await this.events.record(manager, 'REJECTED', loser, await manager.findBy(DealLineEntity, { dealId: loser.id }));
+      if (loserHolds) await this.events.record(manager, 'REJECTED', loser, await manager.findBy(DealLineEntity, { dealId: loser.id }));
       await this.events.record(manager, 'CONFLICT_RESOLVED', winner, await manager.findBy(DealLineEntity, { dealId: winner.id }));
       return winner;
     });
