@@ -216,9 +216,7 @@ export class DealsService {
   }
 
   withdraw(claims: Claims | null, id: string): Promise<DealEntity> {
-    return this.change(id, 'withdraw', 'WITHDRAWN', (deal) => {
-      assertOwnerOrStaff(claims, deal);
-    });
+    return this.change(id, 'withdraw', 'WITHDRAWN', () => undefined, { authorize: (deal) => assertOwnerOrStaff(claims, deal) });
   }
 
   extend(claims: Claims | null, id: string, days: number): Promise<DealEntity> {
@@ -321,10 +319,12 @@ export class DealsService {
     action: DealAction,
     kind: DealEventKind,
     apply: (deal: DealEntity, manager: EntityManager) => void | Promise<void>,
-    options: { skipLapseCheck?: boolean } = {},
+    options: { skipLapseCheck?: boolean; authorize?: (deal: DealEntity) => void } = {},
   ): Promise<DealEntity> {
     const deal = await this.database.transaction(async (manager) => {
       const deal = await this.lock(manager, id);
+      // Before any transition check, so a caller who may not act on the deal learns nothing of its status.
+      options.authorize?.(deal);
       // An approval past its validity is expired whether or not the sweep has run yet.
       if (!options.skipLapseCheck && deal.status === 'APPROVED' && deal.expiresAt && isExpiredOn(deal.expiresAt, this.clock.today())) {
         throw new DealsError('DEALS.INVALID_TRANSITION', `The approval of deal ${deal.id} expired on ${deal.expiresAt}`, {
