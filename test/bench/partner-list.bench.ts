@@ -1,10 +1,8 @@
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { mintToken, signGatewayRequest, type Claims } from '@hub/auth';
 import { createTestDatabase } from '@hub/testing';
+import { startHubProcess } from './hub-process';
 import { BENCH_GATEWAY_SECRET, BENCH_JWT_SECRET } from './secrets';
 
 /**
@@ -48,29 +46,9 @@ async function load(url: string, headersFor: (body: string) => Record<string, st
   };
 }
 
-async function startHub(databaseUrl: string): Promise<{ urls: { gatewayUrl: string; subgraphUrl: string }; stop: () => Promise<void> }> {
-  const script = fileURLToPath(new URL('./partner-list.hub.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, NODE_ENV: 'production', BENCH_DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the benchmark hub exited early (code ${code})`)));
-  });
-  return {
-    urls: JSON.parse(firstLine) as { gatewayUrl: string; subgraphUrl: string },
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 export async function benchPartnerList(): Promise<void> {
   const database = await createTestDatabase('bench');
-  const hub = await startHub(database.url).catch(async (error: unknown) => {
+  const hub = await startHubProcess<{ gatewayUrl: string; subgraphUrl: string }>('partner-list.hub.ts', { BENCH_DATABASE_URL: database.url }).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });

@@ -1,4 +1,8 @@
+import { benchDealFanout } from './deal-fanout.bench';
+import { benchDealRegister } from './deal-register.bench';
 import { benchPartnerList } from './partner-list.bench';
 
 // `pnpm bench`: prints figures; it is not a test and asserts no timings.
 await benchPartnerList();
+await benchDealFanout();
+await benchDealRegister();
