@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPubSub, filter, pipe, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import type { Claims } from '@hub/auth';
 import { requireClaims } from '@hub/auth';
@@ -25,7 +26,7 @@ const LIVE_WINDOW_MS = 5 * 60 * 1000;
  * (Redis when several instances run) hands it to the subscribers of every instance.
  */
 export function createLiveDeals(eventTarget?: PubSubEventTarget<LiveTopics>) {
-  const pubSub = createPubSub<LiveTopics>(eventTarget ? { eventTarget } : undefined);
+  const pubSub = createPubSub<LiveTopics>({ eventTarget: eventTarget ?? unboundedEventTarget() });
   return {
     publish(event: LiveDealEvent): void {
       pubSub.publish('deal-updated', event);
@@ -58,6 +59,13 @@ export function createLiveDeals(eventTarget?: PubSubEventTarget<LiveTopics>) {
 }
 
 export type LiveDeals = ReturnType<typeof createLiveDeals>;
+
+/** In memory, one listener per subscriber: thousands are expected, so Node's warning at 11 is noise. */
+function unboundedEventTarget(): PubSubEventTarget<LiveTopics> {
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  return target as unknown as PubSubEventTarget<LiveTopics>;
+}
 
 /** The deal as the event describes it, so subscribers need no database read per event. */
 export function dealFromEvent(payload: DealEventPayload): DealEntity & { eventLines: (DealLineEntity & { currency: string })[] } {
