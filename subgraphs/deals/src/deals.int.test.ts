@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
 import { newId, pendingSchemaChanges, type Database } from '@hub/db';
 import { addDays } from '@hub/domain';
-import { InProcessBus, OutboxEntity, type DomainEvent } from '@hub/events';
+import { InProcessBus, OutboxEntity, ProcessedEventEntity, type DomainEvent } from '@hub/events';
 import { countQueries, createTestDatabase, subgraphClient, type GraphQLResponse, type TestDatabase } from '@hub/testing';
 import type { DealStatus } from './domain';
 import { DealEntity, DealLineEntity, DistributorRefEntity, PartnerRefEntity } from './entities';
@@ -710,8 +710,11 @@ describe.each([
     const query = `query ($n: Int, $p: ID) { deals(first: $n, filter: { partnerId: $p }) { totalCount edges { node {
       id seats segment amount { amount currency } lines { sku seats unitPrice { amount } amount { amount } } conflictWith { id } partner { id } } } } }`;
     type Listed = GraphQLResponse<{ deals: { edges: { node: { lines: unknown[] } }[] } }>;
-    // The outbox relay polls the same database; pause it so only the listing is counted.
+    // The webhooks consumer takes each deal event in the background: let it catch up. The outbox relay
+    // and the webhook dispatcher poll the same database: pause them. Then only the listing is counted.
+    await until(async () => (await manager().countBy(ProcessedEventEntity, { consumer: 'deals.webhooks' })) >= (await outboxRows()));
     await server.relay.stop();
+    await server.dispatcher.stop();
     try {
       const ten = await countQueries(database.queries, () => call(bi, query, { n: 10, p: PARTNER_BULK }) as Promise<Listed>);
       const hundred = await countQueries(database.queries, () => call(bi, query, { n: 100, p: PARTNER_BULK }) as Promise<Listed>);
@@ -722,6 +725,7 @@ describe.each([
       expect(hundred.count).toBeLessThanOrEqual(5);
     } finally {
       server.relay.start();
+      server.dispatcher.start();
     }
   });
 });

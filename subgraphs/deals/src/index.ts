@@ -7,6 +7,7 @@ export { buildDealsSchema } from './graphql/schema';
 export { createDealsServer, openDealsDatabase } from './server';
 export { adjustableClock, fixedClock, systemClock, type Clock } from './services/clock';
 export type { DealEventPayload } from './services/deal-events';
+export { verifyWebhookSignature, webhookSignature, WEBHOOK_HEADERS } from './domain/webhooks';
 export { loadDealsConfig } from './config';
 
 export const dealsSubgraph: SubgraphModule = {

@@ -17,6 +17,7 @@ const server = await createDealsServer({
   bus,
   gatewaySecret: config.GATEWAY_SECRET,
   liveEventTarget: createRedisEventTarget({ publishClient, subscribeClient }) as never,
+  webhooks: { intervalMs: config.WEBHOOK_DISPATCH_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS },
 });
 const running = await server.start(config.PORT, config.HOST);
 console.log(`deals subgraph ready at ${running.url}`);

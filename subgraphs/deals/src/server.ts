@@ -5,6 +5,7 @@ import { dealsEntities } from './entities';
 import type { DealsContext } from './graphql/context';
 import { buildDealsSchema } from './graphql/schema';
 import { createDealsLoaders } from './loaders/deals.loaders';
+import { createWebhookLoaders } from './loaders/webhooks.loaders';
 import { dealsMigrations } from './migrations';
 import { seedRegistrationPolicies } from './seeds/policies';
 import { systemClock, type Clock } from './services/clock';
@@ -12,6 +13,9 @@ import { DealsService } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
 import { createLiveDeals } from './services/live-deals';
 import { applyPartnerEvent } from './services/partner-refs.consumer';
+import { WebhookDispatcher, type WebhookDispatcherOptions } from './services/webhook-dispatcher';
+import { enqueueWebhookDeliveries, WEBHOOK_EVENT_TYPES, WEBHOOKS_CONSUMER } from './services/webhooks.consumer';
+import { WebhooksService } from './services/webhooks.service';
 import type { PubSubEventTarget } from '@graphql-yoga/subscription';
 
 export function openDealsDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
@@ -27,6 +31,8 @@ export interface DealsServerDeps {
   expirySweepMs?: number;
   /** Shares live updates between instances (Redis); in-memory when absent. */
   liveEventTarget?: PubSubEventTarget<never>;
+  /** Distributor webhooks: how often due deliveries are sent, attempts before giving up, timeout, … */
+  webhooks?: Omit<WebhookDispatcherOptions, 'database' | 'clock'>;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -40,6 +46,8 @@ export async function createDealsServer(deps: DealsServerDeps) {
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
   const deals = new DealsService(deps.database, clock, outboxRecorder(clock, () => relay.notify()));
   const live = createLiveDeals(deps.liveEventTarget as never);
+  const webhooks = new WebhooksService(deps.database, clock);
+  const dispatcher = new WebhookDispatcher({ ...deps.webhooks, database: deps.database, clock });
   const schema = await buildDealsSchema();
   await deps.database.transaction((manager) => seedRegistrationPolicies(manager));
 
@@ -47,6 +55,9 @@ export async function createDealsServer(deps: DealsServerDeps) {
     deals,
     relay,
     live,
+    webhooks,
+    /** Sends due webhook deliveries; `start` runs it on an interval, tests call `dispatchDue()`. */
+    dispatcher,
     schema,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
@@ -58,6 +69,15 @@ export async function createDealsServer(deps: DealsServerDeps) {
         handle: applyPartnerEvent,
       });
       const liveUpdates: Subscription = await live.consume(deps.bus, () => clock.now());
+      const webhookDeliveries: Subscription = await createEventConsumer({
+        name: WEBHOOKS_CONSUMER,
+        database: deps.database,
+        bus: deps.bus,
+        types: WEBHOOK_EVENT_TYPES,
+        handle: enqueueWebhookDeliveries(clock),
+        now: () => clock.now(),
+      });
+      dispatcher.start();
       const sweep = setInterval(() => {
         deals.expireDue().catch((error: unknown) => console.error('[deals] expiry sweep failed:', error));
       }, deps.expirySweepMs ?? HOUR_MS);
@@ -67,7 +87,13 @@ export async function createDealsServer(deps: DealsServerDeps) {
           name: 'deals',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, deals, live, loaders: createDealsLoaders(deps.database.dataSource) }),
+          createContext: (claims) => ({
+            claims,
+            deals,
+            live,
+            webhooks,
+            loaders: { ...createDealsLoaders(deps.database.dataSource), ...createWebhookLoaders(deps.database.dataSource) },
+          }),
           subscriptions: true,
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
@@ -83,6 +109,8 @@ export async function createDealsServer(deps: DealsServerDeps) {
           await running.close();
           await partnerFacts.stop();
           await liveUpdates.stop();
+          await webhookDeliveries.stop();
+          await dispatcher.stop();
           await relay.stop();
         },
       };

@@ -3,7 +3,29 @@ import { DealLineEntity } from './deal-line.entity';
 import { DealEntity } from './deal.entity';
 import { DistributorRefEntity, PartnerRefEntity } from './partner-ref.entity';
 import { RegistrationPolicyEntity } from './registration-policy.entity';
+import { WebhookAttemptEntity } from './webhook-attempt.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
-export { DealEntity, DealLineEntity, DistributorRefEntity, PartnerRefEntity, RegistrationPolicyEntity };
+export {
+  DealEntity,
+  DealLineEntity,
+  DistributorRefEntity,
+  PartnerRefEntity,
+  RegistrationPolicyEntity,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+};
 
-export const dealsEntities = [DealEntity, DealLineEntity, PartnerRefEntity, DistributorRefEntity, RegistrationPolicyEntity, ...eventsEntities];
+export const dealsEntities = [
+  DealEntity,
+  DealLineEntity,
+  PartnerRefEntity,
+  DistributorRefEntity,
+  RegistrationPolicyEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  ...eventsEntities,
+];

@@ -1,11 +1,14 @@
 import type { Claims } from '@hub/auth';
 import type { DealsLoaders } from '../loaders/deals.loaders';
+import type { WebhookLoaders } from '../loaders/webhooks.loaders';
 import type { DealsService } from '../services/deals.service';
 import type { LiveDeals } from '../services/live-deals';
+import type { WebhooksService } from '../services/webhooks.service';
 
 export interface DealsContext {
   claims: Claims | null;
-  loaders: DealsLoaders;
+  loaders: DealsLoaders & WebhookLoaders;
   deals: DealsService;
   live: LiveDeals;
+  webhooks: WebhooksService;
 }

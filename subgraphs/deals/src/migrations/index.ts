@@ -1,4 +1,5 @@
+import { AddWebhooks1795305180519 } from './AddWebhooks1795305180519';
 import { Initial1795304594223 } from './Initial1795304594223';
 
 /** In order; each runs once per database, in its own transaction. */
-export const dealsMigrations = [Initial1795304594223];
+export const dealsMigrations = [Initial1795304594223, AddWebhooks1795305180519];

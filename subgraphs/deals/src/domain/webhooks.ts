@@ -1,0 +1,111 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvalidInputError } from '@hub/domain';
+
+export const WEBHOOK_URL_MAX_LENGTH = 2000;
+
+export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/** Why pending deliveries ended FAILED without another attempt. */
+export const WEBHOOK_ENDPOINT_DISABLED = 'endpoint disabled';
+
+/** Headers every delivery carries; receivers read the event id from them to dedupe. */
+export const WEBHOOK_HEADERS = {
+  eventId: 'x-hub-event-id',
+  eventType: 'x-hub-event-type',
+  timestamp: 'x-hub-timestamp',
+  signature: 'x-hub-signature',
+} as const;
+
+/**
+ * Checks a URL a distributor wants deal events POSTed to: http(s) only, no user name or
+ * password in it (they would be stored and shown in clear), at most 2,000 characters.
+ * Returns it trimmed.
+ */
+export function validateWebhookUrl(raw: string): string {
+  const url = raw.trim();
+  if (url === '') throw new InvalidInputError('url', 'must not be empty');
+  if (url.length > WEBHOOK_URL_MAX_LENGTH) throw new InvalidInputError('url', `must be at most ${WEBHOOK_URL_MAX_LENGTH} characters, got ${url.length}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidInputError('url', `"${url}" is not an absolute URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidInputError('url', `must be http or https, got ${parsed.protocol.replace(/:$/, '')}`);
+  if (parsed.username !== '' || parsed.password !== '') throw new InvalidInputError('url', 'must not contain credentials; authenticate deliveries with the signing secret');
+  if (parsed.hostname === '') throw new InvalidInputError('url', 'must name a host');
+  return url;
+}
+
+/** The JSON body of a delivery: the event id to dedupe on, its type, when it happened, and its facts. */
+export function webhookBody(event: { id: string; type: string; occurredAt: string; data: unknown }): string {
+  return JSON.stringify({ id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data });
+}
+
+/** `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`, the `x-hub-signature` header. */
+export function webhookSignature(secret: string, timestamp: number | string, body: string | Uint8Array): string {
+  const mac = createHmac('sha256', secret).update(`${timestamp}.`).update(body);
+  return `sha256=${mac.digest('hex')}`;
+}
+
+/**
+ * For receivers: whether a delivery is authentic and fresh. `header` is `x-hub-signature`,
+ * `timestamp` is `x-hub-timestamp` (unix seconds) and `body` the raw request body, byte for
+ * byte as received (not re-serialised JSON). A timestamp further than `toleranceSeconds` from
+ * `now` (the receiver's clock unless given) is refused, so a captured request cannot be
+ * replayed later; within the window, dedupe on `x-hub-event-id`.
+ */
+export function verifyWebhookSignature(
+  secret: string,
+  timestamp: string | number | null | undefined,
+  body: string | Uint8Array,
+  header: string | null | undefined,
+  toleranceSeconds: number,
+  now: Date = new Date(),
+): boolean {
+  if (timestamp === null || timestamp === undefined || !header) return false;
+  const text = String(timestamp).trim();
+  if (!/^\d{1,15}$/.test(text)) return false;
+  if (Math.abs(Math.floor(now.getTime() / 1000) - Number(text)) > toleranceSeconds) return false;
+  const expected = Buffer.from(webhookSignature(secret, text, body));
+  const received = Buffer.from(header.trim());
+  return received.length === expected.length && timingSafeEqual(received, expected);
+}
+
+export interface WebhookRetryPolicy {
+  /** Attempts in all, the first included; after the last failure the delivery is FAILED. */
+  maxAttempts: number;
+  /** Delay before the first retry; each further retry doubles it. */
+  initialDelayMs: number;
+  /** Ceiling for any single delay. */
+  maxDelayMs: number;
+  /** Up to this fraction of the delay is added at random, so receivers that failed together are not retried in lockstep. */
+  jitter: number;
+}
+
+export const defaultWebhookRetry: WebhookRetryPolicy = { maxAttempts: 8, initialDelayMs: 10_000, maxDelayMs: 60 * 60 * 1000, jitter: 0.2 };
+
+/**
+ * Delay before the next try after `failedAttempts` failures (1-based): 10 s, 20 s, 40 s, …
+ * plus up to 20 % jitter (`random` in [0, 1)), never more than the ceiling.
+ */
+export function webhookRetryDelayMs(failedAttempts: number, policy: WebhookRetryPolicy, random: number): number {
+  const exponent = Math.max(0, Math.min(failedAttempts - 1, 40));
+  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** exponent);
+  return Math.min(policy.maxDelayMs, Math.round(base * (1 + policy.jitter * random)));
+}
+
+export type WebhookAttemptOutcome = { status: 'DELIVERED' } | { status: 'PENDING'; nextAttemptAt: Date } | { status: 'FAILED' };
+
+/** What a delivery becomes after attempt number `attempts` (1-based) got `statusCode` (null: no response). */
+export function afterWebhookAttempt(attempts: number, statusCode: number | null, policy: WebhookRetryPolicy, now: Date, random: number): WebhookAttemptOutcome {
+  if (statusCode !== null && isWebhookSuccess(statusCode)) return { status: 'DELIVERED' };
+  if (attempts >= policy.maxAttempts) return { status: 'FAILED' };
+  return { status: 'PENDING', nextAttemptAt: new Date(now.getTime() + webhookRetryDelayMs(attempts, policy, random)) };
+}
+
+/** Only a 2xx counts: a redirect is not followed, so a moved receiver fails visibly instead of silently. */
+export function isWebhookSuccess(statusCode: number): boolean {
+  return statusCode >= 200 && statusCode < 300;
+}

@@ -1,0 +1,513 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Claims } from '@hub/auth';
+import { newId, type Database } from '@hub/db';
+import { addDays } from '@hub/domain';
+import { InProcessBus, ProcessedEventEntity, type DomainEvent } from '@hub/events';
+import { createTestDatabase, subgraphClient, type GraphQLResponse, type TestDatabase } from '@hub/testing';
+import { verifyWebhookSignature } from './domain/webhooks';
+import { DistributorRefEntity, PartnerRefEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities';
+import { createDealsServer, openDealsDatabase } from './server';
+import { adjustableClock } from './services/clock';
+import { dealEventType, type DealEventKind, type DealEventPayload } from './services/deal-events';
+import { WebhookDispatcher } from './services/webhook-dispatcher';
+import { enqueueWebhookDeliveries, WEBHOOKS_CONSUMER } from './services/webhooks.consumer';
+
+const SECRET = 'integration-test-gateway-secret-0123456789';
+const TOLERANCE_SECONDS = 300;
+const TIMEOUT_MS = 500;
+
+const admin: Claims = { sub: 'admin@vendor', role: 'vendor_admin' };
+const channelManager: Claims = { sub: 'cm@vendor', role: 'channel_manager' };
+const bi: Claims = { sub: 'bi-tool', role: 'bi' };
+const distributorClaims = (distributorId: string): Claims => ({ sub: `api@${distributorId.slice(0, 8)}`, role: 'distributor', distributorId });
+
+const REGISTER_WEBHOOK = `mutation ($url: String!, $distributorId: ID) {
+  registerWebhook(url: $url, distributorId: $distributorId) { secret endpoint { id url active createdAt distributor { id } } }
+}`;
+const DELIVERIES = `query ($filter: WebhookDeliveryFilter, $first: Int, $after: String) {
+  webhookDeliveries(filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id eventId eventType status attemptCount nextAttemptAt lastStatusCode lastError deliveredAt createdAt
+      endpoint { id url } attempts { attemptedAt statusCode error durationMs } } }
+  }
+}`;
+const ENDPOINTS = `query ($distributorId: ID) { webhookEndpoints(distributorId: $distributorId) { id url active distributor { id } } }`;
+
+interface EndpointView {
+  id: string;
+  url: string;
+  active: boolean;
+  distributor: { id: string };
+}
+
+interface DeliveryView {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: 'PENDING' | 'DELIVERED' | 'FAILED';
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  endpoint: { id: string; url: string };
+  attempts: { attemptedAt: string; statusCode: number | null; error: string | null; durationMs: number }[];
+}
+
+interface DeliveriesView {
+  webhookDeliveries: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: DeliveryView }[] };
+}
+
+/** The same suite against MariaDB (production, CI) and the embedded SQLite default. */
+describe.each([
+  { dialect: 'mysql' as const },
+  { dialect: 'sqlite' as const },
+])('distributor webhooks on $dialect', ({ dialect }) => {
+  // Starts at the real time, so receivers can check the signed timestamp against their own clock.
+  const clock = adjustableClock(new Date().toISOString());
+  const advance = (ms: number) => clock.set(new Date(clock.now().getTime() + ms).toISOString());
+  let testDb: TestDatabase | undefined;
+  let database: Database;
+  let bus: InProcessBus;
+  let server: Awaited<ReturnType<typeof createDealsServer>>;
+  let close: () => Promise<void>;
+  let call: ReturnType<typeof subgraphClient>;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    testDb = dialect === 'mysql' ? await createTestDatabase('webhooks') : undefined;
+    database = await openDealsDatabase(testDb ? { url: testDb.url } : { sqliteFile: ':memory:' });
+    bus = new InProcessBus();
+    server = await createDealsServer({
+      database,
+      bus,
+      gatewaySecret: SECRET,
+      clock,
+      // The tests dispatch themselves (`dispatchDue`), between moves of the clock; no jitter.
+      webhooks: { intervalMs: 3_600_000, timeoutMs: TIMEOUT_MS, random: () => 0 },
+    });
+    const running = await server.start(0);
+    call = subgraphClient(running.url, SECRET);
+    close = running.close;
+    receiver = await startReceiver();
+  });
+
+  afterAll(async () => {
+    await close?.();
+    await receiver?.close();
+    await bus?.close();
+    await database?.dataSource.destroy();
+    await testDb?.drop();
+  });
+
+  async function must<T>(response: Promise<GraphQLResponse<T>>): Promise<T> {
+    const result = await response;
+    expect(result.errors).toBeUndefined();
+    return result.data!;
+  }
+
+  async function register(distributorId: string, path: string): Promise<{ secret: string; endpoint: EndpointView }> {
+    const data = await must(call<{ registerWebhook: { secret: string; endpoint: EndpointView } }>(distributorClaims(distributorId), REGISTER_WEBHOOK, { url: receiver.url(path) }));
+    return data.registerWebhook;
+  }
+
+  async function deliveries(claims: Claims, filter: Record<string, unknown> = {}, page: { first?: number; after?: string } = {}) {
+    return (await must(call<DeliveriesView>(claims, DELIVERIES, { filter, ...page }))).webhookDeliveries;
+  }
+
+  async function deliveryOf(distributorId: string, eventId: string): Promise<DeliveryView> {
+    const page = await deliveries(distributorClaims(distributorId), { eventId });
+    expect(page.totalCount).toBe(1);
+    return page.edges[0]!.node;
+  }
+
+  /** Publishes deal events as the deals outbox would and waits until the webhooks consumer has taken them. */
+  async function publish(...events: DomainEvent[]): Promise<void> {
+    await bus.publish(events);
+    await until(async () => (await database.dataSource.manager.countBy(ProcessedEventEntity, { consumer: WEBHOOKS_CONSUMER, eventId: events.at(-1)!.id })) === 1);
+  }
+
+  it('POSTs a deal event to the distributor\'s endpoint as JSON signed over the timestamp and the body', async () => {
+    const distributorId = newId();
+    const path = `/signed/${newId()}`;
+    const { secret, endpoint } = await register(distributorId, path);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(endpoint).toMatchObject({ url: receiver.url(path), active: true, distributor: { id: distributorId } });
+
+    const event = dealEvent('WON', distributorId);
+    await publish(event);
+    expect(await server.dispatcher.dispatchDue()).toBe(1);
+
+    const [request, ...others] = receiver.requestsTo(path);
+    expect(others).toEqual([]);
+    expect(request!.headers['content-type']).toBe('application/json');
+    expect(request!.headers['x-hub-event-id']).toBe(event.id);
+    expect(request!.headers['x-hub-event-type']).toBe('deal.won');
+    const timestamp = request!.headers['x-hub-timestamp'] as string;
+    expect(Number(timestamp)).toBe(Math.floor(clock.now().getTime() / 1000));
+    expect(JSON.parse(request!.body)).toEqual({ id: event.id, type: 'deal.won', occurredAt: event.occurredAt, data: event.payload });
+
+    const signature = request!.headers['x-hub-signature'] as string;
+    expect(verifyWebhookSignature(secret, timestamp, request!.body, signature, TOLERANCE_SECONDS)).toBe(true);
+    expect(signature).toBe(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${request!.body}`).digest('hex')}`);
+    expect(verifyWebhookSignature(`${secret}x`, timestamp, request!.body, signature, TOLERANCE_SECONDS)).toBe(false);
+    expect(verifyWebhookSignature(secret, timestamp, request!.body.replace('"deal.won"', '"deal.lost"'), signature, TOLERANCE_SECONDS)).toBe(false);
+
+    const delivery = await deliveryOf(distributorId, event.id);
+    expect(delivery).toMatchObject({ eventType: 'deal.won', status: 'DELIVERED', attemptCount: 1, lastStatusCode: 200, lastError: null, nextAttemptAt: null, endpoint: { id: endpoint.id } });
+    expect(delivery.deliveredAt).toBe(clock.now().toISOString());
+    expect(delivery.attempts).toEqual([{ attemptedAt: clock.now().toISOString(), statusCode: 200, error: null, durationMs: expect.any(Number) }]);
+  });
+
+  it('retries a receiver that answered 500 after 10 s, logs both attempts and delivers once', async () => {
+    const distributorId = newId();
+    const path = `/flaky/${newId()}`;
+    receiver.answer(path, [500, 200]);
+    await register(distributorId, path);
+    const event = dealEvent('APPROVED', distributorId);
+    await publish(event);
+
+    const firstAt = clock.now();
+    expect(await server.dispatcher.dispatchDue()).toBe(1);
+    let delivery = await deliveryOf(distributorId, event.id);
+    expect(delivery).toMatchObject({ status: 'PENDING', attemptCount: 1, lastStatusCode: 500, lastError: 'HTTP 500', deliveredAt: null });
+    expect(delivery.nextAttemptAt).toBe(new Date(firstAt.getTime() + 10_000).toISOString());
+    expect(delivery.attempts).toEqual([{ attemptedAt: firstAt.toISOString(), statusCode: 500, error: 'HTTP 500', durationMs: expect.any(Number) }]);
+
+    // Not due yet: nothing is sent a millisecond before the backoff is over.
+    expect(await server.dispatcher.dispatchDue()).toBe(0);
+    advance(9_999);
+    expect(await server.dispatcher.dispatchDue()).toBe(0);
+    expect(receiver.requestsTo(path)).toHaveLength(1);
+
+    advance(1);
+    const secondAt = clock.now();
+    expect(await server.dispatcher.dispatchDue()).toBe(1);
+    delivery = await deliveryOf(distributorId, event.id);
+    expect(delivery).toMatchObject({ status: 'DELIVERED', attemptCount: 2, lastStatusCode: 200, lastError: null, nextAttemptAt: null, deliveredAt: secondAt.toISOString() });
+    expect(delivery.attempts.map(({ attemptedAt, statusCode, error }) => ({ attemptedAt, statusCode, error }))).toEqual([
+      { attemptedAt: firstAt.toISOString(), statusCode: 500, error: 'HTTP 500' },
+      { attemptedAt: secondAt.toISOString(), statusCode: 200, error: null },
+    ]);
+
+    advance(3_600_000);
+    expect(await server.dispatcher.dispatchDue()).toBe(0);
+    const requests = receiver.requestsTo(path);
+    expect(requests.map((request) => request.headers['x-hub-event-id'])).toEqual([event.id, event.id]);
+    expect(requests[1]!.headers['x-hub-timestamp']).toBe(String(Math.floor(secondAt.getTime() / 1000)));
+  });
+
+  it('backs off 10, 20, 40 … s on connection errors and timeouts and gives up after the 8th attempt', async () => {
+    const refused = newId();
+    const hanging = newId();
+    const refusedEndpoint = (await must(call<{ registerWebhook: { endpoint: EndpointView } }>(distributorClaims(refused), REGISTER_WEBHOOK, { url: await closedPortUrl() }))).registerWebhook.endpoint;
+    await register(hanging, `/hang/${newId()}`);
+    const refusedEvent = dealEvent('WON', refused);
+    const hangingEvent = dealEvent('WON', hanging);
+    await publish(refusedEvent, hangingEvent);
+
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 8; attempt += 1) {
+      expect(await server.dispatcher.dispatchDue()).toBe(2);
+      const [a, b] = [await deliveryOf(refused, refusedEvent.id), await deliveryOf(hanging, hangingEvent.id)];
+      expect([a.attemptCount, b.attemptCount]).toEqual([attempt, attempt]);
+      if (attempt < 8) {
+        expect(a).toMatchObject({ status: 'PENDING', lastStatusCode: null, lastError: expect.stringContaining('ECONNREFUSED') });
+        expect(b).toMatchObject({ status: 'PENDING', lastStatusCode: null, lastError: `no response within ${TIMEOUT_MS} ms` });
+        const delay = new Date(a.nextAttemptAt!).getTime() - clock.now().getTime();
+        delays.push(delay);
+        advance(delay);
+      } else {
+        expect(a).toMatchObject({ status: 'FAILED', nextAttemptAt: null, deliveredAt: null, endpoint: { id: refusedEndpoint.id } });
+        expect(b).toMatchObject({ status: 'FAILED', nextAttemptAt: null });
+        expect(a.attempts).toHaveLength(8);
+        expect(a.attempts.every((logged) => logged.statusCode === null && logged.error?.includes('ECONNREFUSED'))).toBe(true);
+        expect(b.attempts.every((logged) => logged.durationMs >= TIMEOUT_MS * 0.9)).toBe(true);
+      }
+    }
+    expect(delays).toEqual([10_000, 20_000, 40_000, 80_000, 160_000, 320_000, 640_000]);
+    advance(3_600_000);
+    expect(await server.dispatcher.dispatchDue()).toBe(0);
+    expect((await deliveries(distributorClaims(refused), { status: 'FAILED' })).totalCount).toBe(1);
+  });
+
+  it('creates one delivery per endpoint when the bus delivers the same event twice', async () => {
+    const distributorId = newId();
+    const path = `/twice/${newId()}`;
+    await register(distributorId, path);
+    const event = dealEvent('SUBMITTED', distributorId);
+    // A marker after both copies: once it is processed, so are they.
+    await publish(event, event, dealEvent('SUBMITTED', null));
+
+    // Even handled again outside the consumer's own dedupe, the event finds its delivery.
+    await database.transaction((manager) => enqueueWebhookDeliveries(clock)(event, manager));
+    expect(await database.dataSource.manager.countBy(WebhookDeliveryEntity, { eventId: event.id })).toBe(1);
+
+    expect(await server.dispatcher.dispatchDue()).toBe(1);
+    expect(await server.dispatcher.dispatchDue()).toBe(0);
+    expect(receiver.requestsTo(path)).toHaveLength(1);
+  });
+
+  it('sends an event to every active endpoint of the deal\'s distributor, and nothing for a deal without one', async () => {
+    const distributorId = newId();
+    const other = newId();
+    const [first, second, disabled] = [`/fan/a/${newId()}`, `/fan/b/${newId()}`, `/fan/off/${newId()}`];
+    await register(distributorId, first);
+    await register(distributorId, second);
+    const off = await register(distributorId, disabled);
+    await register(other, `/fan/other/${newId()}`);
+    const disabledEndpoint = await must(call<{ disableWebhook: EndpointView }>(distributorClaims(distributorId), 'mutation ($id: ID!) { disableWebhook(id: $id) { id active } }', { id: off.endpoint.id }));
+    expect(disabledEndpoint.disableWebhook).toEqual({ id: off.endpoint.id, active: false });
+
+    const event = dealEvent('EXTENDED', distributorId);
+    const noDistributor = dealEvent('EXTENDED', null);
+    await publish(event, noDistributor);
+    expect(await server.dispatcher.dispatchDue()).toBe(2);
+    expect([receiver.requestsTo(first).length, receiver.requestsTo(second).length, receiver.requestsTo(disabled).length]).toEqual([1, 1, 0]);
+    expect(await database.dataSource.manager.countBy(WebhookDeliveryEntity, { eventId: noDistributor.id })).toBe(0);
+
+    // Keyset pages over the distributor's deliveries, oldest first.
+    const page1 = await deliveries(distributorClaims(distributorId), {}, { first: 1 });
+    expect(page1).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true } });
+    const page2 = await deliveries(distributorClaims(distributorId), {}, { first: 1, after: page1.pageInfo.endCursor! });
+    expect(page2).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: false } });
+    expect([page1.edges[0]!.node.endpoint.url, page2.edges[0]!.node.endpoint.url].sort()).toEqual([receiver.url(first), receiver.url(second)].sort());
+  });
+
+  it('fails the pending deliveries of an endpoint when it is disabled, without sending them', async () => {
+    const distributorId = newId();
+    const path = `/disabled/${newId()}`;
+    const { endpoint } = await register(distributorId, path);
+    const event = dealEvent('LOST', distributorId);
+    await publish(event);
+    await must(call(distributorClaims(distributorId), 'mutation ($id: ID!) { disableWebhook(id: $id) { id } }', { id: endpoint.id }));
+
+    expect(await server.dispatcher.dispatchDue()).toBe(0);
+    expect(receiver.requestsTo(path)).toEqual([]);
+    expect(await deliveryOf(distributorId, event.id)).toMatchObject({ status: 'FAILED', attemptCount: 0, lastError: 'endpoint disabled', attempts: [] });
+
+    // Events after the disabling create no delivery at all.
+    const later = dealEvent('REVERSED', distributorId);
+    await publish(later);
+    expect(await database.dataSource.manager.countBy(WebhookDeliveryEntity, { eventId: later.id })).toBe(0);
+  });
+
+  it('lets two dispatchers work one backlog without sending any delivery twice', async () => {
+    const distributorId = newId();
+    const path = `/shared/${newId()}`;
+    await register(distributorId, path);
+    const events = Array.from({ length: 24 }, () => dealEvent('APPROVED', distributorId));
+    await publish(...events);
+    const dispatchers = [1, 2].map(() => new WebhookDispatcher({ database, clock, batchSize: 5, timeoutMs: TIMEOUT_MS }));
+
+    const drain = async (dispatcher: WebhookDispatcher) => {
+      let sent = 0;
+      for (let round = 0; round < 20; round += 1) {
+        const batch = await dispatcher.dispatchDue();
+        if (batch === 0) return sent;
+        sent += batch;
+      }
+      return sent;
+    };
+    const sent = await Promise.all(dispatchers.map(drain));
+    expect(sent[0]! + sent[1]!).toBe(24);
+    const received = receiver.requestsTo(path).map((request) => request.headers['x-hub-event-id']);
+    expect(received).toHaveLength(24);
+    expect(new Set(received)).toEqual(new Set(events.map((event) => event.id)));
+    expect((await deliveries(distributorClaims(distributorId), { status: 'DELIVERED' })).totalCount).toBe(24);
+  });
+
+  it('shows a distributor only its own endpoints and deliveries', async () => {
+    const [mine, theirs] = [newId(), newId()];
+    const myEndpoint = (await register(mine, `/own/${newId()}`)).endpoint;
+    const theirEndpoint = (await register(theirs, `/own/${newId()}`)).endpoint;
+    const [myEvent, theirEvent] = [dealEvent('WON', mine), dealEvent('WON', theirs)];
+    await publish(myEvent, theirEvent);
+    await server.dispatcher.dispatchDue();
+    const me = distributorClaims(mine);
+
+    const endpoints = await must(call<{ webhookEndpoints: EndpointView[] }>(me, ENDPOINTS, { distributorId: theirs }));
+    expect(endpoints.webhookEndpoints.map((endpoint) => endpoint.id)).toEqual([myEndpoint.id]);
+    const own = await deliveries(me);
+    expect(own.edges.map((edge) => edge.node.eventId)).toEqual([myEvent.id]);
+    expect((await deliveries(me, { endpointId: theirEndpoint.id })).totalCount).toBe(0);
+    expect((await deliveries(me, { eventId: theirEvent.id })).totalCount).toBe(0);
+
+    const disable = await call(me, 'mutation ($id: ID!) { disableWebhook(id: $id) { id } }', { id: theirEndpoint.id });
+    expect(disable.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const forOther = await call(me, REGISTER_WEBHOOK, { url: receiver.url('/x'), distributorId: theirs });
+    expect(forOther.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await database.dataSource.manager.findOneByOrFail(WebhookEndpointEntity, { id: theirEndpoint.id })).active).toBe(true);
+
+    const partner = await call({ sub: 'user@alpha', role: 'partner', partnerId: newId() }, ENDPOINTS);
+    expect(partner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const partnerDeliveries = await call({ sub: 'user@alpha', role: 'partner', partnerId: newId() }, DELIVERIES);
+    expect(partnerDeliveries.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const partnerRegisters = await call({ sub: 'user@alpha', role: 'partner', partnerId: newId() }, REGISTER_WEBHOOK, { url: receiver.url('/x') });
+    expect(partnerRegisters.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    // Staff and BI read across distributors, or narrowed to one.
+    const all = await must(call<{ webhookEndpoints: EndpointView[] }>(bi, ENDPOINTS));
+    expect(all.webhookEndpoints.map((endpoint) => endpoint.id)).toEqual(expect.arrayContaining([myEndpoint.id, theirEndpoint.id]));
+    const narrowed = await must(call<{ webhookEndpoints: EndpointView[] }>(channelManager, ENDPOINTS, { distributorId: theirs }));
+    expect(narrowed.webhookEndpoints.map((endpoint) => endpoint.id)).toEqual([theirEndpoint.id]);
+    expect((await deliveries(admin, { eventId: theirEvent.id })).totalCount).toBe(1);
+  });
+
+  it('lets channel staff register for a known distributor they name', async () => {
+    const known = newId();
+    await bus.publish([partnerFact('distributor.saved', known, { distributorId: known, name: 'Distri Connu' })]);
+    await until(async () => (await database.dataSource.manager.countBy(DistributorRefEntity, { id: known })) === 1);
+
+    const registered = await must(call<{ registerWebhook: { endpoint: EndpointView } }>(channelManager, REGISTER_WEBHOOK, { url: receiver.url('/staff'), distributorId: known }));
+    expect(registered.registerWebhook.endpoint.distributor).toEqual({ id: known });
+
+    const unnamed = await call(admin, REGISTER_WEBHOOK, { url: receiver.url('/staff') });
+    expect(unnamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'distributorId' });
+    const unknown = await call(admin, REGISTER_WEBHOOK, { url: receiver.url('/staff'), distributorId: newId() });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'distributorId' });
+    const readOnly = await call(bi, REGISTER_WEBHOOK, { url: receiver.url('/staff'), distributorId: known });
+    expect(readOnly.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it.each([
+    ['ftp://files.example/in', 'http or https'],
+    ['https://user:secret@hooks.example/in', 'credentials'],
+    ['hooks.example/in', 'absolute URL'],
+    ['   ', 'must not be empty'],
+    [`https://hooks.example/${'a'.repeat(1980)}`, 'at most 2000'],
+  ])('refuses %j as BAD_USER_INPUT naming url', async (url, reason) => {
+    const distributorId = newId();
+    const result = await call(distributorClaims(distributorId), REGISTER_WEBHOOK, { url });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
+    expect(result.errors?.[0]?.message).toContain(reason);
+    expect(await database.dataSource.manager.countBy(WebhookEndpointEntity, { distributorId })).toBe(0);
+  });
+
+  it('delivers the event of a deal registered through the API to its distributor', async () => {
+    const distributorId = newId();
+    const partnerId = newId();
+    await bus.publish([
+      partnerFact('distributor.saved', distributorId, { distributorId, name: 'Distri Bout-en-bout' }),
+      partnerFact('partner.created', partnerId, { partnerId, name: 'Delta Intégration', programCode: 'FR-2023', currency: 'EUR', status: 'ACTIVE', distributorIds: [distributorId] }),
+    ]);
+    await until(async () => (await database.dataSource.manager.countBy(PartnerRefEntity, { id: partnerId })) === 1);
+    const path = `/e2e/${newId()}`;
+    const { secret } = await register(distributorId, path);
+
+    const registered = await must(
+      call<{ registerDeal: { id: string } }>({ sub: 'user@delta', role: 'partner', partnerId }, 'mutation ($input: RegisterDealInput!) { registerDeal(input: $input) { id } }', {
+        input: {
+          partnerId,
+          distributorId,
+          endCustomer: { name: 'Webhook Kunde GmbH', country: 'DE', domain: null },
+          type: 'NEW_CUSTOMER',
+          productLine: 'ENDPOINT',
+          lines: [{ sku: 'WFBS-SVC', seats: 25, unitPrice: '19.99' }],
+          expectedCloseDate: addDays(clock.today(), 30),
+        },
+      }),
+    );
+    const dealId = registered.registerDeal.id;
+    await until(async () => (await deliveries(distributorClaims(distributorId))).totalCount === 1);
+    expect(await server.dispatcher.dispatchDue()).toBe(1);
+
+    const [request] = receiver.requestsTo(path);
+    const body = JSON.parse(request!.body) as { type: string; data: DealEventPayload };
+    expect(body.type).toBe('deal.submitted');
+    expect(body.data).toMatchObject({ kind: 'SUBMITTED', dealId, partnerId, distributorId, seats: 25, amountMinor: '49975', currency: 'EUR' });
+    expect(verifyWebhookSignature(secret, request!.headers['x-hub-timestamp'] as string, request!.body, request!.headers['x-hub-signature'] as string, TOLERANCE_SECONDS, clock.now())).toBe(true);
+  });
+
+  function dealEvent(kind: DealEventKind, distributorId: string | null): DomainEvent<DealEventPayload> {
+    const dealId = newId();
+    const payload: DealEventPayload = {
+      kind,
+      dealId,
+      partnerId: newId(),
+      distributorId,
+      referringPartnerId: null,
+      programCode: 'FR-2023',
+      type: 'NEW_CUSTOMER',
+      productLine: 'ENDPOINT',
+      segment: 'SMB',
+      seats: 25,
+      amountMinor: '49975',
+      currency: 'EUR',
+      status: 'WON',
+      endCustomer: { name: 'Kunde GmbH', country: 'DE', domain: 'kunde.example' },
+      lines: [{ sku: 'WFBS-SVC', seats: 25, unitPriceMinor: '1999', amountMinor: '49975' }],
+      registeredAt: clock.now().toISOString(),
+      approvedAt: null,
+      expiresAt: null,
+      expectedCloseDate: addDays(clock.today(), 30),
+      closedAt: null,
+      reason: null,
+      conflictWithId: null,
+    };
+    return { id: newId(), type: dealEventType(kind), version: 1, occurredAt: clock.now().toISOString(), source: 'deals', aggregateId: dealId, payload };
+  }
+
+  function partnerFact(type: string, aggregateId: string, payload: unknown): DomainEvent {
+    return { id: newId(), type, version: 1, occurredAt: clock.now().toISOString(), source: 'partners', aggregateId, payload };
+  }
+});
+
+interface ReceivedRequest {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/**
+ * A distributor's endpoint on a free local port: records every request with its raw body and
+ * answers 200, or the statuses scripted for a path in turn; `/hang/…` never answers.
+ */
+async function startReceiver() {
+  const received: ReceivedRequest[] = [];
+  const scripted = new Map<string, number[]>();
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const path = request.url ?? '/';
+      received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (path.startsWith('/hang/')) return;
+      const status = scripted.get(path)?.shift() ?? 200;
+      response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'not now');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    answer: (path: string, statuses: number[]) => void scripted.set(path, [...statuses]),
+    requestsTo: (path: string) => received.filter((request) => request.path === path),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A URL on a port nobody listens on: connecting is refused at once. */
+async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}/refused`;
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
