@@ -393,6 +393,20 @@ describe.each([
       expect(await conflictWith(otherLine.id)).toBeNull();
     });
 
+    it('flags exactly one of two partners registering the same customer at the same moment', async () => {
+      for (let i = 0; i < 10; i += 1) {
+        const customer = { name: `Simultaneous ${i} GmbH`, domain: `simultaneous-${i}.example` };
+        const [a, b] = await Promise.all([
+          register(partnerA, { customer }),
+          register(partnerB, { distributorId: DISTRIBUTOR_2, customer }),
+        ]);
+        const flags = [await conflictWith(a.id), await conflictWith(b.id)];
+        // Whichever committed first is protected; the other points at it.
+        expect(flags.filter((flag) => flag !== null)).toHaveLength(1);
+        expect(flags).toContain(flags[0] === null ? a.id : b.id);
+      }
+    });
+
     it('flags the same domain under another name, against an approved registration', async () => {
       const first = await register(partnerA, { customer: { name: 'Globex', domain: 'globex.example' } });
       await done(admin, 'approve', first.id);

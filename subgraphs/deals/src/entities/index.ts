@@ -1,4 +1,5 @@
 import { eventsEntities } from '@hub/events';
+import { CustomerLockEntity } from './customer-lock.entity';
 import { DealLineEntity } from './deal-line.entity';
 import { DealEntity } from './deal.entity';
 import { DistributorRefEntity, PartnerRefEntity } from './partner-ref.entity';
@@ -8,6 +9,7 @@ import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export {
+  CustomerLockEntity,
   DealEntity,
   DealLineEntity,
   DistributorRefEntity,
@@ -19,6 +21,7 @@ export {
 };
 
 export const dealsEntities = [
+  CustomerLockEntity,
   DealEntity,
   DealLineEntity,
   PartnerRefEntity,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Brackets, LessThan, type EntityManager } from 'typeorm';
 import { requireClaims, type Claims } from '@hub/auth';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
@@ -138,6 +139,7 @@ export class DealsService {
       }
       const priced = priceLines(input.lines, partner.currency);
       const customerKey = normalizeCustomerName(customerName);
+      await this.lockCustomer(manager, productLine, customerKey, customerDomain);
       const holders = await manager
         .createQueryBuilder(DealEntity, 'deal')
         .where('deal.productLine = :productLine AND deal.status IN (:...holding) AND deal.partnerId <> :partnerId', {
@@ -342,6 +344,23 @@ export class DealsService {
     });
     this.events.committed();
     return deal;
+  }
+
+  /**
+   * Serialises registrations of one end customer and product line (by name and by domain) so the
+   * conflict check below sees a registration another transaction is committing at the same
+   * moment; under READ COMMITTED it otherwise would not. `ON DUPLICATE KEY UPDATE` takes the
+   * row's exclusive lock at once (no shared-then-exclusive deadlock); keys are taken in sorted
+   * order. SQLite needs nothing: the embedded database has one writer at a time.
+   */
+  private async lockCustomer(manager: EntityManager, productLine: string, customerKey: string, customerDomain: string | null): Promise<void> {
+    if (this.database.dialect !== 'mysql') return;
+    const keys = [`name:${productLine}:${customerKey}`, ...(customerDomain ? [`domain:${productLine}:${customerDomain}`] : [])]
+      .map((key) => createHash('sha256').update(key).digest('hex'))
+      .sort();
+    for (const lockKey of keys) {
+      await manager.query('INSERT INTO customer_lock (lockKey) VALUES (?) ON DUPLICATE KEY UPDATE lockKey = lockKey', [lockKey]);
+    }
   }
 
   private async lock(manager: EntityManager, id: string): Promise<DealEntity> {
