@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { In } from 'typeorm';
 import { newId, type Database } from '@hub/db';
+import { sleep } from '@hub/events';
 import {
   afterWebhookAttempt,
   defaultWebhookRetry,
@@ -114,7 +115,7 @@ export class WebhookDispatcher {
       } catch (error) {
         this.logger.error('webhook dispatch failed', error);
       }
-      if (sent < this.batchSize) await pause(this.intervalMs, signal);
+      if (sent < this.batchSize) await sleep(this.intervalMs, signal);
     }
   }
 
@@ -226,17 +227,4 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
   if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
