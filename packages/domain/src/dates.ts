@@ -35,7 +35,3 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
   firstOfTarget.setUTCDate(Math.min(d, lastDay));
   return isoDateOf(firstOfTarget);
 }
-
-export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
-  return a >= b ? a : b;
-}

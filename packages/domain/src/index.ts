@@ -2,3 +2,4 @@ export * from './errors';
 export * from './dates';
 export * from './money';
 export * from './country-codes';
+export * from './clock';

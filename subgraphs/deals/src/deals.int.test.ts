@@ -1,13 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
 import { newId, pendingSchemaChanges, type Database } from '@hub/db';
-import { addDays } from '@hub/domain';
+import { addDays, adjustableClock } from '@hub/domain';
 import { InProcessBus, OutboxEntity, ProcessedEventEntity, type DomainEvent } from '@hub/events';
 import { countQueries, createTestDatabase, subgraphClient, type GraphQLResponse, type TestDatabase } from '@hub/testing';
 import type { DealStatus } from './domain';
 import { DealEntity, DealLineEntity, DistributorRefEntity, PartnerRefEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
-import { adjustableClock } from './services/clock';
 import type { DealEventPayload } from './services/deal-events';
 import { DealsService, type RegisterDealInput } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';

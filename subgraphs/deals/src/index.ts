@@ -5,7 +5,7 @@ import { createDealsServer, openDealsDatabase } from './server';
 
 export { buildDealsSchema } from './graphql/schema';
 export { createDealsServer, openDealsDatabase } from './server';
-export { adjustableClock, fixedClock, systemClock, type Clock } from './services/clock';
+export { adjustableClock, fixedClock, systemClock, type Clock } from '@hub/domain';
 export type { DealEventPayload } from './services/deal-events';
 export { verifyWebhookSignature, webhookSignature, WEBHOOK_HEADERS } from './domain/webhooks';
 export { loadDealsConfig } from './config';

@@ -8,7 +8,7 @@ import { createDealsLoaders } from './loaders/deals.loaders';
 import { createWebhookLoaders } from './loaders/webhooks.loaders';
 import { dealsMigrations } from './migrations';
 import { seedRegistrationPolicies } from './seeds/policies';
-import { systemClock, type Clock } from './services/clock';
+import { systemClock, type Clock } from '@hub/domain';
 import { DealsService } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
 import { createLiveDeals } from './services/live-deals';

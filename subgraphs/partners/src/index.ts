@@ -7,7 +7,7 @@ import { createPartnersServer, openPartnersDatabase } from './server';
 export { buildPartnersSchema } from './graphql/schema';
 export { seedDemoData, seedPrograms } from './seeds/seed';
 export { createPartnersServer, createPartnersServices, openPartnersDatabase } from './server';
-export { fixedClock, systemClock, type Clock } from './services/clock';
+export { fixedClock, systemClock, type Clock } from '@hub/domain';
 export { loadPartnersConfig } from './config';
 
 export const partnersSubgraph: SubgraphModule = {

@@ -5,7 +5,7 @@ import { countQueries, createTestDatabase, subgraphClient, type TestDatabase } f
 import { PartnerEntity, TierAssignmentEntity } from './entities';
 import { seedDemoData } from './seeds/seed';
 import { createPartnersServer, openPartnersDatabase } from './server';
-import { fixedClock } from './services/clock';
+import { fixedClock } from '@hub/domain';
 
 const SECRET = 'integration-test-gateway-secret-0123456789';
 const admin: Claims = { sub: 'admin@vendor', role: 'vendor_admin' };

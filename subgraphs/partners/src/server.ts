@@ -5,7 +5,7 @@ import type { PartnersContext, PartnersServices } from './graphql/context';
 import { buildPartnersSchema } from './graphql/schema';
 import { createPartnersLoaders } from './loaders/partners.loaders';
 import { partnersMigrations } from './migrations';
-import { systemClock, type Clock } from './services/clock';
+import { systemClock, type Clock } from '@hub/domain';
 import { PartnersService } from './services/partners.service';
 import { PeopleService } from './services/people.service';
 import { ReviewsService } from './services/reviews.service';

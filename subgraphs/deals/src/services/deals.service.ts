@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Brackets, LessThan, type EntityManager } from 'typeorm';
 import { requireClaims, type Claims } from '@hub/auth';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
-import { addDays, COUNTRY_CODES, InvalidInputError, NotFoundError, parseIsoDate } from '@hub/domain';
+import { addDays, type Clock, COUNTRY_CODES, InvalidInputError, NotFoundError, parseIsoDate } from '@hub/domain';
 import {
   DealsError,
   approvalExpiresOn,
@@ -25,7 +25,6 @@ import { DealLineEntity } from '../entities/deal-line.entity';
 import { DistributorRefEntity, PartnerRefEntity } from '../entities/partner-ref.entity';
 import { RegistrationPolicyEntity } from '../entities/registration-policy.entity';
 import { assertCanReadDeal, assertCanRegisterFor, assertOwnerOrStaff, requireStaff } from './access';
-import type { Clock } from './clock';
 import type { DealEventKind } from './deal-events';
 
 export interface RegisterDealInput {

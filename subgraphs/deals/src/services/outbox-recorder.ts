@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { recordEvent } from '@hub/events';
 import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
-import type { Clock } from './clock';
+import type { Clock } from '@hub/domain';
 import { DEAL_EVENT_VERSION, dealEventPayload, dealEventType, type DealEventKind } from './deal-events';
 import type { DealEventRecorder } from './deals.service';
 

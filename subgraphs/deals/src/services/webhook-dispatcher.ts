@@ -15,7 +15,7 @@ import {
 import { WebhookAttemptEntity } from '../entities/webhook-attempt.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
-import type { Clock } from './clock';
+import type { Clock } from '@hub/domain';
 
 export interface WebhookDispatcherOptions {
   database: Database;

@@ -3,7 +3,7 @@ import { newId } from '@hub/db';
 import type { DomainEvent } from '@hub/events';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
-import type { Clock } from './clock';
+import type { Clock } from '@hub/domain';
 import { DEAL_EVENT_KINDS, dealEventType, type DealEventPayload } from './deal-events';
 
 export const WEBHOOKS_CONSUMER = 'deals.webhooks';

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Claims } from '@hub/auth';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
+import { type Clock, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
 import { validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, type WebhookDeliveryStatus } from '../domain/webhooks';
 import { DistributorRefEntity } from '../entities/partner-ref.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
-import type { Clock } from './clock';
 
 export interface WebhookRegistration {
   endpoint: WebhookEndpointEntity;

@@ -1,6 +1,6 @@
 import type { Claims } from '@hub/auth';
 import type { PartnersLoaders } from '../loaders/partners.loaders';
-import type { Clock } from '../services/clock';
+import type { Clock } from '@hub/domain';
 import type { PartnersService } from '../services/partners.service';
 import type { PeopleService } from '../services/people.service';
 import type { ReviewsService } from '../services/reviews.service';

@@ -1,7 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import { requireClaims, type Claims } from '@hub/auth';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
-import { InvalidInputError, NotFoundError, type IsoDate } from '@hub/domain';
+import { type Clock, InvalidInputError, type IsoDate, NotFoundError } from '@hub/domain';
 import {
   assignmentOn,
   countCertifiedStaff,
@@ -16,7 +16,6 @@ import {
 import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEntity, TierEntity } from '../entities';
 import type { PartnersLoaders } from '../loaders/partners.loaders';
 import { assertCanReadPartner, requireStaff } from './access';
-import type { Clock } from './clock';
 import { partnerEvents } from './partner-events';
 import { type TiersService } from './tiers.service';
 

@@ -1,10 +1,9 @@
 import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
-import { InvalidInputError, NotFoundError, parseIsoDate } from '@hub/domain';
+import { type Clock, InvalidInputError, NotFoundError, parseIsoDate } from '@hub/domain';
 import { validEmail, validName, type CertificationKind } from '../domain';
 import { CertificationEntity, PartnerEntity, PersonEntity, SpecializationEntity } from '../entities';
 import { requireStaff } from './access';
-import type { Clock } from './clock';
 import { partnerEvents } from './partner-events';
 
 export interface PersonInput {

@@ -1,11 +1,10 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
-import { InvalidInputError, NotFoundError, parseIsoDate, type IsoDate } from '@hub/domain';
+import { type Clock, InvalidInputError, type IsoDate, NotFoundError, parseIsoDate } from '@hub/domain';
 import { assertDowngradeAllowed, assertTierHasRoom, assignmentOn, PartnersError, requiredText } from '../domain';
 import { PartnerEntity, ProgramEntity, TierAssignmentEntity, TierEntity } from '../entities';
 import { requireStaff } from './access';
-import type { Clock } from './clock';
 import { partnerEvents } from './partner-events';
 
 export class TiersService {

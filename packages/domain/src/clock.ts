@@ -1,6 +1,6 @@
-import { isoDateOf, type IsoDate } from '@hub/domain';
+import { isoDateOf, type IsoDate } from './dates';
 
-/** The only source of "now" in the subgraph, injected so tests can pin the date. */
+/** The only source of "now" in a subgraph, injected so tests can pin or move the date. */
 export interface Clock {
   now(): Date;
   today(): IsoDate;
