@@ -23,3 +23,8 @@ export function assignmentOn<T extends TierAssignmentFact>(assignments: readonly
   }
   return current;
 }
+
+/** Numbers assignments in the order they were decided (ids are time-ordered), for `assignmentOn`. */
+export function inDecisionOrder<T extends { id: string }>(assignments: readonly T[]): (T & { sequence: number })[] {
+  return [...assignments].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((a, sequence) => ({ ...a, sequence }));
+}

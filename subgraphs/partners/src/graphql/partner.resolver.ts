@@ -110,12 +110,7 @@ export class PartnerResolver {
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null,
     @Ctx() ctx: PartnersContext,
   ) {
-    const date = asOf ? parseIsoDate('asOf', asOf) : ctx.clock.today();
-    const [codes, catalog] = await Promise.all([
-      ctx.services.partners.specializationCodes(partner, date, ctx.loaders),
-      ctx.loaders.specializationsByProgram.load(partner.programCode),
-    ]);
-    return catalog.filter((s) => codes.includes(s.code));
+    return ctx.services.partners.specializationsOn(partner, asOf ? parseIsoDate('asOf', asOf) : ctx.clock.today(), ctx.loaders);
   }
 
   @FieldResolver(() => [ReviewType], { description: 'Formal reviews, newest first. Vendor-internal: staff and BI only.' })

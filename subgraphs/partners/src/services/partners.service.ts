@@ -4,6 +4,7 @@ import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, InvalidInputError, type IsoDate, NotFoundError } from '@hub/domain';
 import {
   assignmentOn,
+  inDecisionOrder,
   countCertifiedStaff,
   earnedSpecializations,
   optionalText,
@@ -13,7 +14,7 @@ import {
   type PartnerStatus,
   type Segment,
 } from '../domain';
-import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEntity, TierEntity } from '../entities';
+import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEntity, type SpecializationEntity, TierEntity } from '../entities';
 import type { PartnersLoaders } from '../loaders/partners.loaders';
 import { assertCanReadPartner, requireStaff } from './access';
 import { partnerEvents } from './partner-events';
@@ -172,11 +173,7 @@ export class PartnersService {
   }
 
   async tierOn(partner: PartnerEntity, asOf: IsoDate, loaders: PartnersLoaders): Promise<TierEntity | null> {
-    const assignments = await loaders.tierAssignmentsByPartner.load(partner.id);
-    const current = assignmentOn(
-      assignments.map((a, sequence) => ({ ...a, sequence })),
-      asOf,
-    );
+    const current = assignmentOn(inDecisionOrder(await loaders.tierAssignmentsByPartner.load(partner.id)), asOf);
     return current ? loaders.tier.load(`${partner.programCode}:${current.tierCode}`) : null;
   }
 
@@ -184,12 +181,14 @@ export class PartnersService {
     return countCertifiedStaff(await loaders.certificationsByPartner.load(partnerId), asOf);
   }
 
-  async specializationCodes(partner: PartnerEntity, asOf: IsoDate, loaders: PartnersLoaders): Promise<string[]> {
+  /** The catalog entries the partner has earned on `asOf`. */
+  async specializationsOn(partner: PartnerEntity, asOf: IsoDate, loaders: PartnersLoaders): Promise<SpecializationEntity[]> {
     const [catalog, certifications] = await Promise.all([
       loaders.specializationsByProgram.load(partner.programCode),
       loaders.certificationsByPartner.load(partner.id),
     ]);
-    return earnedSpecializations(catalog, certifications, asOf);
+    const earned = new Set(earnedSpecializations(catalog, certifications, asOf));
+    return catalog.filter((specialization) => earned.has(specialization.code));
   }
 
   private async tierForNewPartner(manager: EntityManager, programCode: string, tierCode?: string | null): Promise<TierEntity> {

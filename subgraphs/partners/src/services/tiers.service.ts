@@ -2,7 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
 import { type Clock, InvalidInputError, type IsoDate, NotFoundError, parseIsoDate } from '@hub/domain';
-import { assertDowngradeAllowed, assertTierHasRoom, assignmentOn, PartnersError, requiredText } from '../domain';
+import { assertDowngradeAllowed, assertTierHasRoom, assignmentOn, inDecisionOrder, PartnersError, requiredText } from '../domain';
 import { PartnerEntity, ProgramEntity, TierAssignmentEntity, TierEntity } from '../entities';
 import { requireStaff } from './access';
 import { partnerEvents } from './partner-events';
@@ -54,7 +54,7 @@ export class TiersService {
     const ladder = await manager.findBy(TierEntity, { programCode: program.code });
     const rankOf = (code: string) => ladder.find((t) => t.code === code)?.rank;
     const own = await manager.find(TierAssignmentEntity, { where: { partnerId }, order: { effectiveFrom: 'ASC', id: 'ASC' } });
-    const inForce = assignmentOn(withSequence(own), effectiveFrom);
+    const inForce = assignmentOn(inDecisionOrder(own), effectiveFrom);
     const rankInForce = inForce ? rankOf(inForce.tierCode) : undefined;
     if (options.mustBeDowngrade && !(rankInForce !== undefined && tier.rank < rankInForce)) {
       throw new InvalidInputError('newTierCode', `${tier.name} is not below the tier in force on ${effectiveFrom}${inForce ? ` (${inForce.tierCode})` : ''}`);
@@ -72,7 +72,7 @@ export class TiersService {
     });
     if (tier.capacity !== null) {
       const history = await this.historyOfHolders(manager, program.code, tier.code);
-      assertTierHasRoom(tier, withSequence(history), { ...assignment, sequence: Number.MAX_SAFE_INTEGER });
+      assertTierHasRoom(tier, inDecisionOrder(history), { ...assignment, sequence: Number.MAX_SAFE_INTEGER });
     }
     await manager.insert(TierAssignmentEntity, assignment);
     await partnerEvents.tierAssigned(manager, program.code, assignment, assignment.assignedAt);
@@ -85,7 +85,7 @@ export class TiersService {
    */
   async assertRoomToReturn(manager: EntityManager, program: ProgramEntity, partnerId: string, today: IsoDate): Promise<void> {
     const own = await manager.find(TierAssignmentEntity, { where: { partnerId }, order: { effectiveFrom: 'ASC', id: 'ASC' } });
-    const inForce = assignmentOn(withSequence(own), today);
+    const inForce = assignmentOn(inDecisionOrder(own), today);
     if (!inForce) return;
     const tier = await manager.findOneByOrFail(TierEntity, { programCode: program.code, code: inForce.tierCode });
     if (tier.capacity === null) return;
@@ -93,7 +93,7 @@ export class TiersService {
       await manager.createQueryBuilder(TierEntity, 'tier').setLock('pessimistic_write').where('tier.id = :id', { id: tier.id }).getOne();
     }
     const history = (await this.historyOfHolders(manager, program.code, tier.code)).filter((a) => a.partnerId !== partnerId);
-    assertTierHasRoom(tier, withSequence(history), { partnerId, tierCode: tier.code, effectiveFrom: today, sequence: Number.MAX_SAFE_INTEGER });
+    assertTierHasRoom(tier, inDecisionOrder(history), { partnerId, tierCode: tier.code, effectiveFrom: today, sequence: Number.MAX_SAFE_INTEGER });
   }
 
   /** Every assignment of the program's partners that ever held, or are due to hold, the tier. */
@@ -114,9 +114,4 @@ export class TiersService {
       order: { effectiveFrom: 'ASC', id: 'ASC' },
     });
   }
-}
-
-/** Ids are time-ordered, so position in id order is the order the decisions were taken. */
-function withSequence<T extends TierAssignmentEntity>(assignments: T[]): (T & { sequence: number })[] {
-  return [...assignments].sort((a, b) => (a.id < b.id ? -1 : 1)).map((a, sequence) => ({ ...a, sequence }));
 }
