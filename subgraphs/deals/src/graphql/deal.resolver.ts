@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { ForbiddenError } from '@hub/domain';
 import { DateScalar, MoneyType, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
 import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
@@ -111,7 +112,10 @@ export class DealResolver {
   async conflictWith(@Root() deal: DealEntity, @Ctx() ctx: DealsContext) {
     if (!deal.conflictWithId) return null;
     // The protected registration belongs to another partner: show it only to those who may read it.
-    return ctx.deals.get(ctx.claims, deal.conflictWithId, (key) => ctx.loaders.deal.load(key)).catch(() => null);
+    return ctx.deals.get(ctx.claims, deal.conflictWithId, (key) => ctx.loaders.deal.load(key)).catch((error: unknown) => {
+      if (error instanceof ForbiddenError) return null;
+      throw error;
+    });
   }
 }
 
