@@ -1,9 +1,10 @@
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { dealsSubgraph } from '@hub/deals';
+import { licensesSubgraph } from '@hub/licenses';
 import { partnersSubgraph } from '@hub/partners';
 
 /** Every subgraph of the hub: composed into the supergraph, embedded by `pnpm start`. */
-export const subgraphs: readonly SubgraphModule[] = [partnersSubgraph, dealsSubgraph];
+export const subgraphs: readonly SubgraphModule[] = [partnersSubgraph, dealsSubgraph, licensesSubgraph];
 
 /**
  * Subgraphs whose Subscription fields the gateway runs over graphql-ws at their /graphql

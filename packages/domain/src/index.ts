@@ -3,3 +3,4 @@ export * from './dates';
 export * from './money';
 export * from './country-codes';
 export * from './clock';
+export * from './end-customer';

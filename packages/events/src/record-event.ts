@@ -32,6 +32,30 @@ export async function recordEvent<P>(manager: EntityManager, event: NewEvent<P>,
   return envelope;
 }
 
+/** Many events in one INSERT, for batch jobs that change many aggregates in one transaction. */
+export async function recordEvents<P>(manager: EntityManager, events: readonly NewEvent<P>[], now: Date, chunkSize = 500): Promise<DomainEvent<P>[]> {
+  const envelopes: DomainEvent<P>[] = events.map((event) => {
+    const { version, payload } = checkNewEvent(event);
+    return { id: newId(), type: event.type, version, occurredAt: now.toISOString(), source: event.source, aggregateId: event.aggregateId, payload };
+  });
+  for (let i = 0; i < envelopes.length; i += chunkSize) {
+    await manager.insert(
+      OutboxEntity,
+      envelopes.slice(i, i + chunkSize).map((envelope) => ({
+        id: envelope.id,
+        type: envelope.type,
+        version: envelope.version,
+        source: envelope.source,
+        aggregateId: envelope.aggregateId,
+        payload: envelope.payload as object,
+        occurredAt: now,
+        publishedAt: null,
+      })),
+    );
+  }
+  return envelopes;
+}
+
 export function envelopeOf(row: OutboxEntity): DomainEvent {
   return {
     id: row.id,

@@ -3,40 +3,8 @@ import type { DealStatus } from './lifecycle';
 import { HOLDING_STATUSES } from './lifecycle';
 import { isExpiredOn } from './validity';
 
-// Legal-form words that do not tell two customers apart ("Acme SA" is "ACME S.A.").
-const LEGAL_FORMS = new Set([
-  'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'ltd', 'limited', 'llc', 'plc', 'gmbh', 'ag', 'sa', 'sas',
-  'sarl', 'srl', 'spa', 'bv', 'nv', 'oy', 'ab', 'as', 'pty', 'kg', 'se', 'the',
-]);
-
-/** "ACME S.A." and "Acme, SA" are one customer: lower case, no accents, punctuation or legal form. */
-export function normalizeCustomerName(name: string): string {
-  const words = name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/\b([a-z])\.(?=[a-z]\.)/g, '$1')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter((word) => word !== '');
-  const significant = words.filter((word) => !LEGAL_FORMS.has(word));
-  return (significant.length > 0 ? significant : words).join(' ');
-}
-
-/** "https://www.Acme.com/" → "acme.com"; null when absent or blank. */
-export function normalizeDomain(domain: string | null | undefined): string | null {
-  if (!domain) return null;
-  const host = domain
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .replace(/[/?#].*$/, '')
-    .replace(/^www\./, '')
-    .replace(/\.$/, '');
-  return host === '' ? null : host;
-}
+// Shared with licences: one notion of "the same end customer" across the hub.
+export { normalizeCustomerName, normalizeDomain } from '@hub/domain';
 
 export interface RegistrationClaim {
   id: string;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Brackets, LessThan, type EntityManager } from 'typeorm';
 import { requireClaims, type Claims } from '@hub/auth';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
-import { addDays, type Clock, COUNTRY_CODES, InvalidInputError, NotFoundError, parseIsoDate } from '@hub/domain';
+import { addDays, type Clock, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
   DealsError,
   approvalExpiresOn,
@@ -10,8 +10,6 @@ import {
   HOLDING_STATUSES,
   isExpiredOn,
   nextStatus,
-  normalizeCustomerName,
-  normalizeDomain,
   priceLines,
   segmentForSeats,
   targetStatus,
@@ -104,14 +102,8 @@ export class DealsService {
 
   async register(claims: Claims | null, input: RegisterDealInput): Promise<DealEntity> {
     const caller = assertCanRegisterFor(claims, input.partnerId);
-    const customerName = input.endCustomer.name.trim().replace(/\s+/g, ' ');
-    if (customerName === '') throw new InvalidInputError('endCustomer.name', 'must not be empty');
-    const customerCountry = input.endCustomer.country.trim().toUpperCase();
-    if (!COUNTRY_CODES.has(customerCountry)) throw new InvalidInputError('endCustomer.country', `"${input.endCustomer.country}" is not an ISO 3166-1 alpha-2 country code`);
-    const customerDomain = normalizeDomain(input.endCustomer.domain);
-    if (customerDomain !== null && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(customerDomain)) {
-      throw new InvalidInputError('endCustomer.domain', `"${input.endCustomer.domain}" is not a domain name`);
-    }
+    const customer = parseEndCustomer('endCustomer', input.endCustomer);
+    const { name: customerName, country: customerCountry, domain: customerDomain } = customer;
     const productLine = input.productLine.trim().toUpperCase();
     if (!PRODUCT_LINE.test(productLine)) throw new InvalidInputError('productLine', `"${input.productLine}" is not a product line code`);
     const expectedCloseDate = parseIsoDate('expectedCloseDate', input.expectedCloseDate);
@@ -137,7 +129,7 @@ export class DealsService {
         }
       }
       const priced = priceLines(input.lines, partner.currency);
-      const customerKey = normalizeCustomerName(customerName);
+      const customerKey = customer.key;
       await this.lockCustomer(manager, productLine, customerKey, customerDomain);
       const holders = await manager
         .createQueryBuilder(DealEntity, 'deal')

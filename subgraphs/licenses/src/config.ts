@@ -1,0 +1,19 @@
+import { databaseUrl, DEV_GATEWAY_SECRET, parseConfig, port, secret, z } from '@hub/config';
+
+const schema = z.object({
+  PORT: port(4003),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: databaseUrl,
+  SQLITE_FILE: z.string().default('.data/licenses.sqlite'),
+  GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** How often lapsed term licences expire and locked months' usage statements are issued. */
+  LICENSE_SWEEP_MS: z.coerce.number().int().min(1_000).default(60 * 60 * 1000),
+});
+
+export type LicensesConfig = z.infer<typeof schema>;
+
+/** The only reader of process.env in the subgraph. */
+export function loadLicensesConfig(env: Record<string, string | undefined> = process.env): LicensesConfig {
+  return parseConfig(schema, env);
+}

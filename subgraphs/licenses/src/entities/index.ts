@@ -1,0 +1,38 @@
+import { eventsEntities } from '@hub/events';
+import { LicensePolicyEntity, SkuEntity, TermPriceEntity, UsagePriceEntity } from './catalog.entity';
+import { EndCustomerEntity } from './end-customer.entity';
+import { LicenseEntity, LicenseTermEntity } from './license.entity';
+import { DistributorRefEntity, PartnerRefEntity } from './refs.entity';
+import {
+  MasterLicenseEntity,
+  UsageDeploymentEntity,
+  UsageReportEntity,
+  UsageReportLineEntity,
+  UsageStatementEntity,
+  UsageStatementLineEntity,
+} from './usage.entity';
+
+export * from './catalog.entity';
+export * from './end-customer.entity';
+export * from './license.entity';
+export * from './refs.entity';
+export * from './usage.entity';
+
+export const licensesEntities = [
+  SkuEntity,
+  TermPriceEntity,
+  UsagePriceEntity,
+  LicensePolicyEntity,
+  PartnerRefEntity,
+  DistributorRefEntity,
+  EndCustomerEntity,
+  LicenseEntity,
+  LicenseTermEntity,
+  MasterLicenseEntity,
+  UsageDeploymentEntity,
+  UsageReportEntity,
+  UsageReportLineEntity,
+  UsageStatementEntity,
+  UsageStatementLineEntity,
+  ...eventsEntities,
+];

@@ -1,0 +1,13 @@
+import type { Claims } from '@hub/auth';
+import type { LicensesLoaders } from '../loaders/licenses.loaders';
+import type { CatalogService } from '../services/catalog.service';
+import type { LicensesService } from '../services/licenses.service';
+import type { UsageService } from '../services/usage.service';
+
+export interface LicensesContext {
+  claims: Claims | null;
+  loaders: LicensesLoaders;
+  catalog: CatalogService;
+  licenses: LicensesService;
+  usage: UsageService;
+}

@@ -1,0 +1,28 @@
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { PageArgs, pageRequest, toConnection } from '@hub/graphql-kit';
+import type { LicensesContext } from './context';
+import { LicenseFilter } from './inputs';
+import { LicenseConnection, MasterLicenseType, PartnerStub, UsageStatementConnection } from './types';
+
+@Resolver(() => PartnerStub)
+export class PartnerLicensesResolver {
+  @FieldResolver(() => LicenseConnection, { description: "The partner's licences, oldest first." })
+  async licenses(
+    @Root() partner: PartnerStub,
+    @Arg('filter', () => LicenseFilter, { nullable: true }) filter: LicenseFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: LicensesContext,
+  ) {
+    return toConnection(await ctx.licenses.list(ctx.claims, { ...filter, partnerId: partner.id }, pageRequest(page)));
+  }
+
+  @FieldResolver(() => MasterLicenseType, { nullable: true, description: 'Its master licence in the usage-based program, if any.' })
+  masterLicense(@Root() partner: PartnerStub, @Ctx() ctx: LicensesContext) {
+    return ctx.usage.masterLicenseOf(ctx.claims, partner.id, (key) => ctx.loaders.masterLicenseByPartner.load(key));
+  }
+
+  @FieldResolver(() => UsageStatementConnection, { description: 'Monthly usage statements, oldest first.' })
+  async usageStatements(@Root() partner: PartnerStub, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: LicensesContext) {
+    return toConnection(await ctx.usage.statements(ctx.claims, { partnerId: partner.id }, pageRequest(page)));
+  }
+}

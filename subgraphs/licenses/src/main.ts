@@ -1,0 +1,20 @@
+import { RedisStreamsBus } from '@hub/events';
+import { loadLicensesConfig } from './config';
+import { createLicensesServer, openLicensesDatabase } from './server';
+
+// Runs the licenses subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
+const config = loadLicensesConfig();
+const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
+const database = await openLicensesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
+const server = await createLicensesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET, sweepMs: config.LICENSE_SWEEP_MS });
+const running = await server.start(config.PORT, config.HOST);
+console.log(`licenses subgraph ready at ${running.url}`);
+
+const stop = async () => {
+  await running.close();
+  await bus.close();
+  await database.dataSource.destroy();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,4 @@
+import { Initial1795307487128 } from './Initial1795307487128';
+
+/** In order; each runs once per database, in its own transaction. */
+export const licensesMigrations = [Initial1795307487128];

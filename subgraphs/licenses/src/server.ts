@@ -1,0 +1,101 @@
+import { openDatabase, type Database } from '@hub/db';
+import { systemClock, type Clock } from '@hub/domain';
+import { createEventConsumer, OutboxRelay, type EventBus, type Subscription } from '@hub/events';
+import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { licensesEntities } from './entities';
+import type { LicensesContext } from './graphql/context';
+import { buildLicensesSchema } from './graphql/schema';
+import { createLicensesLoaders } from './loaders/licenses.loaders';
+import { licensesMigrations } from './migrations';
+import { seedCatalog } from './seeds/catalog';
+import { CatalogService } from './services/catalog.service';
+import { applyDealEvent, DEAL_LICENSE_EVENT_TYPES, DEAL_LICENSES_CONSUMER } from './services/deal-licenses.consumer';
+import { LicensesEvents } from './services/events';
+import { LicensesService } from './services/licenses.service';
+import { applyPartnerEvent, PARTNER_FACT_TYPES } from './services/partner-refs.consumer';
+import { UsageService } from './services/usage.service';
+
+export function openLicensesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
+  return openDatabase({ ...options, entities: licensesEntities, migrations: licensesMigrations });
+}
+
+export interface LicensesServerDeps {
+  database: Database;
+  bus: EventBus;
+  gatewaySecret: string;
+  clock?: Clock;
+  /** How often lapsed licences expire and locked months' statements are issued. */
+  sweepMs?: number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * The licenses subgraph around an open database and a bus: its outbox relay, the consumers of
+ * partner facts and won deals, the sweep and the GraphQL server. Nothing runs until `start`.
+ */
+export async function createLicensesServer(deps: LicensesServerDeps) {
+  const clock = deps.clock ?? systemClock;
+  const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
+  const events = new LicensesEvents(clock, () => relay.notify());
+  const catalog = new CatalogService(deps.database, clock);
+  const licenses = new LicensesService(deps.database, clock, events);
+  const usage = new UsageService(deps.database, clock, events);
+  const schema = await buildLicensesSchema();
+  await deps.database.transaction((manager) => seedCatalog(manager));
+
+  const sweep = async () => {
+    await licenses.expireDue();
+    await usage.issueDue();
+  };
+
+  return {
+    catalog,
+    licenses,
+    usage,
+    relay,
+    schema,
+    /** What the timer runs: expiries, then statements of months past their lock day. */
+    sweep,
+    start: async (port: number, host?: string): Promise<RunningSubgraph> => {
+      relay.start();
+      const consumers: Subscription[] = [
+        await createEventConsumer({ name: 'licenses.partner-facts', database: deps.database, bus: deps.bus, types: PARTNER_FACT_TYPES, handle: applyPartnerEvent }),
+        await createEventConsumer({
+          name: DEAL_LICENSES_CONSUMER,
+          database: deps.database,
+          bus: deps.bus,
+          types: DEAL_LICENSE_EVENT_TYPES,
+          handle: applyDealEvent(licenses),
+          now: () => clock.now(),
+        }),
+      ];
+      const timer = setInterval(() => {
+        sweep().catch((error: unknown) => console.error('[licenses] sweep failed:', error));
+      }, deps.sweepMs ?? HOUR_MS);
+      timer.unref();
+      const running = await startSubgraphServer<LicensesContext>(
+        {
+          name: 'licenses',
+          schema,
+          gatewaySecret: deps.gatewaySecret,
+          createContext: (claims) => ({ claims, catalog, licenses, usage, loaders: createLicensesLoaders(deps.database.dataSource) }),
+          readiness: async () => {
+            await deps.database.dataSource.query('SELECT 1');
+          },
+        },
+        port,
+        host,
+      );
+      return {
+        ...running,
+        close: async () => {
+          clearInterval(timer);
+          await running.close();
+          for (const consumer of consumers) await consumer.stop();
+          await relay.stop();
+        },
+      };
+    },
+  };
+}
