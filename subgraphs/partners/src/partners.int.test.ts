@@ -4,6 +4,8 @@ import { pendingSchemaChanges, type Database } from '@hub/db';
 import { countQueries, createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { PartnerEntity, TierAssignmentEntity } from './entities';
 import { seedDemoData } from './seeds/seed';
+import type { ProgramSnapshot } from './services/partner-events';
+import { OutboxEntity } from '@hub/events';
 import { createPartnersServer, openPartnersDatabase } from './server';
 import { fixedClock } from '@hub/domain';
 
@@ -78,6 +80,23 @@ describe.each([
       { legacyName: 'Affinity Plus', tier: { code: 'SILVER' } },
       { legacyName: 'Affinity One', tier: { code: 'GOLD' } },
     ]);
+  });
+
+  it('publishes each program\'s rule book once, as program.saved, for consumers that judge tier standing', async () => {
+    const rows = await database.dataSource.manager.findBy(OutboxEntity, { type: 'program.saved' });
+    expect(rows.map((row) => row.aggregateId).sort()).toEqual(['AU-2014', 'CH-2011', 'FR-2023', 'US-2014']);
+    const fr = rows.find((row) => row.aggregateId === 'FR-2023')!.payload as ProgramSnapshot;
+    expect(fr.noDowngradeUntil).toBe('2024-12-31');
+    expect(fr.tiers.map((t) => [t.code, t.rank, t.minCertifiedStaff, t.minRevenueMinor])).toEqual([
+      ['REGISTERED', 1, 0, '0'],
+      ['SKILL', 2, 5, '20000000'],
+      ['EXPERT', 3, 10, '80000000'],
+      ['ELITE', 4, 20, '150000000'],
+    ]);
+    expect(fr.specializations.find((sp) => sp.code === 'NETWORK_SECURITY')).toMatchObject({ productLine: 'NETWORK', requiredSales: 1, requiredTechnical: 1 });
+    // Seeding again adds nothing.
+    await seedDemoData(database, new Date('2026-06-16T08:00:00Z'));
+    expect(await database.dataSource.manager.countBy(OutboxEntity, { type: 'program.saved' })).toBe(4);
   });
 
   it('creates a partner on the lowest tier by default, linked to its distributor', async () => {

@@ -18,7 +18,7 @@ import { DEMO_PARTNERS } from './demo-partners.data';
 import { partnerEvents } from '../services/partner-events';
 
 /** Loads the programs (configuration every installation needs). Idempotent. */
-export async function seedPrograms(manager: EntityManager): Promise<void> {
+export async function seedPrograms(manager: EntityManager, now: Date = new Date()): Promise<void> {
   for (const program of PROGRAMS) {
     if (await manager.existsBy(ProgramEntity, { code: program.code })) continue;
     await manager.insert(ProgramEntity, {
@@ -41,6 +41,7 @@ export async function seedPrograms(manager: EntityManager): Promise<void> {
         program.specializations.map((s) => ({ ...s, id: `${program.code}:${s.code}`, programCode: program.code })),
       );
     }
+    await partnerEvents.programSaved(manager, program.code, now);
   }
 }
 
@@ -50,7 +51,7 @@ export async function seedPrograms(manager: EntityManager): Promise<void> {
  */
 export async function seedDemoData(database: Database, now: Date = new Date()): Promise<{ partners: number; distributors: number }> {
   return database.transaction(async (manager) => {
-    await seedPrograms(manager);
+    await seedPrograms(manager, now);
     if ((await manager.count(PartnerEntity)) > 0) return { partners: 0, distributors: 0 };
     const today = isoDateOf(now);
     const distributors = DISTRIBUTORS.map((d) => ({ ...d, id: newId(), createdAt: now }));

@@ -1,6 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { recordEvent } from '@hub/events';
-import { type CertificationEntity, type DistributorEntity, PartnerDistributorEntity, type PartnerEntity, ProgramEntity, type TierAssignmentEntity } from '../entities';
+import {
+  type CertificationEntity,
+  type DistributorEntity,
+  PartnerDistributorEntity,
+  type PartnerEntity,
+  ProgramEntity,
+  SpecializationEntity,
+  type TierAssignmentEntity,
+  TierEntity,
+} from '../entities';
 
 export const PARTNERS_SOURCE = 'partners';
 
@@ -42,6 +51,21 @@ export interface DistributorSnapshot {
   countries: string[];
   handlesRenewals: boolean;
   usageBasedProgram: boolean;
+}
+
+/**
+ * A program's rule book as incentives needs it to judge tier standing without calling back:
+ * the ladder with thresholds and capacity, the grace date, and what earns each specialization.
+ */
+export interface ProgramSnapshot {
+  code: string;
+  name: string;
+  currency: string;
+  version: number;
+  effectiveFrom: string;
+  noDowngradeUntil: string | null;
+  tiers: { code: string; name: string; rank: number; minCertifiedStaff: number; minRevenueMinor: string; capacity: number | null }[];
+  specializations: { code: string; name: string; productLine: string | null; requiredSales: number; requiredTechnical: number }[];
 }
 
 /** Records partner-side events in the caller's transaction (the outbox). */
@@ -87,6 +111,32 @@ export class PartnerEvents {
       validUntil: certification.validUntil,
     };
     await recordEvent(manager, { type: 'partner.certification_added', source: PARTNERS_SOURCE, aggregateId: certification.partnerId, payload }, now);
+  }
+
+  async programSaved(manager: EntityManager, code: string, now: Date): Promise<void> {
+    const program = await manager.findOneByOrFail(ProgramEntity, { code });
+    const [tiers, specializations] = await Promise.all([
+      manager.find(TierEntity, { where: { programCode: code }, order: { rank: 'ASC' } }),
+      manager.find(SpecializationEntity, { where: { programCode: code }, order: { code: 'ASC' } }),
+    ]);
+    const payload: ProgramSnapshot = {
+      code: program.code,
+      name: program.name,
+      currency: program.currency,
+      version: program.version,
+      effectiveFrom: program.effectiveFrom,
+      noDowngradeUntil: program.noDowngradeUntil,
+      tiers: tiers.map((tier) => ({
+        code: tier.code,
+        name: tier.name,
+        rank: tier.rank,
+        minCertifiedStaff: tier.minCertifiedStaff,
+        minRevenueMinor: tier.minRevenue.toString(),
+        capacity: tier.capacity,
+      })),
+      specializations: specializations.map((s) => ({ code: s.code, name: s.name, productLine: s.productLine, requiredSales: s.requiredSales, requiredTechnical: s.requiredTechnical })),
+    };
+    await recordEvent(manager, { type: 'program.saved', source: PARTNERS_SOURCE, aggregateId: program.code, payload }, now);
   }
 
   async distributorSaved(manager: EntityManager, distributor: DistributorEntity, now: Date): Promise<void> {
