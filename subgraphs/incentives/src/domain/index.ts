@@ -1,6 +1,7 @@
 export * from './clawback';
 export * from './deal-rules';
 export * from './facts';
+export * from './ledger-views';
 export * from './lines';
 export * from './mdf';
 export * from './periods';

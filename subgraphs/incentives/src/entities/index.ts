@@ -1,0 +1,35 @@
+import { eventsEntities } from '@hub/events';
+import {
+  CertificationFactEntity,
+  DealFactEntity,
+  PartnerFactEntity,
+  ProgramFactEntity,
+  RenewalFactEntity,
+  TierFactEntity,
+  UsageFactEntity,
+} from './ledger.entity';
+import { MdfAllocationEntity, MdfClaimEntity, MdfRequestEntity } from './mdf.entity';
+import { IncentiveRuleEntity } from './rule.entity';
+import { PayoutLineEntity, StatementEntity } from './statement.entity';
+
+export * from './ledger.entity';
+export * from './mdf.entity';
+export * from './rule.entity';
+export * from './statement.entity';
+
+export const incentivesEntities = [
+  ProgramFactEntity,
+  PartnerFactEntity,
+  TierFactEntity,
+  CertificationFactEntity,
+  DealFactEntity,
+  RenewalFactEntity,
+  UsageFactEntity,
+  IncentiveRuleEntity,
+  StatementEntity,
+  PayoutLineEntity,
+  MdfAllocationEntity,
+  MdfRequestEntity,
+  MdfClaimEntity,
+  ...eventsEntities,
+];
