@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subgraphPortVariable } from '@hub/gateway/config';
+import { subgraphs } from '@hub/gateway/subgraphs';
 import { post } from './support/hub';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,10 +45,12 @@ describe('pnpm start (embedded hub)', () => {
   let started: Started;
 
   beforeAll(async () => {
-    // Port 0 everywhere: the test never collides with a hub the developer is running.
+    // Port 0 everywhere (the gateway and every subgraph): the test never collides with a hub
+    // the developer is running.
+    const subgraphPorts = Object.fromEntries(subgraphs.map((s) => [subgraphPortVariable(s.name), '0']));
     child = spawn(TSX, ['gateway/src/embedded.ts'], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', PARTNERS_PORT: '0' },
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', ...subgraphPorts },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     started = await waitForBanner(child);
@@ -64,8 +68,24 @@ describe('pnpm start (embedded hub)', () => {
     expect((json.data as { programs: { code: string }[] }).programs.length).toBeGreaterThan(0);
   });
 
+  it('serves every subgraph: deals and the licenses catalog too', async () => {
+    const { json } = await post(started.url, { query: '{ deals(first: 1) { totalCount } skus(first: 3) { totalCount edges { node { code } } } }' }, started.token);
+    expect(json.errors).toBeUndefined();
+    const answer = json.data as { deals: { totalCount: number }; skus: { totalCount: number; edges: unknown[] } };
+    // A fresh DATA_DIR: deals seeds its policies but no deals.
+    expect(answer.deals.totalCount).toBe(0);
+    // The demo catalog: 20 product lines × (20 usage + 3 term SKUs).
+    expect(answer.skus.totalCount).toBe(460);
+    expect(answer.skus.edges).toHaveLength(3);
+
+    const ready = await fetch(new URL('/readyz', started.url));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, 'ready'])) });
+  });
+
   it('keeps one SQLite file per subgraph in DATA_DIR', () => {
-    expect(existsSync(join(dataDir, 'partners.sqlite'))).toBe(true);
+    expect(subgraphs.map((s) => s.name)).toEqual(expect.arrayContaining(['partners', 'deals', 'licenses']));
+    for (const { name } of subgraphs) expect(existsSync(join(dataDir, `${name}.sqlite`)), `${name}.sqlite`).toBe(true);
   });
 
   it('shuts down cleanly on SIGTERM', async () => {

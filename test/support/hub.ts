@@ -7,6 +7,7 @@ import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
 import { subscriptionSubgraphs } from '@hub/gateway/subgraphs';
 import { InProcessBus } from '@hub/events';
 import type { StartedSubgraph, SubgraphModule } from '@hub/graphql-kit';
+import { createTestDatabase, type TestDatabase } from '@hub/testing';
 
 export const JWT_SECRET = 'e2e-jwt-secret-at-least-32-characters-long';
 export const GATEWAY_SECRET = 'e2e-gateway-secret-at-least-32-characters';
@@ -20,18 +21,40 @@ export interface RunningHub {
   close(): Promise<void>;
 }
 
+export interface HubOptions {
+  /**
+   * `sqlite` (default): one SQLite file per subgraph in a temp dir. `mysql`: one new, empty
+   * MariaDB/MySQL database per subgraph on TEST_MYSQL_URL, migrated as in production and
+   * dropped on close.
+   */
+  database?: 'sqlite' | 'mysql';
+}
+
 /**
- * Starts the given subgraphs (embedded SQLite in a temp dir, demo data) and a gateway in front
- * of them, all on free ports, composed the way `pnpm start` composes them.
+ * Starts the given subgraphs (demo data) and a gateway in front of them, all on free ports,
+ * composed the way `pnpm start` composes them.
  */
-export async function startHub(modules: readonly SubgraphModule[]): Promise<RunningHub> {
+export async function startHub(modules: readonly SubgraphModule[], options: HubOptions = {}): Promise<RunningHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
   const subgraphs: StartedSubgraph[] = [];
+  const databases: TestDatabase[] = [];
   const bus = new InProcessBus();
+  const cleanUp = async () => {
+    await closeAll(subgraphs);
+    await bus.close();
+    await Promise.all(databases.map((database) => database.drop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     for (const module of modules) {
+      let databaseUrl: string | undefined;
+      if (options.database === 'mysql') {
+        const database = await createTestDatabase(`e2e_${module.name}`);
+        databases.push(database);
+        databaseUrl = database.url;
+      }
       subgraphs.push(
-        await module.start({ gatewaySecret: GATEWAY_SECRET, port: 0, sqliteFile: join(dataDir, `${module.name}.sqlite`), seedDemoData: true, bus }),
+        await module.start({ gatewaySecret: GATEWAY_SECRET, port: 0, databaseUrl, sqliteFile: join(dataDir, `${module.name}.sqlite`), seedDemoData: true, bus }),
       );
     }
     const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
@@ -51,14 +74,11 @@ export async function startHub(modules: readonly SubgraphModule[]): Promise<Runn
       token: (claims) => mintToken(claims, { secret: JWT_SECRET, expiresIn: '10m' }),
       close: async () => {
         await gateway.close();
-        await closeAll(subgraphs);
-        await bus.close();
-        rmSync(dataDir, { recursive: true, force: true });
+        await cleanUp();
       },
     };
   } catch (error) {
-    await closeAll(subgraphs);
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanUp();
     throw error;
   }
 }
