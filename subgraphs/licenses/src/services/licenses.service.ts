@@ -143,10 +143,12 @@ export class LicensesService {
     const startsOn = deal.closedAt ?? this.clock.today();
     const policy = await policyFor(manager, deal.programCode);
     const customer = await customerFor(manager, deal.partnerId, parseEndCustomer('endCustomer', deal.endCustomer), this.clock.now());
-    const skus = new Map((await manager.findBy(SkuEntity, { code: In(deal.lines.map((line) => line.sku)) })).map((sku) => [sku.code, sku]));
+    // Deals keeps a line's SKU as typed; the catalog's codes are upper case.
+    const codeOf = (line: { sku: string }) => line.sku.trim().toUpperCase();
+    const skus = new Map((await manager.findBy(SkuEntity, { code: In(deal.lines.map(codeOf)) })).map((sku) => [sku.code, sku]));
     let issued = 0;
     for (const [position, line] of deal.lines.entries()) {
-      const sku = skus.get(line.sku);
+      const sku = skus.get(codeOf(line));
       // Usage seats are billed from monthly reports under a master licence, not as a term.
       if (sku?.billing === 'USAGE') continue;
       await this.create(manager, {
@@ -155,7 +157,7 @@ export class LicensesService {
         programCode: deal.programCode,
         currency: deal.currency,
         customer,
-        sku: line.sku,
+        sku: codeOf(line),
         productLine: sku?.productLine ?? deal.productLine,
         seats: line.seats,
         deployment: sku?.deployments[0] ?? 'CLOUD',
