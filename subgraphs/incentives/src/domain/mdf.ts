@@ -1,4 +1,5 @@
 import { DomainError, formatAmount } from '@hub/domain';
+import type { PayoutLine } from './lines';
 
 export type MdfRequestStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
@@ -18,4 +19,29 @@ export function assertWithinBalance(amountMinor: bigint, remainingMinor: bigint,
       { requested: formatAmount(amountMinor, currency), remaining: formatAmount(remainingMinor, currency) },
     );
   }
+}
+
+export interface ApprovedMdfClaim {
+  claimId: string;
+  partnerId: string;
+  amountMinor: bigint;
+  currency: string;
+  activity: string;
+  proofOfPerformance: string;
+  decidedOn: string;
+}
+
+/** An approved claim is paid in full in the statement of the quarter it was approved in. */
+export function mdfPayout(claim: ApprovedMdfClaim, ruleVersion: number): PayoutLine {
+  return {
+    rule: 'MDF',
+    ruleVersion,
+    source: `mdf-claim:${claim.claimId}`,
+    baseMinor: claim.amountMinor,
+    rate: '100%',
+    amountMinor: claim.amountMinor,
+    currency: claim.currency,
+    explanation: `MDF claim for "${claim.activity}" approved on ${claim.decidedOn} with proof of performance ${claim.proofOfPerformance}: ${formatAmount(claim.amountMinor, claim.currency)} ${claim.currency}`,
+    payee: { kind: 'PARTNER', id: claim.partnerId },
+  };
 }

@@ -5,6 +5,7 @@ import {
   PartnerFactEntity,
   ProgramFactEntity,
   RenewalFactEntity,
+  SegmentFocusFactEntity,
   TierFactEntity,
   UsageFactEntity,
 } from './ledger.entity';
@@ -20,6 +21,7 @@ export * from './statement.entity';
 export const incentivesEntities = [
   ProgramFactEntity,
   PartnerFactEntity,
+  SegmentFocusFactEntity,
   TierFactEntity,
   CertificationFactEntity,
   DealFactEntity,

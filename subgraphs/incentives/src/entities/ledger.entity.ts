@@ -74,6 +74,27 @@ export class PartnerFactEntity {
   updatedAt: Date;
 }
 
+/** The partner's segment focus from the day a snapshot recorded it: payouts read it on the close date. */
+@Entity('segment_focus_fact')
+@Index('idx_segment_focus_fact_partner', ['partnerId', 'effectiveFrom'])
+export class SegmentFocusFactEntity {
+  /** The partner event that recorded it. */
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  partnerId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  segmentFocus: Segment;
+
+  @DateColumn()
+  effectiveFrom: string;
+
+  @Column({ type: 'datetime', precision: 3 })
+  recordedAt: Date;
+}
+
 /** One tier assignment, effective from a date; the tier on date D is the latest one from on or before D. */
 @Entity('tier_fact')
 @Index('idx_tier_fact_partner', ['partnerId', 'effectiveFrom'])

@@ -7,6 +7,7 @@ import {
   PartnerFactEntity,
   ProgramFactEntity,
   RenewalFactEntity,
+  SegmentFocusFactEntity,
   TierFactEntity,
   UsageFactEntity,
   type DealFactStatus,
@@ -105,7 +106,10 @@ export async function applyLedgerEvent(event: DomainEvent, manager: EntityManage
     case 'partner.changed': {
       const partner = event.payload as PartnerPayload;
       const current = await manager.findOneBy(PartnerFactEntity, { id: partner.partnerId });
-      if (current && current.updatedAt > at) return;
+      if (current && current.updatedAt > at) {
+        await manager.save(SegmentFocusFactEntity, { id: event.id, partnerId: partner.partnerId, segmentFocus: partner.segmentFocus, effectiveFrom: event.occurredAt.slice(0, 10), recordedAt: at });
+        return;
+      }
       await manager.save(PartnerFactEntity, {
         id: partner.partnerId,
         name: partner.name,
@@ -116,6 +120,8 @@ export async function applyLedgerEvent(event: DomainEvent, manager: EntityManage
         distributorIds: partner.distributorIds,
         updatedAt: at,
       });
+      // Kept per snapshot, effective from its day, so a past deal sees the focus of its close date.
+      await manager.save(SegmentFocusFactEntity, { id: event.id, partnerId: partner.partnerId, segmentFocus: partner.segmentFocus, effectiveFrom: event.occurredAt.slice(0, 10), recordedAt: at });
       return;
     }
     case 'partner.tier_assigned': {
