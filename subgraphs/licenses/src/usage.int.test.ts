@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
 import { newId } from '@hub/db';
@@ -5,7 +6,7 @@ import { addDays } from '@hub/domain';
 import { OutboxEntity } from '@hub/events';
 import { countQueries, type GraphQLResponse } from '@hub/testing';
 import { firstDayOf, nextMonth } from './domain';
-import { MasterLicenseEntity, UsageReportEntity, UsageStatementEntity } from './entities';
+import { MasterLicenseEntity, UsageDeploymentEntity, UsageReportEntity, UsageStatementEntity } from './entities';
 import {
   addPartner,
   admin,
@@ -419,6 +420,19 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
       }
       expect(await reportRows()).toBe(reports);
       expect(await rowCounts(h)).toEqual(before);
+    });
+
+    it('leaves exactly one provider serving a new end customer that two providers deploy at the same moment', async () => {
+      const first = await provider();
+      const second = await provider({ distributorId: DIST_USAGE_2 });
+      for (let i = 0; i < 10; i += 1) {
+        const customer = { name: `Simultaneous ${i} GmbH` };
+        const [a, b] = await Promise.all([deploy(first.claims, first.id, customer), deploy(second.claims, second.id, customer)]);
+        const rows = await manager().findBy(UsageDeploymentEntity, { id: In([a.id, b.id]) });
+        // Whichever committed last took the customer; the other's deployment is revoked.
+        expect(rows.filter((row) => row.status === 'ACTIVE'), `customer ${i}`).toHaveLength(1);
+        expect(rows.filter((row) => row.status === 'REVOKED'), `customer ${i}`).toHaveLength(1);
+      }
     });
   });
 

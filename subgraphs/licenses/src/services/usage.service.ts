@@ -21,6 +21,7 @@ import {
 import {
   DistributorRefEntity,
   EndCustomerEntity,
+  LicensePolicyEntity,
   MasterLicenseEntity,
   PartnerRefEntity,
   SkuEntity,
@@ -142,6 +143,11 @@ export class UsageService {
       const sku = await manager.findOneBy(SkuEntity, { code: input.sku.trim().toUpperCase() });
       if (!sku) throw new InvalidInputError('sku', `unknown SKU "${input.sku}"`);
       if (sku.billing !== 'USAGE') throw new InvalidInputError('sku', `${sku.code} is a term SKU; deploy usage SKUs only`);
+      // Deploys take turns: two providers taking the same end customer at once would each miss
+      // the other's uncommitted deployment and both keep it. The customer may be new to both, so
+      // there is no row of it to lock; the policy rows are few, always seeded and only read
+      // elsewhere, so they serve as the lock. SQLite writers take turns already.
+      if (this.database.dialect === 'mysql') await manager.createQueryBuilder(LicensePolicyEntity, 'policy').setLock('pessimistic_write').getMany();
       const now = this.clock.now();
       const today = this.clock.today();
       const customer = await customerFor(manager, master.partnerId, customerInput, now);
