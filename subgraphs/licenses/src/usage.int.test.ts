@@ -141,6 +141,20 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
       expect(await manager().countBy(MasterLicenseEntity, { partnerId: msp })).toBe(1);
     });
 
+    it('grants one master licence when two grants for a provider arrive at the same moment, and answers the other LICENSES.MASTER_LICENSE_EXISTS', async () => {
+      for (let i = 0; i < 5; i += 1) {
+        const msp = await addPartner(h, { name: `Simultaneous MSP ${i}`, businessModels: ['MSP'], distributorIds: [DIST_USAGE] });
+        const results = await Promise.all([admin, distributorClaims(DIST_USAGE)].map((claims) => h.call<{ master: { id: string } }>(claims, GRANT, { p: msp, d: DIST_USAGE })));
+        const granted = results.filter((result) => result.errors === undefined);
+        expect(granted, `grant ${i}`).toHaveLength(1);
+        expect(results.find((result) => result.errors !== undefined)!.errors?.[0]?.extensions).toMatchObject({
+          code: 'LICENSES.MASTER_LICENSE_EXISTS',
+          masterLicenseId: granted[0]!.data!.master.id,
+        });
+        expect(await manager().countBy(OutboxEntity, { aggregateId: granted[0]!.data!.master.id, type: 'master_license.granted' })).toBe(1);
+      }
+    });
+
     it('refuses a suspended service provider with LICENSES.PARTNER_NOT_ELIGIBLE, and another distributor or the partner itself with FORBIDDEN', async () => {
       const suspended = await addPartner(h, { name: 'Suspended MSP', status: 'SUSPENDED', businessModels: ['MSSP'], distributorIds: [DIST_USAGE] });
       const before = await rowCounts(h);

@@ -84,7 +84,11 @@ export class UsageService {
       throw new ForbiddenError('A master licence is granted by channel staff or by the distributor itself');
     }
     const granted = await this.database.transaction(async (manager) => {
-      const partner = await manager.findOneBy(PartnerRefEntity, { id: partnerId });
+      // Two grants for one partner at once: under the partner's row lock the second sees the
+      // first's master licence and is refused as such, not failed by the unique index.
+      const partnerQuery = manager.createQueryBuilder(PartnerRefEntity, 'partner').where('partner.id = :partnerId', { partnerId });
+      if (this.database.dialect === 'mysql') partnerQuery.setLock('pessimistic_write');
+      const partner = await partnerQuery.getOne();
       if (!partner) throw new InvalidInputError('partnerId', `unknown partner "${partnerId}"`);
       const distributor = await manager.findOneBy(DistributorRefEntity, { id: distributorId });
       if (!distributor) throw new InvalidInputError('distributorId', `unknown distributor "${distributorId}"`);
