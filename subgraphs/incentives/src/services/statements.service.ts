@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto';
+import { Between, In, type EntityManager } from 'typeorm';
+import { newId, type Database } from '@hub/db';
+import type { Clock } from '@hub/domain';
+import { recordEvent } from '@hub/events';
+import {
+  assembleStatement,
+  clawback,
+  dealPayouts,
+  mdfPayout,
+  nextQuarter,
+  quarterBounds,
+  quarterOf,
+  referralFee,
+  distributorIncentive,
+  ruleInEffect,
+  volumeRebate,
+  type PayoutLine,
+  type Quarter,
+  type QuarterDeal,
+  type RuleVersion,
+} from '../domain';
+import { DealFactEntity, MdfClaimEntity, MdfRequestEntity, PayoutLineEntity, StatementEntity, type PayeeKind, type ProgramFactEntity } from '../entities';
+import { dealFacts, dealRuleSet, loadPrograms, PartnerHistories, wonBetween } from './ledger-reader';
+import { loadRules } from './rules';
+
+export interface ComputeResult {
+  period: Quarter;
+  /** Open statements written (created or recomputed). */
+  computed: number;
+  /** Approved or paid statements of the period, left untouched. */
+  frozen: number;
+  lines: number;
+}
+
+/** Payees computed per batch of ledger reads. */
+const PAYEE_PAGE = 500;
+const FINAL: readonly string[] = ['APPROVED', 'PAID'];
+
+interface PayeeKey {
+  kind: PayeeKind;
+  id: string;
+}
+
+/**
+ * Builds the statements of a quarter from the ledger. Payees are taken in pages: for each page
+ * the ledger is read in a fixed number of queries (deals, partner histories, MDF claims, paid
+ * lines of reversed deals), lines are computed by the pure rules, and each statement is then
+ * written in its own transaction. Approved and paid statements are never touched.
+ */
+export class StatementsService {
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+    private readonly wakeRelay: () => void = () => undefined,
+  ) {}
+
+  async compute(period: Quarter): Promise<ComputeResult> {
+    const manager = this.database.dataSource.manager;
+    const rules = await loadRules(manager);
+    const programs = await loadPrograms(manager);
+    const result: ComputeResult = { period, computed: 0, frozen: 0, lines: 0 };
+    for (const kind of ['PARTNER', 'DISTRIBUTOR'] as const) {
+      const payees = await this.payeesOf(kind, period);
+      for (let i = 0; i < payees.length; i += PAYEE_PAGE) {
+        const page = payees.slice(i, i + PAYEE_PAGE);
+        const lines = kind === 'PARTNER' ? await this.partnerLines(page, period, rules, programs) : await this.distributorLines(page, period, rules, programs);
+        const clawbacks = await this.clawbacks(kind, page, period);
+        for (const id of page) {
+          const own = [...(lines.get(id) ?? []), ...(clawbacks.get(id) ?? [])];
+          const outcome = await this.write({ kind, id }, period, own);
+          result.computed += outcome.written;
+          result.frozen += outcome.frozen;
+          result.lines += outcome.lines;
+        }
+      }
+    }
+    this.wakeRelay();
+    return result;
+  }
+
+  /** Everyone the quarter may owe, and everyone with a statement for it already (it may now be empty). */
+  private async payeesOf(kind: PayeeKind, period: Quarter): Promise<string[]> {
+    const manager = this.database.dataSource.manager;
+    const { from, to } = quarterBounds(period);
+    const won = manager.createQueryBuilder(DealFactEntity, 'deal').where("deal.status = 'WON' AND deal.closedOn BETWEEN :from AND :to", { from, to });
+    const ids = new Set<string>();
+    const add = (rows: { id: string | null }[]) => rows.forEach((row) => row.id && ids.add(row.id));
+    if (kind === 'PARTNER') {
+      add(await won.clone().select('DISTINCT deal.partnerId', 'id').getRawMany());
+      add(await won.clone().select('DISTINCT deal.referringPartnerId', 'id').andWhere('deal.referringPartnerId IS NOT NULL').getRawMany());
+      add(
+        await manager
+          .createQueryBuilder(MdfClaimEntity, 'claim')
+          .select('DISTINCT claim.partnerId', 'id')
+          .where("claim.status = 'APPROVED' AND claim.decidedOn BETWEEN :from AND :to", { from, to })
+          .getRawMany(),
+      );
+    } else {
+      add(await won.clone().select('DISTINCT deal.distributorId', 'id').andWhere('deal.distributorId IS NOT NULL').getRawMany());
+    }
+    add(await manager.createQueryBuilder(StatementEntity, 'statement').select('DISTINCT statement.payeeId', 'id').where('statement.payeeKind = :kind AND statement.period = :period', { kind, period }).getRawMany());
+    // Payees with paid lines of deals reversed since: their clawback may land in this quarter.
+    add(
+      await manager
+        .createQueryBuilder(PayoutLineEntity, 'line')
+        .innerJoin(StatementEntity, 'statement', 'statement.id = line.statementId')
+        .innerJoin(DealFactEntity, 'deal', 'deal.dealId = line.dealId')
+        .select('DISTINCT statement.payeeId', 'id')
+        .where("statement.payeeKind = :kind AND statement.status IN ('APPROVED', 'PAID') AND deal.status = 'REVERSED' AND deal.reversedOn <= :to", { kind, to })
+        .getRawMany(),
+    );
+    return [...ids].sort();
+  }
+
+  /** Own deal payouts, referral fees, the volume rebate and approved MDF claims of a page of partners. */
+  private async partnerLines(partnerIds: string[], period: Quarter, rules: RuleVersion[], programs: Map<string, ProgramFactEntity>): Promise<Map<string, PayoutLine[]>> {
+    const manager = this.database.dataSource.manager;
+    const { from, to } = quarterBounds(period);
+    const [own, referred, claims] = await Promise.all([
+      manager.findBy(DealFactEntity, { ...wonBetween(from, to), partnerId: In(partnerIds) }),
+      manager.findBy(DealFactEntity, { ...wonBetween(from, to), referringPartnerId: In(partnerIds) }),
+      manager.findBy(MdfClaimEntity, { status: 'APPROVED', decidedOn: Between(from, to), partnerId: In(partnerIds) }),
+    ]);
+    const histories = await PartnerHistories.load(manager, partnerIds, programs);
+    const requests = claims.length > 0 ? await manager.findBy(MdfRequestEntity, { id: In(claims.map((c) => c.requestId)) }) : [];
+    const activityOf = new Map(requests.map((r) => [r.id, r.activity]));
+    const lines = new Map<string, PayoutLine[]>();
+    const push = (line: PayoutLine) => lines.set(line.payee.id, [...(lines.get(line.payee.id) ?? []), line]);
+
+    const quarterDeals = new Map<string, QuarterDeal[]>();
+    for (const row of own) {
+      const deal = dealFacts(row);
+      const standing = histories.standingOn(row.partnerId, row.closedOn!);
+      if (!standing) continue;
+      quarterDeals.set(row.partnerId, [...(quarterDeals.get(row.partnerId) ?? []), { deal, standing }]);
+      for (const line of dealPayouts(deal, standing, { ...dealRuleSet(rules, row.programCode, row.closedOn!), referral: undefined, distributor: undefined })) push(line);
+    }
+    for (const row of referred) {
+      const rule = ruleInEffect(rules, row.programCode, 'REFERRAL_FEE', row.closedOn!);
+      const line = rule && referralFee(dealFacts(row), rule);
+      if (line) push(line);
+    }
+    for (const [partnerId, deals] of quarterDeals) {
+      const program = histories.partner(partnerId)?.programCode;
+      const rule = program && ruleInEffect(rules, program, 'VOLUME_REBATE', to);
+      const line = rule && volumeRebate(partnerId, period, deals, rule);
+      if (line) push(line);
+    }
+    for (const claim of claims) {
+      const program = histories.partner(claim.partnerId)?.programCode;
+      const version = program ? (ruleInEffect(rules, program, 'MDF', claim.decidedOn!)?.version ?? 1) : 1;
+      push(
+        mdfPayout(
+          { claimId: claim.id, partnerId: claim.partnerId, amountMinor: claim.amount, currency: claim.currency, activity: activityOf.get(claim.requestId) ?? '', proofOfPerformance: claim.proofOfPerformance, decidedOn: claim.decidedOn! },
+          version,
+        ),
+      );
+    }
+    return lines;
+  }
+
+  /** The distributor incentive on sales fulfilled for partners in the paying tiers on the close date. */
+  private async distributorLines(distributorIds: string[], period: Quarter, rules: RuleVersion[], programs: Map<string, ProgramFactEntity>): Promise<Map<string, PayoutLine[]>> {
+    const manager = this.database.dataSource.manager;
+    const { from, to } = quarterBounds(period);
+    const deals = await manager.findBy(DealFactEntity, { ...wonBetween(from, to), distributorId: In(distributorIds) });
+    const histories = await PartnerHistories.load(
+      manager,
+      deals.map((d) => d.partnerId),
+      programs,
+    );
+    const lines = new Map<string, PayoutLine[]>();
+    for (const row of deals) {
+      const standing = histories.standingOn(row.partnerId, row.closedOn!);
+      const rule = ruleInEffect(rules, row.programCode, 'DISTRIBUTOR_INCENTIVE', row.closedOn!);
+      const line = standing && rule && distributorIncentive(dealFacts(row), standing, rule);
+      if (line) lines.set(line.payee.id, [...(lines.get(line.payee.id) ?? []), line]);
+    }
+    return lines;
+  }
+
+  /**
+   * Negative lines for everything already paid (approved or paid statements) on deals reversed
+   * since, landing in the first quarter from the reversal's whose statement is still open; once
+   * a clawback sits in an approved statement it is not repeated.
+   */
+  private async clawbacks(kind: PayeeKind, payeeIds: string[], period: Quarter): Promise<Map<string, PayoutLine[]>> {
+    const manager = this.database.dataSource.manager;
+    const { to } = quarterBounds(period);
+    const paid = await manager
+      .createQueryBuilder(PayoutLineEntity, 'line')
+      .innerJoin(StatementEntity, 'statement', 'statement.id = line.statementId')
+      .innerJoin(DealFactEntity, 'deal', 'deal.dealId = line.dealId')
+      .select(['line.rule AS rule', 'line.ruleVersion AS ruleVersion', 'line.source AS source', 'line.dealId AS dealId', 'line.base AS base', 'line.rate AS rate'])
+      .addSelect(['line.amount AS amount', 'line.currency AS currency', 'line.explanation AS explanation', 'statement.payeeId AS payeeId', 'statement.period AS paidPeriod', 'deal.reversedOn AS reversedOn'])
+      .where("statement.payeeKind = :kind AND statement.payeeId IN (:...payeeIds) AND statement.status IN ('APPROVED', 'PAID')", { kind, payeeIds })
+      .andWhere("deal.status = 'REVERSED' AND deal.reversedOn <= :to", { to })
+      .getRawMany<{ rule: string; ruleVersion: number; source: string; dealId: string; base: string; rate: string; amount: string; currency: string; explanation: string; payeeId: string; paidPeriod: string; reversedOn: string | Date }>();
+    if (paid.length === 0) return new Map();
+    const statuses = await manager.find(StatementEntity, { select: { payeeId: true, period: true, status: true }, where: { payeeKind: kind, payeeId: In(payeeIds) } });
+    const finalPeriods = new Set(statuses.filter((s) => FINAL.includes(s.status)).map((s) => `${s.payeeId}:${s.period}`));
+    // A deal's lines are clawed back together, once: when what is frozen for a deal nets to zero
+    // (originals plus an approved clawback), nothing more is due.
+    const frozenNet = new Map<string, bigint>();
+    for (const row of paid) {
+      const key = `${row.payeeId}:${row.source}`;
+      frozenNet.set(key, (frozenNet.get(key) ?? 0n) + BigInt(row.amount));
+    }
+    const lines = new Map<string, PayoutLine[]>();
+    for (const row of paid) {
+      if (row.rule === 'CLAWBACK') continue;
+      const reversedOn = typeof row.reversedOn === 'string' ? row.reversedOn.slice(0, 10) : row.reversedOn.toISOString().slice(0, 10);
+      let target = quarterOf(reversedOn);
+      while (finalPeriods.has(`${row.payeeId}:${target}`)) target = nextQuarter(target);
+      if (target !== period) continue;
+      const original: PayoutLine = {
+        rule: row.rule as PayoutLine['rule'],
+        ruleVersion: Number(row.ruleVersion),
+        source: row.source,
+        baseMinor: BigInt(row.base),
+        rate: row.rate,
+        amountMinor: BigInt(row.amount),
+        currency: row.currency,
+        explanation: row.explanation,
+        payee: { kind, id: row.payeeId },
+      };
+      if (frozenNet.get(`${row.payeeId}:${row.source}`) === 0n) continue;
+      lines.set(row.payeeId, [...(lines.get(row.payeeId) ?? []), clawback(original, reversedOn, row.paidPeriod)]);
+    }
+    return lines;
+  }
+
+  /**
+   * Writes one payee's statement for the quarter in its own transaction, under the row lock of
+   * the existing statement: an approved or paid one is left as it is; an open one gets exactly
+   * these lines. Line ids derive from the statement and position, so recomputing the same facts
+   * rewrites identical rows.
+   */
+  private async write(payee: PayeeKey, period: Quarter, lines: PayoutLine[]): Promise<{ written: number; frozen: number; lines: number }> {
+    const byCurrency = new Map<string, PayoutLine[]>();
+    for (const line of lines) byCurrency.set(line.currency, [...(byCurrency.get(line.currency) ?? []), line]);
+    const outcome = { written: 0, frozen: 0, lines: 0 };
+    const existingCurrencies = await this.database.dataSource.manager.find(StatementEntity, { select: { currency: true }, where: { payeeKind: payee.kind, payeeId: payee.id, period } });
+    for (const { currency } of existingCurrencies) if (!byCurrency.has(currency)) byCurrency.set(currency, []);
+    for (const [currency, currencyLines] of [...byCurrency].sort(([a], [b]) => a.localeCompare(b))) {
+      const assembled = assembleStatement(currencyLines);
+      await this.database.transaction(async (manager) => {
+        const existing = await this.lockStatement(manager, payee, period, currency);
+        if (existing && FINAL.includes(existing.status)) {
+          outcome.frozen += 1;
+          return;
+        }
+        const now = this.clock.now();
+        const statement: StatementEntity = existing ?? manager.create(StatementEntity, { id: newId(), payeeKind: payee.kind, payeeId: payee.id, period, currency, status: 'OPEN', approvedAt: null, approvedBy: null, paidAt: null, paymentReference: null });
+        statement.total = assembled.totalMinor;
+        statement.computedAt = now;
+        if (existing) {
+          await manager.delete(PayoutLineEntity, { statementId: statement.id });
+          await manager.update(StatementEntity, { id: statement.id }, { total: statement.total, computedAt: now });
+        } else {
+          await manager.insert(StatementEntity, statement);
+        }
+        const rows = assembled.lines.map((line, position) => lineRow(statement.id, position, line));
+        for (let i = 0; i < rows.length; i += 500) await manager.insert(PayoutLineEntity, rows.slice(i, i + 500));
+        await recordEvent(
+          manager,
+          {
+            type: 'statement.computed',
+            source: 'incentives',
+            aggregateId: statement.id,
+            payload: { statementId: statement.id, payeeKind: payee.kind, payeeId: payee.id, period, currency, totalMinor: statement.total.toString(), lines: rows.length },
+          },
+          now,
+        );
+        outcome.written += 1;
+        outcome.lines += rows.length;
+      });
+    }
+    return outcome;
+  }
+
+  private async lockStatement(manager: EntityManager, payee: PayeeKey, period: Quarter, currency: string): Promise<StatementEntity | null> {
+    const query = manager
+      .createQueryBuilder(StatementEntity, 'statement')
+      .where('statement.payeeKind = :kind AND statement.payeeId = :id AND statement.period = :period AND statement.currency = :currency', { kind: payee.kind, id: payee.id, period, currency });
+    if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
+    return query.getOne();
+  }
+}
+
+function lineRow(statementId: string, position: number, line: PayoutLine): PayoutLineEntity {
+  return {
+    id: deterministicId(`${statementId}:${position}`),
+    statementId,
+    position,
+    rule: line.rule,
+    ruleVersion: line.ruleVersion,
+    source: line.source,
+    dealId: line.source.startsWith('deal:') ? line.source.slice('deal:'.length) : null,
+    base: line.baseMinor,
+    rate: line.rate,
+    amount: line.amountMinor,
+    currency: line.currency,
+    explanation: line.explanation.slice(0, 1000),
+  };
+}
+
+/** A UUID-shaped id derived from a name, so recomputation rewrites the same row ids. */
+function deterministicId(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
