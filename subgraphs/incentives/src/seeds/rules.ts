@@ -9,10 +9,8 @@ export async function seedRules(manager: EntityManager): Promise<number> {
   const have = new Set(existing.map((rule) => `${rule.programCode}:${rule.kind}:${rule.version}`));
   const missing = DEMO_RULES.filter((rule) => !have.has(`${rule.programCode}:${rule.kind}:${rule.version}`));
   if (missing.length > 0) {
-    await manager.insert(
-      IncentiveRuleEntity,
-      missing.map((rule) => ({ id: newId(), ...rule, parameters: rule.parameters as unknown as Record<string, unknown> })),
-    );
+    const rows = missing.map((rule) => manager.create(IncentiveRuleEntity, { id: newId(), ...rule, parameters: rule.parameters as unknown as Record<string, unknown> }));
+    await manager.save(IncentiveRuleEntity, rows);
   }
   return missing.length;
 }
