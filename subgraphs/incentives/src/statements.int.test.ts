@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId, openDatabase, pendingSchemaChanges, type Database } from '@hub/db';
+import { fixedClock } from '@hub/domain';
+import { applyOnce, type DomainEvent } from '@hub/events';
+import { createTestDatabase, type TestDatabase } from '@hub/testing';
+import { incentivesEntities, PayoutLineEntity, StatementEntity } from './entities';
+import { incentivesMigrations } from './migrations';
+import { seedRules } from './seeds/rules';
+import { applyLedgerEvent, LEDGER_CONSUMER } from './services/ledger.consumer';
+import { StatementsService } from './services/statements.service';
+
+const FR_EXPERT = newId();
+const AU_PREMIER = newId();
+const AU_REFERRER = newId();
+
+const PROGRAMS = [
+  {
+    code: 'FR-2023',
+    currency: 'EUR',
+    noDowngradeUntil: '2024-12-31',
+    tiers: ['REGISTERED', 'SKILL', 'EXPERT', 'ELITE'].map((code, i) => ({ code, name: code, rank: i + 1, minCertifiedStaff: i * 5, minRevenueMinor: String(i * 10_000_000), capacity: null })),
+    specializations: [{ code: 'NETWORK_SECURITY', name: 'Network Security', productLine: 'NETWORK', requiredSales: 1, requiredTechnical: 1 }],
+  },
+  {
+    code: 'AU-2014',
+    currency: 'AUD',
+    noDowngradeUntil: null,
+    tiers: ['ASSOCIATE', 'PREMIER', 'NATIONAL'].map((code, i) => ({ code, name: code, rank: i + 1, minCertifiedStaff: i * 3, minRevenueMinor: String(i * 12_000_000), capacity: i === 2 ? 10 : null })),
+    specializations: [],
+  },
+];
+
+let clock = 0;
+/** Events as the other subgraphs publish them, a second apart. */
+function event(type: string, aggregateId: string, payload: object, occurredAt?: string): DomainEvent {
+  clock += 1;
+  return { id: newId(), type, version: 1, occurredAt: occurredAt ?? new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString(), source: type.split('.')[0]!, aggregateId, payload };
+}
+
+function partner(partnerId: string, programCode: string, currency: string) {
+  return event('partner.created', partnerId, { partnerId, name: `Partner ${partnerId.slice(-4)}`, programCode, currency, status: 'ACTIVE', segmentFocus: 'SMB', distributorIds: [] });
+}
+
+function deal(kind: 'approved' | 'won' | 'reversed', facts: { dealId: string; partnerId: string; programCode: string; currency: string; amountMinor: string; seats?: number; type?: string; productLine?: string; closedAt?: string; referringPartnerId?: string }, occurredAt: string) {
+  return event(
+    `deal.${kind}`,
+    facts.dealId,
+    {
+      distributorId: null,
+      referringPartnerId: null,
+      type: 'NEW_CUSTOMER',
+      productLine: 'NETWORK',
+      segment: 'SMB',
+      seats: 100,
+      ...facts,
+      status: kind === 'won' ? 'WON' : kind === 'reversed' ? 'REVERSED' : 'APPROVED',
+      approvedAt: '2026-07-01T09:00:00.000Z',
+      closedAt: kind === 'approved' ? null : (facts.closedAt ?? null),
+    },
+    occurredAt,
+  );
+}
+
+describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('incentive statements on $dialect', ({ dialect }) => {
+  let testDb: TestDatabase | undefined;
+  let database: Database;
+  let statements: StatementsService;
+  const apply = (events: DomainEvent[]) => events.reduce((done, e) => done.then(() => applyOnce(database, LEDGER_CONSUMER, e, applyLedgerEvent, new Date()).then(() => undefined)), Promise.resolve());
+
+  const linesOf = async (payeeId: string, period: string) => {
+    const statement = await database.dataSource.manager.findOneBy(StatementEntity, { payeeId, period });
+    if (!statement) return null;
+    const lines = await database.dataSource.manager.find(PayoutLineEntity, { where: { statementId: statement.id }, order: { position: 'ASC' } });
+    return { statement, lines };
+  };
+
+  beforeAll(async () => {
+    testDb = dialect === 'mysql' ? await createTestDatabase('incentives') : undefined;
+    database = await openDatabase({ ...(testDb ? { url: testDb.url } : { sqliteFile: ':memory:' }), entities: incentivesEntities, migrations: incentivesMigrations });
+    await database.transaction((manager) => seedRules(manager));
+    statements = new StatementsService(database, fixedClock('2026-10-05T10:00:00Z'));
+    await apply([
+      ...PROGRAMS.map((program) => event('program.saved', program.code, program)),
+      partner(FR_EXPERT, 'FR-2023', 'EUR'),
+      partner(AU_PREMIER, 'AU-2014', 'AUD'),
+      partner(AU_REFERRER, 'AU-2014', 'AUD'),
+      event('partner.tier_assigned', FR_EXPERT, { partnerId: FR_EXPERT, programCode: 'FR-2023', tierCode: 'EXPERT', effectiveFrom: '2026-01-01' }),
+      event('partner.tier_assigned', AU_PREMIER, { partnerId: AU_PREMIER, programCode: 'AU-2014', tierCode: 'ASSOCIATE', effectiveFrom: '2026-01-01' }),
+      // Premier from mid-August: deals before count at Associate.
+      event('partner.tier_assigned', AU_PREMIER, { partnerId: AU_PREMIER, programCode: 'AU-2014', tierCode: 'PREMIER', effectiveFrom: '2026-08-15' }),
+      ...['SALES', 'TECHNICAL'].map((kind, i) =>
+        event('partner.certification_added', FR_EXPERT, { partnerId: FR_EXPERT, personId: `person-${i}`, certificationId: newId(), specializationCode: 'NETWORK_SECURITY', kind, validFrom: '2026-01-01', validUntil: '2027-12-31' }),
+      ),
+    ]);
+  });
+
+  afterAll(async () => {
+    await database?.dataSource.destroy();
+    await testDb?.drop();
+  });
+
+  it('has migrations that produce exactly the schema the entities describe', async () => {
+    const runner = database.dataSource.createQueryRunner();
+    try {
+      expect(await pendingSchemaChanges(runner)).toEqual([]);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('pays worked examples 1 and 3 and the referral fee from the ledger, each deal at its close date\'s tier', async () => {
+    const network = newId();
+    const early = newId();
+    await apply([
+      deal('approved', { dealId: network, partnerId: FR_EXPERT, programCode: 'FR-2023', currency: 'EUR', amountMinor: '4000000' }, '2026-07-01T09:00:00Z'),
+      deal('won', { dealId: network, partnerId: FR_EXPERT, programCode: 'FR-2023', currency: 'EUR', amountMinor: '4000000', closedAt: '2026-07-20' }, '2026-07-20T09:00:00Z'),
+      // Closed while still Associate: no volume rebate base.
+      deal('won', { dealId: early, partnerId: AU_PREMIER, programCode: 'AU-2014', currency: 'AUD', amountMinor: '9000000', closedAt: '2026-08-01' }, '2026-08-01T09:00:00Z'),
+      deal('won', { dealId: newId(), partnerId: AU_PREMIER, programCode: 'AU-2014', currency: 'AUD', amountMinor: '2000000', closedAt: '2026-08-20', seats: 501, referringPartnerId: AU_REFERRER }, '2026-08-20T09:00:00Z'),
+      deal('won', { dealId: newId(), partnerId: AU_PREMIER, programCode: 'AU-2014', currency: 'AUD', amountMinor: '3234000', closedAt: '2026-09-02' }, '2026-09-02T09:00:00Z'),
+      deal('won', { dealId: newId(), partnerId: AU_PREMIER, programCode: 'AU-2014', currency: 'AUD', amountMinor: '1000000', closedAt: '2026-09-03', type: 'RENEWAL' }, '2026-09-03T09:00:00Z'),
+    ]);
+    const result = await statements.compute('2026-Q3');
+    expect(result).toMatchObject({ period: '2026-Q3', computed: 3, frozen: 0 });
+
+    const fr = await linesOf(FR_EXPERT, '2026-Q3');
+    expect(fr!.lines.map((l) => [l.rule, l.rate, l.amount])).toEqual([['BACK_END_REBATE', '4%', 160_000n]]);
+    expect(fr!.statement.total).toBe(160_000n);
+
+    const au = await linesOf(AU_PREMIER, '2026-Q3');
+    const volume = au!.lines.find((l) => l.rule === 'VOLUME_REBATE')!;
+    expect([volume.base, volume.rate, volume.amount]).toEqual([5_234_000n, '7.5%', 392_550n]);
+    expect(volume.explanation).toContain('renewal');
+
+    const referrer = await linesOf(AU_REFERRER, '2026-Q3');
+    expect(referrer!.lines.map((l) => [l.rule, l.rate, l.amount])).toEqual([['REFERRAL_FEE', '10%', 200_000n]]);
+  });
+
+  it('recomputes an open statement to identical lines', async () => {
+    const before = await linesOf(AU_PREMIER, '2026-Q3');
+    await statements.compute('2026-Q3');
+    const after = await linesOf(AU_PREMIER, '2026-Q3');
+    const shape = (rows: PayoutLineEntity[]) => rows.map(({ id, position, rule, ruleVersion, source, base, rate, amount, explanation }) => ({ id, position, rule, ruleVersion, source, base, rate, amount, explanation }));
+    expect(shape(after!.lines)).toEqual(shape(before!.lines));
+    expect(after!.statement.id).toBe(before!.statement.id);
+  });
+
+  it('claws a reversal after approval back in the next open quarter and leaves the approved statement untouched', async () => {
+    const frQ3 = await linesOf(FR_EXPERT, '2026-Q3');
+    await database.dataSource.manager.update(StatementEntity, { id: frQ3!.statement.id }, { status: 'APPROVED', approvedAt: new Date(), approvedBy: 'admin' });
+    const dealId = frQ3!.lines[0]!.dealId!;
+    await apply([deal('reversed', { dealId, partnerId: FR_EXPERT, programCode: 'FR-2023', currency: 'EUR', amountMinor: '4000000', closedAt: '2026-07-20' }, '2026-10-03T09:00:00Z')]);
+
+    expect(await statements.compute('2026-Q3')).toMatchObject({ frozen: 1 });
+    const approved = await linesOf(FR_EXPERT, '2026-Q3');
+    expect(approved!.lines.map((l) => l.amount)).toEqual([160_000n]);
+    expect(approved!.statement.total).toBe(160_000n);
+
+    await statements.compute('2026-Q4');
+    const q4 = await linesOf(FR_EXPERT, '2026-Q4');
+    expect(q4!.lines.map((l) => [l.rule, l.amount, l.source])).toEqual([['CLAWBACK', -160_000n, `deal:${dealId}`]]);
+    expect(q4!.lines[0]!.explanation).toContain('BACK_END_REBATE v1');
+
+    // Once the clawback is approved it is not taken again.
+    await database.dataSource.manager.update(StatementEntity, { id: q4!.statement.id }, { status: 'APPROVED' });
+    await statements.compute('2027-Q1');
+    expect(await linesOf(FR_EXPERT, '2027-Q1')).toBeNull();
+  });
+});
