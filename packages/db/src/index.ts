@@ -4,3 +4,4 @@ export * from './ids';
 export * from './query-counter';
 export * from './keyset';
 export * from './migration-helpers';
+export { lockNames } from './named-locks';

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Brackets, LessThan, type EntityManager } from 'typeorm';
 import { requireClaims, type Claims } from '@hub/auth';
-import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
+import { keysetPage, lockNames, newId, type Database, type KeysetPage } from '@hub/db';
 import { addDays, type Clock, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
   DealsError,
@@ -345,13 +344,7 @@ export class DealsService {
    * order. SQLite needs nothing: the embedded database has one writer at a time.
    */
   private async lockCustomer(manager: EntityManager, productLine: string, customerKey: string, customerDomain: string | null): Promise<void> {
-    if (this.database.dialect !== 'mysql') return;
-    const keys = [`name:${productLine}:${customerKey}`, ...(customerDomain ? [`domain:${productLine}:${customerDomain}`] : [])]
-      .map((key) => createHash('sha256').update(key).digest('hex'))
-      .sort();
-    for (const lockKey of keys) {
-      await manager.query('INSERT INTO customer_lock (lockKey) VALUES (?) ON DUPLICATE KEY UPDATE lockKey = lockKey', [lockKey]);
-    }
+    await lockNames(manager, this.database.dialect, 'customer_lock', [`name:${productLine}:${customerKey}`, ...(customerDomain ? [`domain:${productLine}:${customerDomain}`] : [])]);
   }
 
   private async lock(manager: EntityManager, id: string): Promise<DealEntity> {

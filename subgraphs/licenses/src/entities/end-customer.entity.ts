@@ -28,3 +28,15 @@ export class EndCustomerEntity {
   @Column({ type: 'datetime' })
   createdAt: Date;
 }
+
+/**
+ * One row per end-customer identity (normalised name, domain) that deployments lock before
+ * looking for the customer under other providers, so two providers taking the same customer at
+ * once are serialised and the second sees the first. Rows are created on demand.
+ */
+@Entity('customer_lock')
+export class CustomerLockEntity {
+  /** SHA-256 of the identity, hex. */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  lockKey: string;
+}

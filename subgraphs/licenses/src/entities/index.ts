@@ -1,6 +1,6 @@
 import { eventsEntities } from '@hub/events';
 import { LicensePolicyEntity, SkuEntity, TermPriceEntity, UsagePriceEntity } from './catalog.entity';
-import { EndCustomerEntity } from './end-customer.entity';
+import { CustomerLockEntity, EndCustomerEntity } from './end-customer.entity';
 import { LicenseEntity, LicenseTermEntity } from './license.entity';
 import { DistributorRefEntity, PartnerRefEntity } from './refs.entity';
 import {
@@ -26,6 +26,7 @@ export const licensesEntities = [
   PartnerRefEntity,
   DistributorRefEntity,
   EndCustomerEntity,
+  CustomerLockEntity,
   LicenseEntity,
   LicenseTermEntity,
   MasterLicenseEntity,

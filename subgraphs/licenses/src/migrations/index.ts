@@ -1,4 +1,5 @@
+import { AddCustomerLocks1795308507005 } from './AddCustomerLocks1795308507005';
 import { Initial1795307487128 } from './Initial1795307487128';
 
 /** In order; each runs once per database, in its own transaction. */
-export const licensesMigrations = [Initial1795307487128];
+export const licensesMigrations = [Initial1795307487128, AddCustomerLocks1795308507005];

@@ -1,7 +1,7 @@
 import { Brackets, In, type EntityManager } from 'typeorm';
 import type { Claims } from '@hub/auth';
 import { requireClaims } from '@hub/auth';
-import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
+import { keysetPage, lockNames, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer } from '@hub/domain';
 import {
   firstDayOf,
@@ -21,7 +21,6 @@ import {
 import {
   DistributorRefEntity,
   EndCustomerEntity,
-  LicensePolicyEntity,
   MasterLicenseEntity,
   PartnerRefEntity,
   SkuEntity,
@@ -147,11 +146,9 @@ export class UsageService {
       const sku = await manager.findOneBy(SkuEntity, { code: input.sku.trim().toUpperCase() });
       if (!sku) throw new InvalidInputError('sku', `unknown SKU "${input.sku}"`);
       if (sku.billing !== 'USAGE') throw new InvalidInputError('sku', `${sku.code} is a term SKU; deploy usage SKUs only`);
-      // Deploys take turns: two providers taking the same end customer at once would each miss
-      // the other's uncommitted deployment and both keep it. The customer may be new to both, so
-      // there is no row of it to lock; the policy rows are few, always seeded and only read
-      // elsewhere, so they serve as the lock. SQLite writers take turns already.
-      if (this.database.dialect === 'mysql') await manager.createQueryBuilder(LicensePolicyEntity, 'policy').setLock('pessimistic_write').getMany();
+      // Two providers taking the same end customer at once would each miss the other's
+      // uncommitted deployment and both keep it: lock the customer's identity first.
+      await lockNames(manager, this.database.dialect, 'customer_lock', [`name:${customerInput.key}`, ...(customerInput.domain ? [`domain:${customerInput.domain}`] : [])]);
       const now = this.clock.now();
       const today = this.clock.today();
       const customer = await customerFor(manager, master.partnerId, customerInput, now);
