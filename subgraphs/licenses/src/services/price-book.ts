@@ -1,4 +1,4 @@
-import { LessThanOrEqual, type EntityManager } from 'typeorm';
+import { In, LessThanOrEqual, type EntityManager } from 'typeorm';
 import type { IsoDate } from '@hub/domain';
 import { LicensesError, type PriceTier } from '../domain';
 import { LicensePolicyEntity, TermPriceEntity, UsagePriceEntity } from '../entities';
@@ -14,12 +14,13 @@ export async function termPriceOn(manager: EntityManager, sku: string, currency:
 }
 
 /**
- * Every usage SKU's all-units schedule in a currency as in effect on a date: one query, then the
- * latest `effectiveFrom` per SKU wins. A month is rated with the prices of its first day.
+ * The all-units schedules of usage SKUs (all, or those listed) in a currency as in effect on a
+ * date: one query, then the latest `effectiveFrom` per SKU wins. A month is rated with the prices of its first day.
  */
-export async function usageSchedulesOn(manager: EntityManager, currency: string, date: IsoDate): Promise<Map<string, PriceTier[]>> {
+export async function usageSchedulesOn(manager: EntityManager, currency: string, date: IsoDate, skus?: readonly string[]): Promise<Map<string, PriceTier[]>> {
+  if (skus?.length === 0) return new Map();
   const rows = await manager.find(UsagePriceEntity, {
-    where: { currency, effectiveFrom: LessThanOrEqual(date) },
+    where: { currency, effectiveFrom: LessThanOrEqual(date), ...(skus ? { sku: In([...skus]) } : {}) },
     order: { sku: 'ASC', effectiveFrom: 'DESC', fromSeats: 'ASC' },
   });
   const schedules = new Map<string, PriceTier[]>();

@@ -379,7 +379,7 @@ export class UsageService {
     for (const row of seats) usageOf.set(row.partnerId, [...(usageOf.get(row.partnerId) ?? []), { sku: row.sku, seats: Number(row.seats) }]);
     const existing = new Map((await manager.findBy(UsageStatementEntity, { month, partnerId: In(partnerIds) })).map((statement) => [statement.partnerId, statement]));
 
-    await this.preloadSchedules(manager, schedules, distinct(masters.map((master) => master.currency)), month);
+    await this.preloadSchedules(manager, schedules, distinct(masters.map((master) => master.currency)), month, distinct(seats.map((row) => row.sku)));
 
     const now = this.clock.now();
     const statements: UsageStatementEntity[] = [];
@@ -483,11 +483,14 @@ export class UsageService {
     }
   }
 
-  /** Loads each currency's schedules for the month once per batch. */
-  private async preloadSchedules(manager: EntityManager, cache: Map<string, Map<string, PriceTier[]>>, currencies: Iterable<string>, month: Month) {
+  /** Loads the schedules of the SKUs not yet in the batch's cache, one query per currency. */
+  private async preloadSchedules(manager: EntityManager, cache: Map<string, Map<string, PriceTier[]>>, currencies: Iterable<string>, month: Month, skus: string[]) {
     for (const currency of currencies) {
       const key = `${currency}:${month}`;
-      if (!cache.has(key)) cache.set(key, await usageSchedulesOn(manager, currency, firstDayOf(month)));
+      const known = cache.get(key) ?? new Map<string, PriceTier[]>();
+      const missing = skus.filter((sku) => !known.has(sku));
+      for (const [sku, tiers] of await usageSchedulesOn(manager, currency, firstDayOf(month), missing)) known.set(sku, tiers);
+      cache.set(key, known);
     }
   }
 }
