@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Between, In, type EntityManager } from 'typeorm';
-import { newId, type Database } from '@hub/db';
-import type { Clock } from '@hub/domain';
+import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
+import { READ_ALL_ROLES, requireClaims, type Claims } from '@hub/auth';
+import { type Clock, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
 import { recordEvent } from '@hub/events';
 import {
   assembleStatement,
@@ -9,6 +10,7 @@ import {
   dealPayouts,
   mdfPayout,
   nextQuarter,
+  parseQuarter,
   quarterBounds,
   quarterOf,
   referralFee,
@@ -20,9 +22,17 @@ import {
   type QuarterDeal,
   type RuleVersion,
 } from '../domain';
-import { DealFactEntity, MdfClaimEntity, MdfRequestEntity, PayoutLineEntity, StatementEntity, type PayeeKind, type ProgramFactEntity } from '../entities';
+import { DealFactEntity, MdfClaimEntity, MdfRequestEntity, PayoutLineEntity, StatementEntity, type PayeeKind, type ProgramFactEntity, type StatementStatus } from '../entities';
+import { assertCanReadPayee, requireAdmin } from './access';
 import { dealFacts, dealRuleSet, loadPrograms, PartnerHistories, wonBetween } from './ledger-reader';
 import { loadRules } from './rules';
+
+export interface StatementFilter {
+  payeeId?: string | null;
+  payeeKind?: PayeeKind | null;
+  period?: string | null;
+  status?: StatementStatus[] | null;
+}
 
 export interface ComputeResult {
   period: Quarter;
@@ -54,6 +64,83 @@ export class StatementsService {
     private readonly clock: Clock,
     private readonly wakeRelay: () => void = () => undefined,
   ) {}
+
+  /** `computeStatements(period)`: vendor admins only. */
+  computeFor(claims: Claims | null, periodInput: string): Promise<ComputeResult> {
+    requireAdmin(claims);
+    return this.compute(parseQuarter('period', periodInput));
+  }
+
+  async get(claims: Claims | null, payeeId: string, periodInput: string): Promise<StatementEntity | null> {
+    requireClaims(claims ?? undefined);
+    const period = parseQuarter('period', periodInput);
+    const statement = await this.database.dataSource.manager.findOne(StatementEntity, { where: { payeeId, period }, order: { currency: 'ASC' } });
+    if (statement) assertCanReadPayee(claims, { kind: statement.payeeKind, id: statement.payeeId }, `the statement of ${payeeId} for ${period}`);
+    return statement;
+  }
+
+  async byId(claims: Claims | null, id: string, load: (id: string) => Promise<StatementEntity | null>): Promise<StatementEntity | null> {
+    const statement = await load(id);
+    if (statement) assertCanReadPayee(claims, { kind: statement.payeeKind, id: statement.payeeId }, `statement ${id}`);
+    return statement;
+  }
+
+  async list(claims: Claims | null, filter: StatementFilter, page: { first: number; after?: string }): Promise<KeysetPage<StatementEntity>> {
+    const caller = requireClaims(claims ?? undefined);
+    const query = this.database.dataSource.manager.createQueryBuilder(StatementEntity, 'statement');
+    // Row-level access before any filter: a partner or distributor sees its own statements only.
+    if (caller.role === 'partner') query.andWhere("statement.payeeKind = 'PARTNER' AND statement.payeeId = :me", { me: caller.partnerId });
+    else if (caller.role === 'distributor') query.andWhere("statement.payeeKind = 'DISTRIBUTOR' AND statement.payeeId = :me", { me: caller.distributorId });
+    else if (!READ_ALL_ROLES.includes(caller.role)) throw new ForbiddenError('You may not list statements');
+    if (filter.payeeId) query.andWhere('statement.payeeId = :payeeId', { payeeId: filter.payeeId });
+    if (filter.payeeKind) query.andWhere('statement.payeeKind = :payeeKind', { payeeKind: filter.payeeKind });
+    if (filter.period) query.andWhere('statement.period = :period', { period: parseQuarter('filter.period', filter.period) });
+    if (filter.status?.length) query.andWhere('statement.status IN (:...statuses)', { statuses: filter.status });
+    return keysetPage(query, [{ column: 'statement.id', value: (statement) => statement.id }], page);
+  }
+
+  /** OPEN → APPROVED: from now on the statement never changes; later reversals claw back elsewhere. */
+  approve(claims: Claims | null, id: string): Promise<StatementEntity> {
+    const caller = requireAdmin(claims);
+    return this.transition(id, 'OPEN', 'APPROVED', 'statement.approved', (statement, now) => {
+      statement.approvedAt = now;
+      statement.approvedBy = caller.sub;
+    });
+  }
+
+  markPaid(claims: Claims | null, id: string, reference: string): Promise<StatementEntity> {
+    requireAdmin(claims);
+    const ref = reference.trim();
+    if (ref === '' || ref.length > 200) throw new InvalidInputError('reference', 'must be 1 to 200 characters');
+    return this.transition(id, 'APPROVED', 'PAID', 'statement.paid', (statement, now) => {
+      statement.paidAt = now;
+      statement.paymentReference = ref;
+    });
+  }
+
+  private async transition(id: string, from: StatementStatus, to: StatementStatus, type: string, apply: (statement: StatementEntity, now: Date) => void): Promise<StatementEntity> {
+    const statement = await this.database.transaction(async (manager) => {
+      const query = manager.createQueryBuilder(StatementEntity, 'statement').where('statement.id = :id', { id });
+      if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
+      const statement = await query.getOne();
+      if (!statement) throw new NotFoundError('Statement', id);
+      if (statement.status !== from) {
+        throw new DomainError('INCENTIVES.INVALID_TRANSITION', `Statement ${id} is ${statement.status}; only ${from} statements can become ${to}`, { statementId: id, from: statement.status, to });
+      }
+      const now = this.clock.now();
+      statement.status = to;
+      apply(statement, now);
+      await manager.save(StatementEntity, statement);
+      await recordEvent(
+        manager,
+        { type, source: 'incentives', aggregateId: statement.id, payload: { statementId: statement.id, payeeKind: statement.payeeKind, payeeId: statement.payeeId, period: statement.period, currency: statement.currency, totalMinor: statement.total.toString(), status: to } },
+        now,
+      );
+      return statement;
+    });
+    this.wakeRelay();
+    return statement;
+  }
 
   async compute(period: Quarter): Promise<ComputeResult> {
     const manager = this.database.dataSource.manager;
