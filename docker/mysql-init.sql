@@ -5,3 +5,5 @@ CREATE DATABASE IF NOT EXISTS deals CHARACTER SET utf8mb4 COLLATE utf8mb4_unicod
 GRANT ALL PRIVILEGES ON deals.* TO 'hub'@'%';
 CREATE DATABASE IF NOT EXISTS licenses CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 GRANT ALL PRIVILEGES ON licenses.* TO 'hub'@'%';
+CREATE DATABASE IF NOT EXISTS incentives CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+GRANT ALL PRIVILEGES ON incentives.* TO 'hub'@'%';

@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { RuleVersion } from '../domain';
+import type { Claims } from '@hub/auth';
+import { requireClaims } from '@hub/auth';
+import { parseIsoDate } from '@hub/domain';
+import { ruleInEffect, type RuleVersion } from '../domain';
 import { IncentiveRuleEntity } from '../entities';
 
 /** Every rule version of every program: a few dozen rows, read once per computation. */
@@ -13,4 +16,18 @@ export async function loadRules(manager: EntityManager): Promise<RuleVersion[]> 
     effectiveTo: row.effectiveTo,
     parameters: row.parameters as never,
   }));
+}
+
+/** `incentiveRules(programCode, asOf)`: every signed-in caller may read the rule book. */
+export class RulesService {
+  constructor(private readonly manager: () => EntityManager) {}
+
+  async inEffect(claims: Claims | null, programCode: string, asOf: string | null | undefined): Promise<IncentiveRuleEntity[]> {
+    requireClaims(claims ?? undefined);
+    const rows = await this.manager().find(IncentiveRuleEntity, { where: { programCode }, order: { kind: 'ASC', version: 'ASC' } });
+    if (!asOf) return rows;
+    const date = parseIsoDate('asOf', asOf);
+    const rules = await loadRules(this.manager());
+    return rows.filter((row) => ruleInEffect(rules, programCode, row.kind, date)?.version === row.version);
+  }
 }

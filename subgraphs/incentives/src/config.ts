@@ -1,0 +1,17 @@
+import { databaseUrl, DEV_GATEWAY_SECRET, parseConfig, port, secret, z } from '@hub/config';
+
+const schema = z.object({
+  PORT: port(4004),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: databaseUrl,
+  SQLITE_FILE: z.string().default('.data/incentives.sqlite'),
+  GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+});
+
+export type IncentivesConfig = z.infer<typeof schema>;
+
+/** The only reader of process.env in the subgraph. */
+export function loadIncentivesConfig(env: Record<string, string | undefined> = process.env): IncentivesConfig {
+  return parseConfig(schema, env);
+}

@@ -1,0 +1,17 @@
+import type { Claims } from '@hub/auth';
+import type { IncentivesLoaders } from '../loaders/incentives.loaders';
+import type { DealIncentivesService } from '../services/deal-incentives.service';
+import type { MdfService } from '../services/mdf.service';
+import type { RulesService } from '../services/rules';
+import type { StandingService } from '../services/standing.service';
+import type { StatementsService } from '../services/statements.service';
+
+export interface IncentivesContext {
+  claims: Claims | null;
+  loaders: IncentivesLoaders;
+  statements: StatementsService;
+  deals: DealIncentivesService;
+  standing: StandingService;
+  mdf: MdfService;
+  rules: RulesService;
+}

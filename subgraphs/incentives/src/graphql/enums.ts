@@ -1,0 +1,14 @@
+import { registerEnumType } from 'type-graphql';
+import { RULE_KINDS } from '../domain';
+
+const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+
+export const RuleKindEnum = enumOf(RULE_KINDS);
+export const StatementStatusEnum = enumOf(['OPEN', 'APPROVED', 'PAID'] as const);
+export const PayeeKindEnum = enumOf(['PARTNER', 'DISTRIBUTOR'] as const);
+export const MdfStatusEnum = enumOf(['PENDING', 'APPROVED', 'REJECTED'] as const);
+
+registerEnumType(RuleKindEnum, { name: 'IncentiveRuleKind' });
+registerEnumType(StatementStatusEnum, { name: 'StatementStatus', description: 'OPEN is recomputed by computeStatements; APPROVED and PAID never change.' });
+registerEnumType(PayeeKindEnum, { name: 'PayeeKind' });
+registerEnumType(MdfStatusEnum, { name: 'MdfStatus' });

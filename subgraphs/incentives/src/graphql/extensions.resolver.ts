@@ -1,0 +1,66 @@
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { DateScalar, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
+import { NotFoundError } from '@hub/domain';
+import type { IncentiveLine } from '../domain';
+import type { IncentivesContext } from './context';
+import { DealStub, type DiscountLineType, MdfAllocationType, PartnerStub, PayoutLineType, PriceQuoteType, StatementConnection, TierStandingType } from './types';
+
+const money = (line: IncentiveLine) => ({
+  rule: line.rule,
+  ruleVersion: line.ruleVersion,
+  base: toMoney(line.baseMinor, line.currency),
+  rate: line.rate,
+  amount: toMoney(line.amountMinor, line.currency),
+  explanation: line.explanation,
+});
+
+@Resolver(() => DealStub)
+export class DealIncentivesResolver {
+  @FieldResolver(() => PriceQuoteType, { description: "List, each discount (rule, rate, amount, why) and net, at the partner's tier on the close date (today while open)." })
+  async priceQuote(@Root() deal: DealStub, @Ctx() ctx: IncentivesContext): Promise<PriceQuoteType> {
+    const quote = ctx.deals.quoteFor(ctx.claims, await ctx.loaders.dealIncentives.load(deal.id));
+    if (!quote) throw new NotFoundError('Deal (in the incentives ledger)', deal.id);
+    return {
+      listAmount: toMoney(quote.listMinor, quote.currency),
+      discounts: quote.discounts.map((line): DiscountLineType => money(line)),
+      netAmount: toMoney(quote.netMinor, quote.currency),
+    };
+  }
+
+  @FieldResolver(() => [PayoutLineType], { description: 'What the won deal pays, line by line; each caller sees the lines payable to it.' })
+  async payoutLines(@Root() deal: DealStub, @Ctx() ctx: IncentivesContext): Promise<PayoutLineType[]> {
+    return ctx.deals.payoutsFor(ctx.claims, await ctx.loaders.dealIncentives.load(deal.id)).map((line) => ({ ...money(line), source: line.source }));
+  }
+}
+
+@Resolver(() => PartnerStub)
+export class PartnerIncentivesResolver {
+  @FieldResolver(() => TierStandingType, { description: 'Trailing-12-month standing on a date (default today): qualified tier, next tier and the gap.' })
+  async standing(@Root() partner: PartnerStub, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() ctx: IncentivesContext): Promise<TierStandingType> {
+    ctx.standing.authorize(ctx.claims, partner.id);
+    const date = ctx.standing.asOf(asOf);
+    const view = await ctx.loaders.standing.load(`${partner.id}|${date}`);
+    if (!view) throw new NotFoundError('Partner (in the incentives ledger)', partner.id);
+    return {
+      asOf: view.asOf,
+      newBusinessRevenue: toMoney(view.newBusinessRevenueMinor, view.currency),
+      renewalRevenue: toMoney(view.renewalRevenueMinor, view.currency),
+      certifiedStaff: view.certifiedStaff,
+      qualifiedTier: { id: `${view.programCode}:${view.qualifiedTier.code}` },
+      nextTier: view.nextTier && { id: `${view.programCode}:${view.nextTier.code}` },
+      gapRevenue: view.gapRevenueMinor === null ? null : toMoney(view.gapRevenueMinor, view.currency),
+      gapStaff: view.gapStaff,
+      notes: view.notes,
+    };
+  }
+
+  @FieldResolver(() => StatementConnection, { description: "The partner's statements, oldest first." })
+  async statements(@Root() partner: PartnerStub, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: IncentivesContext) {
+    return toConnection(await ctx.statements.list(ctx.claims, { payeeKind: 'PARTNER', payeeId: partner.id }, pageRequest(page)));
+  }
+
+  @FieldResolver(() => [MdfAllocationType])
+  mdfAllocations(@Root() partner: PartnerStub, @Ctx() ctx: IncentivesContext) {
+    return ctx.mdf.allocationsOf(ctx.claims, partner.id);
+  }
+}

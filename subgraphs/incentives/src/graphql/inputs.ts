@@ -1,0 +1,45 @@
+import { Field, ID, InputType } from 'type-graphql';
+import type { PayeeKind, StatementStatus } from '../entities';
+import { PayeeKindEnum, StatementStatusEnum } from './enums';
+
+@InputType('StatementFilter')
+export class StatementFilter {
+  @Field(() => ID, { nullable: true })
+  payeeId?: string | null;
+
+  @Field(() => PayeeKindEnum, { nullable: true })
+  payeeKind?: PayeeKind | null;
+
+  @Field(() => String, { nullable: true, description: '"2026-Q3".' })
+  period?: string | null;
+
+  @Field(() => [StatementStatusEnum], { nullable: true })
+  status?: StatementStatus[] | null;
+}
+
+@InputType('MdfRequestInput')
+export class MdfRequestInput {
+  @Field(() => ID)
+  partnerId: string;
+
+  @Field(() => String, { description: 'The allocation\'s period, "2026-Q3".' })
+  period: string;
+
+  @Field(() => String, { description: 'Exact decimal in the partner\'s currency.' })
+  amount: string;
+
+  @Field(() => String, { description: 'The marketing activity the funds are for.' })
+  activity: string;
+}
+
+@InputType('MdfClaimInput')
+export class MdfClaimInput {
+  @Field(() => ID)
+  requestId: string;
+
+  @Field(() => String)
+  amount: string;
+
+  @Field(() => String, { description: 'Proof-of-performance reference (invoice, campaign report…).' })
+  proofOfPerformance: string;
+}

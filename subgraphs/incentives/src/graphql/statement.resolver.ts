@@ -1,0 +1,66 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateScalar, MoneyType, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
+import type { PayoutLineEntity, StatementEntity } from '../entities';
+import type { IncentivesContext } from './context';
+import { StatementFilter } from './inputs';
+import { ComputeStatementsResultType, IncentiveRuleType, PayeeUnion, PayoutLineType, StatementConnection, StatementType } from './types';
+
+@Resolver(() => StatementType)
+export class StatementResolver {
+  @Query(() => [IncentiveRuleType], { description: "A program's rule versions; with asOf, only those in effect on that date." })
+  async incentiveRules(@Arg('programCode', () => String) programCode: string, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() ctx: IncentivesContext) {
+    return (await ctx.rules.inEffect(ctx.claims, programCode, asOf)).map((rule) => ({ ...rule, parameters: JSON.stringify(rule.parameters) }));
+  }
+
+  @Query(() => StatementType, { nullable: true })
+  statement(@Arg('payeeId', () => ID) payeeId: string, @Arg('period', () => String) period: string, @Ctx() ctx: IncentivesContext) {
+    return ctx.statements.get(ctx.claims, payeeId, period);
+  }
+
+  @Query(() => StatementConnection)
+  async statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: IncentivesContext) {
+    return toConnection(await ctx.statements.list(ctx.claims, filter ?? {}, pageRequest(page)));
+  }
+
+  @Mutation(() => ComputeStatementsResultType, { description: 'Builds or rebuilds every open statement of the quarter; idempotent. Vendor admins.' })
+  computeStatements(@Arg('period', () => String) period: string, @Ctx() ctx: IncentivesContext) {
+    return ctx.statements.computeFor(ctx.claims, period);
+  }
+
+  @Mutation(() => StatementType)
+  approveStatement(@Arg('id', () => ID) id: string, @Ctx() ctx: IncentivesContext) {
+    return ctx.statements.approve(ctx.claims, id);
+  }
+
+  @Mutation(() => StatementType)
+  markStatementPaid(@Arg('id', () => ID) id: string, @Arg('reference', () => String) reference: string, @Ctx() ctx: IncentivesContext) {
+    return ctx.statements.markPaid(ctx.claims, id, reference);
+  }
+
+  @FieldResolver(() => PayeeUnion)
+  payee(@Root() statement: StatementEntity) {
+    return { kind: statement.payeeKind, id: statement.payeeId };
+  }
+
+  @FieldResolver(() => MoneyType)
+  total(@Root() statement: StatementEntity): MoneyType {
+    return toMoney(statement.total, statement.currency);
+  }
+
+  @FieldResolver(() => [PayoutLineType])
+  async lines(@Root() statement: StatementEntity, @Ctx() ctx: IncentivesContext): Promise<PayoutLineType[]> {
+    return (await ctx.loaders.linesByStatement.load(statement.id)).map(lineView);
+  }
+}
+
+function lineView(line: PayoutLineEntity): PayoutLineType {
+  return {
+    rule: line.rule,
+    ruleVersion: line.ruleVersion,
+    source: line.source,
+    base: toMoney(line.base, line.currency),
+    rate: line.rate,
+    amount: toMoney(line.amount, line.currency),
+    explanation: line.explanation,
+  };
+}

@@ -1,0 +1,246 @@
+import { createUnionType, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { connectionType, DateScalar, DateTimeScalar, MoneyType } from '@hub/graphql-kit';
+import type { RuleKind } from '../domain';
+import type { MdfRequestStatus } from '../domain';
+import type { PayeeKind, StatementStatus } from '../entities';
+import { MdfStatusEnum, PayeeKindEnum, RuleKindEnum, StatementStatusEnum } from './enums';
+
+/** Owned by partners; incentives adds `standing`, `statements` and `mdfAllocations`. */
+@Directive('@key(fields: "id")')
+@ObjectType('Partner')
+export class PartnerStub {
+  @Field(() => ID)
+  id: string;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType('Distributor')
+export class DistributorStub {
+  @Field(() => ID)
+  id: string;
+}
+
+/** Owned by partners: `<program>:<tier>`. */
+@Directive('@key(fields: "id")')
+@ObjectType('Tier')
+export class TierStub {
+  @Field(() => ID)
+  id: string;
+}
+
+/** Owned by deals; incentives adds `priceQuote` and `payoutLines`. */
+@Directive('@key(fields: "id")')
+@ObjectType('Deal')
+export class DealStub {
+  @Field(() => ID)
+  id: string;
+}
+
+export const PayeeUnion = createUnionType({
+  name: 'Payee',
+  description: 'Who a statement pays: a partner or a distributor.',
+  types: () => [PartnerStub, DistributorStub] as const,
+  // Payees are built as { kind, id } by the statement resolver.
+  resolveType: (value) => ((value as { kind?: PayeeKind }).kind === 'DISTRIBUTOR' ? 'Distributor' : 'Partner'),
+});
+
+@ObjectType('IncentiveRule', { description: 'One version of a rule of a program, in effect from effectiveFrom to effectiveTo (inclusive).' })
+export class IncentiveRuleType {
+  @Field(() => String)
+  programCode: string;
+
+  @Field(() => RuleKindEnum)
+  kind: RuleKind;
+
+  @Field(() => Int)
+  version: number;
+
+  @Field(() => DateScalar)
+  effectiveFrom: string;
+
+  @Field(() => DateScalar, { nullable: true })
+  effectiveTo: string | null;
+
+  @Field(() => String, { description: 'The rule\'s parameters as JSON (rates as exact decimal strings, thresholds in minor units).' })
+  parameters: string;
+}
+
+@ObjectType('PayoutLine', { description: 'A line that explains itself: rule and version, source, base, rate, amount, and why.' })
+export class PayoutLineType {
+  @Field(() => RuleKindEnum)
+  rule: RuleKind;
+
+  @Field(() => Int)
+  ruleVersion: number;
+
+  @Field(() => String, { description: '`deal:<id>`, `quarter:<partner>:<period>`, `mdf-claim:<id>`.' })
+  source: string;
+
+  @Field(() => MoneyType)
+  base: MoneyType;
+
+  @Field(() => String, { description: 'A percentage such as "7.5%"; "-100%" on a clawback.' })
+  rate: string;
+
+  @Field(() => MoneyType)
+  amount: MoneyType;
+
+  @Field(() => String)
+  explanation: string;
+}
+
+@ObjectType('DiscountLine')
+export class DiscountLineType {
+  @Field(() => RuleKindEnum)
+  rule: RuleKind;
+
+  @Field(() => Int)
+  ruleVersion: number;
+
+  @Field(() => MoneyType)
+  base: MoneyType;
+
+  @Field(() => String)
+  rate: string;
+
+  @Field(() => MoneyType)
+  amount: MoneyType;
+
+  @Field(() => String)
+  explanation: string;
+}
+
+@ObjectType('PriceQuote', { description: "The partner's price for a deal: list, each discount off it, net." })
+export class PriceQuoteType {
+  @Field(() => MoneyType)
+  listAmount: MoneyType;
+
+  @Field(() => [DiscountLineType])
+  discounts: DiscountLineType[];
+
+  @Field(() => MoneyType)
+  netAmount: MoneyType;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType('Statement')
+export class StatementType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => PayeeKindEnum)
+  payeeKind: PayeeKind;
+
+  @Field(() => String, { description: '"2026-Q3".' })
+  period: string;
+
+  @Field(() => StatementStatusEnum)
+  status: StatementStatus;
+
+  @Field(() => String)
+  currency: string;
+
+  @Field(() => DateTimeScalar)
+  computedAt: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  approvedAt: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  paidAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  paymentReference: string | null;
+}
+
+@ObjectType('TierStanding')
+export class TierStandingType {
+  @Field(() => DateScalar)
+  asOf: string;
+
+  @Field(() => MoneyType, { description: 'Won new business over the trailing 12 months; renewals excluded.' })
+  newBusinessRevenue: MoneyType;
+
+  @Field(() => MoneyType, { description: 'Renewal deals and licence renewals over the same months; never counts toward tiers.' })
+  renewalRevenue: MoneyType;
+
+  @Field(() => Int)
+  certifiedStaff: number;
+
+  @Field(() => TierStub)
+  qualifiedTier: TierStub;
+
+  @Field(() => TierStub, { nullable: true })
+  nextTier: TierStub | null;
+
+  @Field(() => MoneyType, { nullable: true })
+  gapRevenue: MoneyType | null;
+
+  @Field(() => Int, { nullable: true })
+  gapStaff: number | null;
+
+  @Field(() => [String], { description: 'Why the qualified tier differs from what the numbers alone earn (grace date, a full tier).' })
+  notes: string[];
+}
+
+@ObjectType('ComputeStatementsResult')
+export class ComputeStatementsResultType {
+  @Field(() => String)
+  period: string;
+
+  @Field(() => Int, { description: 'Open statements created or recomputed.' })
+  computed: number;
+
+  @Field(() => Int, { description: 'Approved or paid statements left untouched.' })
+  frozen: number;
+
+  @Field(() => Int)
+  lines: number;
+}
+
+@ObjectType('MdfAllocation')
+export class MdfAllocationType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  period: string;
+}
+
+@ObjectType('MdfRequest')
+export class MdfRequestType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  activity: string;
+
+  @Field(() => MdfStatusEnum)
+  status: MdfRequestStatus;
+
+  @Field(() => String, { nullable: true })
+  decisionNote: string | null;
+
+  @Field(() => DateTimeScalar)
+  requestedAt: Date;
+}
+
+@ObjectType('MdfClaim')
+export class MdfClaimType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  proofOfPerformance: string;
+
+  @Field(() => MdfStatusEnum)
+  status: MdfRequestStatus;
+
+  @Field(() => String, { nullable: true })
+  decisionNote: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: 'The day it was approved; paid in that quarter\'s statement.' })
+  decidedOn: string | null;
+}
+
+export const StatementConnection = connectionType('Statement', StatementType);

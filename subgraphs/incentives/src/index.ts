@@ -1,0 +1,38 @@
+import type { SubgraphModule } from '@hub/graphql-kit';
+import { buildIncentivesSchema } from './graphql/schema';
+import { seedRules } from './seeds/rules';
+import { createIncentivesServer, openIncentivesDatabase } from './server';
+
+export { buildIncentivesSchema } from './graphql/schema';
+export { createIncentivesServer, openIncentivesDatabase } from './server';
+export { loadIncentivesConfig } from './config';
+
+const SQLITE_FILE = '.data/incentives.sqlite';
+
+export const incentivesSubgraph: SubgraphModule = {
+  name: 'incentives',
+  defaultPort: 4004,
+  buildSchema: buildIncentivesSchema,
+  async seed(options) {
+    const database = await openIncentivesDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? SQLITE_FILE });
+    try {
+      const added = await database.transaction((manager) => seedRules(manager));
+      return `incentives: ${added} demo rule versions added (the ledger fills from other subgraphs' events)`;
+    } finally {
+      await database.dataSource.destroy();
+    }
+  },
+  async start(options) {
+    const database = await openIncentivesDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? SQLITE_FILE });
+    const server = await createIncentivesServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret });
+    const running = await server.start(options.port, options.host);
+    return {
+      name: 'incentives',
+      url: running.url,
+      close: async () => {
+        await running.close();
+        await database.dataSource.destroy();
+      },
+    };
+  },
+};

@@ -1,0 +1,20 @@
+import { RedisStreamsBus } from '@hub/events';
+import { loadIncentivesConfig } from './config';
+import { createIncentivesServer, openIncentivesDatabase } from './server';
+
+// Runs the incentives subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
+const config = loadIncentivesConfig();
+const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
+const database = await openIncentivesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
+const server = await createIncentivesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET });
+const running = await server.start(config.PORT, config.HOST);
+console.log(`incentives subgraph ready at ${running.url}`);
+
+const stop = async () => {
+  await running.close();
+  await bus.close();
+  await database.dataSource.destroy();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

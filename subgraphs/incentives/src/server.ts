@@ -1,0 +1,85 @@
+import { openDatabase, type Database } from '@hub/db';
+import { systemClock, type Clock } from '@hub/domain';
+import { createEventConsumer, OutboxRelay, type EventBus, type Subscription } from '@hub/events';
+import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { incentivesEntities } from './entities';
+import type { IncentivesContext } from './graphql/context';
+import { buildIncentivesSchema } from './graphql/schema';
+import { createIncentivesLoaders } from './loaders/incentives.loaders';
+import { incentivesMigrations } from './migrations';
+import { seedRules } from './seeds/rules';
+import { DealIncentivesService } from './services/deal-incentives.service';
+import { applyLedgerEvent, LEDGER_CONSUMER, LEDGER_EVENT_TYPES } from './services/ledger.consumer';
+import { MdfService } from './services/mdf.service';
+import { RulesService } from './services/rules';
+import { StandingService } from './services/standing.service';
+import { StatementsService } from './services/statements.service';
+
+export function openIncentivesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
+  return openDatabase({ ...options, entities: incentivesEntities, migrations: incentivesMigrations });
+}
+
+export interface IncentivesServerDeps {
+  database: Database;
+  bus: EventBus;
+  gatewaySecret: string;
+  clock?: Clock;
+}
+
+/**
+ * The incentives subgraph around an open database and a bus: the ledger consumer (every
+ * partner, deal, licence and usage event it pays from), the outbox relay for statement events,
+ * and the GraphQL server. Nothing runs until `start`.
+ */
+export async function createIncentivesServer(deps: IncentivesServerDeps) {
+  const clock = deps.clock ?? systemClock;
+  const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
+  const statements = new StatementsService(deps.database, clock, () => relay.notify());
+  const deals = new DealIncentivesService(deps.database, clock);
+  const standing = new StandingService(deps.database, clock);
+  const mdf = new MdfService(deps.database, clock);
+  const rules = new RulesService(() => deps.database.dataSource.manager);
+  const schema = await buildIncentivesSchema();
+  await deps.database.transaction((manager) => seedRules(manager));
+
+  return {
+    statements,
+    deals,
+    standing,
+    mdf,
+    relay,
+    schema,
+    start: async (port: number, host?: string): Promise<RunningSubgraph> => {
+      relay.start();
+      const ledger: Subscription = await createEventConsumer({
+        name: LEDGER_CONSUMER,
+        database: deps.database,
+        bus: deps.bus,
+        types: LEDGER_EVENT_TYPES,
+        handle: applyLedgerEvent,
+        now: () => clock.now(),
+      });
+      const running = await startSubgraphServer<IncentivesContext>(
+        {
+          name: 'incentives',
+          schema,
+          gatewaySecret: deps.gatewaySecret,
+          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
+          readiness: async () => {
+            await deps.database.dataSource.query('SELECT 1');
+          },
+        },
+        port,
+        host,
+      );
+      return {
+        ...running,
+        close: async () => {
+          await running.close();
+          await ledger.stop();
+          await relay.stop();
+        },
+      };
+    },
+  };
+}
