@@ -11,6 +11,7 @@ import { seedRules } from './seeds/rules';
 import { DealIncentivesService } from './services/deal-incentives.service';
 import { applyLedgerEvent, LEDGER_CONSUMER, LEDGER_EVENT_TYPES } from './services/ledger.consumer';
 import { MdfService } from './services/mdf.service';
+import { MetricsService } from './services/metrics.service';
 import { RulesService } from './services/rules';
 import { StandingService } from './services/standing.service';
 import { StatementsService } from './services/statements.service';
@@ -39,6 +40,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const standing = new StandingService(deps.database, clock);
   const mdf = new MdfService(deps.database, clock);
   const rules = new RulesService(() => deps.database.dataSource.manager);
+  const metrics = new MetricsService(deps.database);
   const schema = await buildIncentivesSchema();
   await deps.database.transaction((manager) => seedRules(manager));
 
@@ -64,7 +66,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           name: 'incentives',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
+          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, metrics, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },

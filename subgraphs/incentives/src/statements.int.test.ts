@@ -38,7 +38,7 @@ function event(type: string, aggregateId: string, payload: object, occurredAt?: 
 }
 
 function partner(partnerId: string, programCode: string, currency: string) {
-  return event('partner.created', partnerId, { partnerId, name: `Partner ${partnerId.slice(-4)}`, programCode, currency, status: 'ACTIVE', segmentFocus: 'SMB', distributorIds: [] });
+  return event('partner.created', partnerId, { partnerId, name: `Partner ${partnerId.slice(-4)}`, country: programCode.slice(0, 2), programCode, currency, status: 'ACTIVE', segmentFocus: 'SMB', distributorIds: [] });
 }
 
 function deal(kind: 'approved' | 'won' | 'reversed', facts: { dealId: string; partnerId: string; programCode: string; currency: string; amountMinor: string; seats?: number; type?: string; productLine?: string; closedAt?: string; referringPartnerId?: string }, occurredAt: string) {

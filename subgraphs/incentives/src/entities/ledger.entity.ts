@@ -55,6 +55,9 @@ export class PartnerFactEntity {
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
+  @Column({ type: 'varchar', length: 2 })
+  country: string;
+
   @Column({ type: 'varchar', length: 32 })
   programCode: string;
 

@@ -2,6 +2,7 @@ import type { Claims } from '@hub/auth';
 import type { IncentivesLoaders } from '../loaders/incentives.loaders';
 import type { DealIncentivesService } from '../services/deal-incentives.service';
 import type { MdfService } from '../services/mdf.service';
+import type { MetricsService } from '../services/metrics.service';
 import type { RulesService } from '../services/rules';
 import type { StandingService } from '../services/standing.service';
 import type { StatementsService } from '../services/statements.service';
@@ -14,4 +15,5 @@ export interface IncentivesContext {
   standing: StandingService;
   mdf: MdfService;
   rules: RulesService;
+  metrics: MetricsService;
 }

@@ -12,3 +12,9 @@ registerEnumType(RuleKindEnum, { name: 'IncentiveRuleKind' });
 registerEnumType(StatementStatusEnum, { name: 'StatementStatus', description: 'OPEN is recomputed by computeStatements; APPROVED and PAID never change.' });
 registerEnumType(PayeeKindEnum, { name: 'PayeeKind' });
 registerEnumType(MdfStatusEnum, { name: 'MdfStatus' });
+
+// The partners subgraph's enums, repeated so PartnerFilter means the same everywhere; composition merges identical enums.
+export const PartnerStatusEnum = enumOf(['ACTIVE', 'ON_REVIEW', 'TERMINATED'] as const);
+export const SegmentEnum = enumOf(['SMB', 'ENTERPRISE'] as const);
+registerEnumType(PartnerStatusEnum, { name: 'PartnerStatus' });
+registerEnumType(SegmentEnum, { name: 'Segment', description: 'SMB: 2–500 seats; ENTERPRISE: over 500.' });

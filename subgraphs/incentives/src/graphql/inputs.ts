@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import type { PayeeKind, StatementStatus } from '../entities';
-import { PayeeKindEnum, StatementStatusEnum } from './enums';
+import { PartnerStatusEnum, PayeeKindEnum, SegmentEnum, StatementStatusEnum } from './enums';
 
 @InputType('StatementFilter')
 export class StatementFilter {
@@ -42,4 +42,29 @@ export class MdfClaimInput {
 
   @Field(() => String, { description: 'Proof-of-performance reference (invoice, campaign report…).' })
   proofOfPerformance: string;
+}
+
+/** The partners subgraph's PartnerFilter, field for field: one input type across the supergraph. */
+@InputType('PartnerFilter')
+export class PartnerFilter {
+  @Field(() => String, { nullable: true })
+  programCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The tier in force today.' })
+  tierCode?: string | null;
+
+  @Field(() => String, { nullable: true })
+  country?: string | null;
+
+  @Field(() => PartnerStatusEnum, { nullable: true })
+  status?: string | null;
+
+  @Field(() => SegmentEnum, { nullable: true })
+  segmentFocus?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Partners that buy through this distributor.' })
+  distributorId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  nameContains?: string | null;
 }

@@ -2,8 +2,8 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { DateScalar, MoneyType, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
 import type { PayoutLineEntity, StatementEntity } from '../entities';
 import type { IncentivesContext } from './context';
-import { StatementFilter } from './inputs';
-import { ComputeStatementsResultType, IncentiveRuleType, PayeeUnion, PayoutLineType, StatementConnection, StatementType } from './types';
+import { PartnerFilter, StatementFilter } from './inputs';
+import { ComputeStatementsResultType, IncentiveRuleType, PartnerMetricsConnection, PayeeUnion, PayoutLineType, StatementConnection, StatementType } from './types';
 
 @Resolver(() => StatementType)
 export class StatementResolver {
@@ -20,6 +20,31 @@ export class StatementResolver {
   @Query(() => StatementConnection)
   async statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: IncentivesContext) {
     return toConnection(await ctx.statements.list(ctx.claims, filter ?? {}, pageRequest(page)));
+  }
+
+  @Query(() => PartnerMetricsConnection, { description: 'Per-partner revenue, deals, payouts, usage and tier for a quarter (BI).' })
+  async partnerMetrics(
+    @Arg('period', () => String) period: string,
+    @Arg('filter', () => PartnerFilter, { nullable: true }) filter: PartnerFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: IncentivesContext,
+  ) {
+    const metrics = await ctx.metrics.page(ctx.claims, period, filter ?? {}, pageRequest(page));
+    return toConnection({
+      ...metrics,
+      nodes: metrics.nodes.map((m) => ({
+        partner: { id: m.partnerId },
+        period: m.period,
+        tier: { id: `${m.programCode}:${m.tierCode}` },
+        newBusinessRevenue: toMoney(m.newBusinessRevenueMinor, m.currency),
+        renewalRevenue: toMoney(m.renewalRevenueMinor, m.currency),
+        dealsWon: m.dealsWon,
+        dealsReversed: m.dealsReversed,
+        payouts: toMoney(m.payoutsMinor, m.currency),
+        usage: toMoney(m.usageMinor, m.currency),
+      })),
+      cursorOf: (node: { partner: { id: string } }) => metrics.cursorOf(metrics.nodes.find((m) => m.partnerId === node.partner.id)!),
+    });
   }
 
   @Mutation(() => ComputeStatementsResultType, { description: 'Builds or rebuilds every open statement of the quarter; idempotent. Vendor admins.' })

@@ -243,4 +243,35 @@ export class MdfClaimType {
   decidedOn: string | null;
 }
 
+@ObjectType('PartnerMetrics', { description: "One partner's figures for a quarter, for BI." })
+export class PartnerMetricsType {
+  @Field(() => PartnerStub)
+  partner: PartnerStub;
+
+  @Field(() => String)
+  period: string;
+
+  @Field(() => TierStub, { description: 'The tier in force on the last day of the quarter.' })
+  tier: TierStub;
+
+  @Field(() => MoneyType, { description: 'Won new business closed in the quarter.' })
+  newBusinessRevenue: MoneyType;
+
+  @Field(() => MoneyType, { description: 'Won renewal deals closed in the quarter.' })
+  renewalRevenue: MoneyType;
+
+  @Field(() => Int)
+  dealsWon: number;
+
+  @Field(() => Int, { description: 'Deals closed in the quarter and reversed since.' })
+  dealsReversed: number;
+
+  @Field(() => MoneyType, { description: "Totals of the quarter's statements to the partner." })
+  payouts: MoneyType;
+
+  @Field(() => MoneyType, { description: "Issued usage statements of the quarter's months." })
+  usage: MoneyType;
+}
+
 export const StatementConnection = connectionType('Statement', StatementType);
+export const PartnerMetricsConnection = connectionType('PartnerMetrics', PartnerMetricsType);

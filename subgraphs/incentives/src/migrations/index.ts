@@ -1,4 +1,4 @@
-import { Initial1795308299158 } from './Initial1795308299158';
+import { Initial1795309091089 } from './Initial1795309091089';
 
 /** In order; each runs once per database, in its own transaction. */
-export const incentivesMigrations = [Initial1795308299158];
+export const incentivesMigrations = [Initial1795309091089];

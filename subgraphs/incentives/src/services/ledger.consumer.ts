@@ -48,6 +48,7 @@ interface ProgramPayload {
 interface PartnerPayload {
   partnerId: string;
   name: string;
+  country: string;
   programCode: string;
   currency: string;
   status: string;
@@ -113,6 +114,7 @@ export async function applyLedgerEvent(event: DomainEvent, manager: EntityManage
       await manager.save(PartnerFactEntity, {
         id: partner.partnerId,
         name: partner.name,
+        country: partner.country,
         programCode: partner.programCode,
         currency: partner.currency,
         status: partner.status,

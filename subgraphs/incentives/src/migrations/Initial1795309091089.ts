@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { runForDialect } from '@hub/db';
 
-export class Initial1795308299158 implements MigrationInterface {
-  name = 'Initial1795308299158';
+export class Initial1795309091089 implements MigrationInterface {
+  name = 'Initial1795309091089';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await runForDialect(queryRunner, {
@@ -10,7 +10,7 @@ export class Initial1795308299158 implements MigrationInterface {
       "CREATE TABLE `outbox` (`id` varchar(36) NOT NULL, `type` varchar(100) NOT NULL, `version` int NOT NULL, `source` varchar(50) NOT NULL, `aggregateId` varchar(100) NOT NULL, `payload` text NOT NULL, `occurredAt` datetime(3) NOT NULL, `publishedAt` datetime(3) NULL, INDEX `IDX_fdad88a54642fbb82d8439da27` (`publishedAt`, `id`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
       "CREATE TABLE `processed_event` (`consumer` varchar(100) NOT NULL, `eventId` varchar(36) NOT NULL, `processedAt` datetime(3) NOT NULL, PRIMARY KEY (`consumer`, `eventId`)) ENGINE=InnoDB",
       "CREATE TABLE `program_fact` (`code` varchar(32) NOT NULL, `currency` varchar(3) NOT NULL, `noDowngradeUntil` date NULL, `tiers` text NOT NULL, `specializations` text NOT NULL, `updatedAt` datetime(3) NOT NULL, PRIMARY KEY (`code`)) ENGINE=InnoDB",
-      "CREATE TABLE `partner_fact` (`id` varchar(36) NOT NULL, `name` varchar(200) NOT NULL, `programCode` varchar(32) NOT NULL, `currency` varchar(3) NOT NULL, `status` varchar(16) NOT NULL, `segmentFocus` varchar(16) NOT NULL, `distributorIds` text NOT NULL, `updatedAt` datetime(3) NOT NULL, INDEX `idx_partner_fact_program` (`programCode`, `id`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
+      "CREATE TABLE `partner_fact` (`id` varchar(36) NOT NULL, `name` varchar(200) NOT NULL, `country` varchar(2) NOT NULL, `programCode` varchar(32) NOT NULL, `currency` varchar(3) NOT NULL, `status` varchar(16) NOT NULL, `segmentFocus` varchar(16) NOT NULL, `distributorIds` text NOT NULL, `updatedAt` datetime(3) NOT NULL, INDEX `idx_partner_fact_program` (`programCode`, `id`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
       "CREATE TABLE `segment_focus_fact` (`id` varchar(36) NOT NULL, `partnerId` varchar(36) NOT NULL, `segmentFocus` varchar(16) NOT NULL, `effectiveFrom` date NOT NULL, `recordedAt` datetime(3) NOT NULL, INDEX `idx_segment_focus_fact_partner` (`partnerId`, `effectiveFrom`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
       "CREATE TABLE `tier_fact` (`id` varchar(36) NOT NULL, `partnerId` varchar(36) NOT NULL, `tierCode` varchar(32) NOT NULL, `effectiveFrom` date NOT NULL, `recordedAt` datetime(3) NOT NULL, INDEX `idx_tier_fact_partner` (`partnerId`, `effectiveFrom`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
       "CREATE TABLE `certification_fact` (`id` varchar(36) NOT NULL, `partnerId` varchar(36) NOT NULL, `personId` varchar(36) NOT NULL, `specializationCode` varchar(64) NOT NULL, `kind` varchar(16) NOT NULL, `validFrom` date NOT NULL, `validUntil` date NOT NULL, INDEX `idx_certification_fact_partner` (`partnerId`, `validUntil`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
@@ -29,7 +29,7 @@ export class Initial1795308299158 implements MigrationInterface {
       "CREATE INDEX \"IDX_fdad88a54642fbb82d8439da27\" ON \"outbox\" (\"publishedAt\", \"id\") ",
       "CREATE TABLE \"processed_event\" (\"consumer\" varchar(100) NOT NULL, \"eventId\" varchar(36) NOT NULL, \"processedAt\" datetime(3) NOT NULL, PRIMARY KEY (\"consumer\", \"eventId\"))",
       "CREATE TABLE \"program_fact\" (\"code\" varchar(32) PRIMARY KEY NOT NULL, \"currency\" varchar(3) NOT NULL, \"noDowngradeUntil\" date, \"tiers\" text NOT NULL, \"specializations\" text NOT NULL, \"updatedAt\" datetime(3) NOT NULL)",
-      "CREATE TABLE \"partner_fact\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"name\" varchar(200) NOT NULL, \"programCode\" varchar(32) NOT NULL, \"currency\" varchar(3) NOT NULL, \"status\" varchar(16) NOT NULL, \"segmentFocus\" varchar(16) NOT NULL, \"distributorIds\" text NOT NULL, \"updatedAt\" datetime(3) NOT NULL)",
+      "CREATE TABLE \"partner_fact\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"name\" varchar(200) NOT NULL, \"country\" varchar(2) NOT NULL, \"programCode\" varchar(32) NOT NULL, \"currency\" varchar(3) NOT NULL, \"status\" varchar(16) NOT NULL, \"segmentFocus\" varchar(16) NOT NULL, \"distributorIds\" text NOT NULL, \"updatedAt\" datetime(3) NOT NULL)",
       "CREATE INDEX \"idx_partner_fact_program\" ON \"partner_fact\" (\"programCode\", \"id\") ",
       "CREATE TABLE \"segment_focus_fact\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"partnerId\" varchar(36) NOT NULL, \"segmentFocus\" varchar(16) NOT NULL, \"effectiveFrom\" date NOT NULL, \"recordedAt\" datetime(3) NOT NULL)",
       "CREATE INDEX \"idx_segment_focus_fact_partner\" ON \"segment_focus_fact\" (\"partnerId\", \"effectiveFrom\") ",
