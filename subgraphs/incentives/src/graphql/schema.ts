@@ -3,10 +3,14 @@ import { DealIncentivesResolver, PartnerIncentivesResolver } from './extensions.
 import { MdfAllocationResolver, MdfClaimResolver, MdfRequestResolver } from './mdf.resolver';
 import { incentivesReferenceResolvers } from './references';
 import { StatementResolver } from './statement.resolver';
+import { DealStub } from './types';
 
 export function buildIncentivesSchema() {
   return buildSubgraph({
     resolvers: [StatementResolver, DealIncentivesResolver, PartnerIncentivesResolver, MdfAllocationResolver, MdfRequestResolver, MdfClaimResolver],
+    // No field of this subgraph returns a Deal, so type-graphql would leave the stub (and with it
+    // priceQuote and payoutLines) out of the schema.
+    orphanedTypes: [DealStub],
     referenceResolvers: incentivesReferenceResolvers as never,
   });
 }
