@@ -72,8 +72,12 @@ export class StatementsService {
   }
 
   async get(claims: Claims | null, payeeId: string, periodInput: string): Promise<StatementEntity | null> {
-    requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims ?? undefined);
     const period = parseQuarter('period', periodInput);
+    // Refused before the lookup: answering null for a quarter without a statement and FORBIDDEN
+    // for one with a statement would tell another payee which quarters it was paid in.
+    const own = caller.role === 'partner' ? caller.partnerId : caller.role === 'distributor' ? caller.distributorId : undefined;
+    if (!READ_ALL_ROLES.includes(caller.role) && payeeId !== own) throw new ForbiddenError(`You may not read the statement of ${payeeId} for ${period}`);
     const statement = await this.database.dataSource.manager.findOne(StatementEntity, { where: { payeeId, period }, order: { currency: 'ASC' } });
     if (statement) assertCanReadPayee(claims, { kind: statement.payeeKind, id: statement.payeeId }, `the statement of ${payeeId} for ${period}`);
     return statement;
