@@ -68,10 +68,16 @@ describe('pnpm start (embedded hub)', () => {
     expect((json.data as { programs: { code: string }[] }).programs.length).toBeGreaterThan(0);
   });
 
-  it('serves every subgraph: deals and the licenses catalog too', async () => {
-    const { json } = await post(started.url, { query: '{ deals(first: 1) { totalCount } skus(first: 3) { totalCount edges { node { code } } } }' }, started.token);
+  it('serves every subgraph: deals, the licenses catalog and the incentive rules too', async () => {
+    const { json } = await post(
+      started.url,
+      { query: '{ deals(first: 1) { totalCount } skus(first: 3) { totalCount edges { node { code } } } incentiveRules(programCode: "FR-2023") { kind } }' },
+      started.token,
+    );
     expect(json.errors).toBeUndefined();
-    const answer = json.data as { deals: { totalCount: number }; skus: { totalCount: number; edges: unknown[] } };
+    const answer = json.data as { deals: { totalCount: number }; skus: { totalCount: number; edges: unknown[] }; incentiveRules: { kind: string }[] };
+    // The demo rule book: FR-2023's front-end, registration and back-end rules.
+    expect(answer.incentiveRules.map((rule) => rule.kind).sort()).toEqual(['BACK_END_REBATE', 'DEAL_REGISTRATION_DISCOUNT', 'FRONT_END_DISCOUNT']);
     // A fresh DATA_DIR: deals seeds its policies but no deals.
     expect(answer.deals.totalCount).toBe(0);
     // The demo catalog: 20 product lines × (20 usage + 3 term SKUs).
@@ -84,7 +90,7 @@ describe('pnpm start (embedded hub)', () => {
   });
 
   it('keeps one SQLite file per subgraph in DATA_DIR', () => {
-    expect(subgraphs.map((s) => s.name)).toEqual(expect.arrayContaining(['partners', 'deals', 'licenses']));
+    expect(subgraphs.map((s) => s.name)).toEqual(expect.arrayContaining(['partners', 'deals', 'licenses', 'incentives']));
     for (const { name } of subgraphs) expect(existsSync(join(dataDir, `${name}.sqlite`)), `${name}.sqlite`).toBe(true);
   });
 
