@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, openDatabase, pendingSchemaChanges, type Database } from '@hub/db';
 import { fixedClock } from '@hub/domain';
 import { applyOnce, type DomainEvent } from '@hub/events';
+import { deal, event, partner, PROGRAMS } from './test/ledger-events';
 import { createTestDatabase, type TestDatabase } from '@hub/testing';
 import { incentivesEntities, PayoutLineEntity, StatementEntity } from './entities';
 import { incentivesMigrations } from './migrations';
@@ -12,54 +13,6 @@ import { StatementsService } from './services/statements.service';
 const FR_EXPERT = newId();
 const AU_PREMIER = newId();
 const AU_REFERRER = newId();
-
-const PROGRAMS = [
-  {
-    code: 'FR-2023',
-    currency: 'EUR',
-    noDowngradeUntil: '2024-12-31',
-    tiers: ['REGISTERED', 'SKILL', 'EXPERT', 'ELITE'].map((code, i) => ({ code, name: code, rank: i + 1, minCertifiedStaff: i * 5, minRevenueMinor: String(i * 10_000_000), capacity: null })),
-    specializations: [{ code: 'NETWORK_SECURITY', name: 'Network Security', productLine: 'NETWORK', requiredSales: 1, requiredTechnical: 1 }],
-  },
-  {
-    code: 'AU-2014',
-    currency: 'AUD',
-    noDowngradeUntil: null,
-    tiers: ['ASSOCIATE', 'PREMIER', 'NATIONAL'].map((code, i) => ({ code, name: code, rank: i + 1, minCertifiedStaff: i * 3, minRevenueMinor: String(i * 12_000_000), capacity: i === 2 ? 10 : null })),
-    specializations: [],
-  },
-];
-
-let clock = 0;
-/** Events as the other subgraphs publish them, a second apart. */
-function event(type: string, aggregateId: string, payload: object, occurredAt?: string): DomainEvent {
-  clock += 1;
-  return { id: newId(), type, version: 1, occurredAt: occurredAt ?? new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString(), source: type.split('.')[0]!, aggregateId, payload };
-}
-
-function partner(partnerId: string, programCode: string, currency: string) {
-  return event('partner.created', partnerId, { partnerId, name: `Partner ${partnerId.slice(-4)}`, country: programCode.slice(0, 2), programCode, currency, status: 'ACTIVE', segmentFocus: 'SMB', distributorIds: [] });
-}
-
-function deal(kind: 'approved' | 'won' | 'reversed', facts: { dealId: string; partnerId: string; programCode: string; currency: string; amountMinor: string; seats?: number; type?: string; productLine?: string; closedAt?: string; referringPartnerId?: string }, occurredAt: string) {
-  return event(
-    `deal.${kind}`,
-    facts.dealId,
-    {
-      distributorId: null,
-      referringPartnerId: null,
-      type: 'NEW_CUSTOMER',
-      productLine: 'NETWORK',
-      segment: 'SMB',
-      seats: 100,
-      ...facts,
-      status: kind === 'won' ? 'WON' : kind === 'reversed' ? 'REVERSED' : 'APPROVED',
-      approvedAt: '2026-07-01T09:00:00.000Z',
-      closedAt: kind === 'approved' ? null : (facts.closedAt ?? null),
-    },
-    occurredAt,
-  );
-}
 
 describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('incentive statements on $dialect', ({ dialect }) => {
   let testDb: TestDatabase | undefined;
