@@ -4,7 +4,7 @@ import { fixedClock } from '@hub/domain';
 import { applyOnce, type DomainEvent } from '@hub/events';
 import { deal, event, partner, PROGRAMS } from './test/ledger-events';
 import { createTestDatabase, type TestDatabase } from '@hub/testing';
-import { incentivesEntities, PayoutLineEntity, StatementEntity } from './entities';
+import { DealFactEntity, incentivesEntities, PayoutLineEntity, StatementEntity } from './entities';
 import { incentivesMigrations } from './migrations';
 import { seedRules } from './seeds/rules';
 import { applyLedgerEvent, LEDGER_CONSUMER } from './services/ledger.consumer';
@@ -114,9 +114,23 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     expect(q4!.lines.map((l) => [l.rule, l.amount, l.source])).toEqual([['CLAWBACK', -160_000n, `deal:${dealId}`]]);
     expect(q4!.lines[0]!.explanation).toContain('BACK_END_REBATE v1');
 
+    // The Premier partner's volume rebate was approved too; reversing the 32,340.00 deal leaves a
+    // base of 20,000.00, under the first band: the whole 3,925.50 comes back.
+    const auQ3 = await linesOf(AU_PREMIER, '2026-Q3');
+    await database.dataSource.manager.update(StatementEntity, { id: auQ3!.statement.id }, { status: 'APPROVED' });
+    const big = await database.dataSource.manager.findOneByOrFail(DealFactEntity, { partnerId: AU_PREMIER, amount: 3_234_000n });
+    await apply([deal('reversed', { dealId: big.dealId, partnerId: AU_PREMIER, programCode: 'AU-2014', currency: 'AUD', amountMinor: '3234000', closedAt: '2026-09-02' }, '2026-10-04T09:00:00Z')]);
+    await statements.compute('2026-Q4');
+    const auQ4 = await linesOf(AU_PREMIER, '2026-Q4');
+    expect(auQ4!.lines.map((l) => [l.rule, l.amount, l.source])).toEqual([['CLAWBACK', -392_550n, `quarter:${AU_PREMIER}:2026-Q3`]]);
+    expect(auQ4!.lines[0]!.explanation).toContain('VOLUME_REBATE v1');
+    expect((await linesOf(AU_PREMIER, '2026-Q3'))!.statement.total).toBe(auQ3!.statement.total);
+
     // Once the clawback is approved it is not taken again.
     await database.dataSource.manager.update(StatementEntity, { id: q4!.statement.id }, { status: 'APPROVED' });
+    await database.dataSource.manager.update(StatementEntity, { id: auQ4!.statement.id }, { status: 'APPROVED' });
     await statements.compute('2027-Q1');
     expect(await linesOf(FR_EXPERT, '2027-Q1')).toBeNull();
+    expect(await linesOf(AU_PREMIER, '2027-Q1')).toBeNull();
   });
 });

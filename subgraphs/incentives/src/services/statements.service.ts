@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Between, In, type EntityManager } from 'typeorm';
+import { Between, In, LessThanOrEqual, type EntityManager } from 'typeorm';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { READ_ALL_ROLES, requireClaims, type Claims } from '@hub/auth';
-import { type Clock, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
+import { type Clock, DomainError, ForbiddenError, formatAmount, InvalidInputError, NotFoundError } from '@hub/domain';
 import { recordEvent } from '@hub/events';
 import {
   assembleStatement,
@@ -157,8 +157,9 @@ export class StatementsService {
         const page = payees.slice(i, i + PAYEE_PAGE);
         const lines = kind === 'PARTNER' ? await this.partnerLines(page, period, rules, programs) : await this.distributorLines(page, period, rules, programs);
         const clawbacks = await this.clawbacks(kind, page, period);
+        const volumeClawbacks = kind === 'PARTNER' ? await this.volumeClawbacks(page, period, rules, programs) : new Map<string, PayoutLine[]>();
         for (const id of page) {
-          const own = [...(lines.get(id) ?? []), ...(clawbacks.get(id) ?? [])];
+          const own = [...(lines.get(id) ?? []), ...(clawbacks.get(id) ?? []), ...(volumeClawbacks.get(id) ?? [])];
           const outcome = await this.write({ kind, id }, period, own);
           result.computed += outcome.written;
           result.frozen += outcome.frozen;
@@ -201,6 +202,18 @@ export class StatementsService {
         .where("statement.payeeKind = :kind AND statement.status IN ('APPROVED', 'PAID') AND deal.status = 'REVERSED' AND deal.reversedOn <= :to", { kind, to })
         .getRawMany(),
     );
+    if (kind === 'PARTNER') {
+      // Partners whose paid volume rebate lost deals to a reversal since (see volumeClawbacks).
+      add(
+        await manager
+          .createQueryBuilder(DealFactEntity, 'deal')
+          .innerJoin(StatementEntity, 'statement', "statement.payeeId = deal.partnerId AND statement.payeeKind = 'PARTNER' AND statement.status IN ('APPROVED', 'PAID')")
+          .innerJoin(PayoutLineEntity, 'line', "line.statementId = statement.id AND line.rule = 'VOLUME_REBATE'")
+          .select('DISTINCT deal.partnerId', 'id')
+          .where("deal.status = 'REVERSED' AND deal.reversedOn <= :to", { to })
+          .getRawMany(),
+      );
+    }
     return [...ids].sort();
   }
 
@@ -318,6 +331,74 @@ export class StatementsService {
       };
       if (frozenNet.get(`${row.payeeId}:${row.source}`) === 0n) continue;
       lines.set(row.payeeId, [...(lines.get(row.payeeId) ?? []), clawback(original, reversedOn, row.paidPeriod)]);
+    }
+    return lines;
+  }
+
+  /**
+   * A quarterly volume rebate already paid is derived from every deal of its quarter: when some
+   * of them are reversed later, the rebate is recomputed without them (the band may drop) and
+   * the difference, less what was already taken back, lands in the first open quarter from the
+   * latest reversal.
+   */
+  private async volumeClawbacks(partnerIds: string[], period: Quarter, rules: RuleVersion[], programs: Map<string, ProgramFactEntity>): Promise<Map<string, PayoutLine[]>> {
+    const manager = this.database.dataSource.manager;
+    const { to } = quarterBounds(period);
+    const frozen = await manager
+      .createQueryBuilder(PayoutLineEntity, 'line')
+      .innerJoin(StatementEntity, 'statement', 'statement.id = line.statementId')
+      .select(['line.rule AS rule', 'line.ruleVersion AS ruleVersion', 'line.source AS source', 'line.base AS base', 'line.amount AS amount', 'line.currency AS currency'])
+      .addSelect(['statement.payeeId AS payeeId', 'statement.period AS paidPeriod'])
+      .where("statement.payeeKind = 'PARTNER' AND statement.payeeId IN (:...partnerIds) AND statement.status IN ('APPROVED', 'PAID')", { partnerIds })
+      .andWhere("line.source LIKE 'quarter:%' AND line.rule IN ('VOLUME_REBATE', 'CLAWBACK')")
+      .getRawMany<{ rule: string; ruleVersion: number; source: string; base: string; amount: string; currency: string; payeeId: string; paidPeriod: string }>();
+    const originals = frozen.filter((row) => row.rule === 'VOLUME_REBATE');
+    if (originals.length === 0) return new Map();
+    const reversed = await manager.find(DealFactEntity, {
+      select: { partnerId: true, closedOn: true, reversedOn: true },
+      where: { status: 'REVERSED', partnerId: In(originals.map((row) => row.payeeId)), reversedOn: LessThanOrEqual(to) },
+    });
+    const statuses = await manager.find(StatementEntity, { select: { payeeId: true, period: true, status: true }, where: { payeeKind: 'PARTNER', payeeId: In(partnerIds) } });
+    const finalPeriods = new Set(statuses.filter((st) => FINAL.includes(st.status)).map((st) => `${st.payeeId}:${st.period}`));
+    const lines = new Map<string, PayoutLine[]>();
+    for (const original of originals) {
+      const quarter = original.source.split(':')[2]!;
+      const reversals = reversed.filter((deal) => deal.partnerId === original.payeeId && deal.closedOn !== null && quarterOf(deal.closedOn) === quarter);
+      if (reversals.length === 0) continue;
+      const latest = reversals.map((deal) => deal.reversedOn!).sort().at(-1)!;
+      let target = quarterOf(latest);
+      while (finalPeriods.has(`${original.payeeId}:${target}`)) target = nextQuarter(target);
+      if (target !== period) continue;
+      const bounds = quarterBounds(quarter);
+      const won = await manager.findBy(DealFactEntity, { ...wonBetween(bounds.from, bounds.to), partnerId: original.payeeId });
+      const histories = await PartnerHistories.load(manager, [original.payeeId], programs);
+      const deals = won.flatMap((row) => {
+        const standing = histories.standingOn(row.partnerId, row.closedOn!);
+        return standing ? [{ deal: dealFacts(row), standing }] : [];
+      });
+      const program = histories.partner(original.payeeId)?.programCode;
+      const rule = program ? ruleInEffect(rules, program, 'VOLUME_REBATE', bounds.to) : undefined;
+      const recomputed = (rule && volumeRebate(original.payeeId, quarter, deals, rule)) || null;
+      const settled = frozen.filter((row) => row.payeeId === original.payeeId && row.source === original.source).reduce((sum, row) => sum + BigInt(row.amount), 0n);
+      const due = (recomputed?.amountMinor ?? 0n) - settled;
+      if (due === 0n) continue;
+      const was = BigInt(original.amount);
+      lines.set(original.payeeId, [
+        ...(lines.get(original.payeeId) ?? []),
+        {
+          rule: 'CLAWBACK',
+          ruleVersion: Number(original.ruleVersion),
+          source: original.source,
+          baseMinor: BigInt(original.base) - (recomputed?.baseMinor ?? 0n),
+          rate: '—',
+          amountMinor: due,
+          currency: original.currency,
+          explanation:
+            `Clawback: ${reversals.length} deal${reversals.length === 1 ? '' : 's'} of ${quarter} reversed (latest ${latest}); the VOLUME_REBATE v${original.ruleVersion} of ` +
+            `${formatAmount(was, original.currency)} ${original.currency} paid in ${original.paidPeriod} is now ${formatAmount(recomputed?.amountMinor ?? 0n, original.currency)} ${original.currency}`,
+          payee: { kind: 'PARTNER', id: original.payeeId },
+        },
+      ]);
     }
     return lines;
   }
