@@ -67,7 +67,7 @@ export class IncentiveRuleType {
 
 @ObjectType('PayoutLine', { description: 'A line that explains itself: rule and version, source, base, rate, amount, and why.' })
 export class PayoutLineType {
-  @Field(() => RuleKindEnum)
+  @Field(() => String, { description: 'An IncentiveRuleKind name (BACK_END_REBATE, VOLUME_REBATE, CLAWBACK, …).' })
   rule: RuleKind;
 
   @Field(() => Int)
@@ -91,7 +91,7 @@ export class PayoutLineType {
 
 @ObjectType('DiscountLine')
 export class DiscountLineType {
-  @Field(() => RuleKindEnum)
+  @Field(() => String, { description: 'An IncentiveRuleKind name (FRONT_END_DISCOUNT, DEAL_REGISTRATION_DISCOUNT).' })
   rule: RuleKind;
 
   @Field(() => Int)
