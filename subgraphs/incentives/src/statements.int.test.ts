@@ -8,6 +8,7 @@ import { DealFactEntity, incentivesEntities, PayoutLineEntity, StatementEntity }
 import { incentivesMigrations } from './migrations';
 import { seedRules } from './seeds/rules';
 import { applyLedgerEvent, LEDGER_CONSUMER } from './services/ledger.consumer';
+import { MetricsService } from './services/metrics.service';
 import { StatementsService } from './services/statements.service';
 
 const FR_EXPERT = newId();
@@ -87,6 +88,22 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
 
     const referrer = await linesOf(AU_REFERRER, '2026-Q3');
     expect(referrer!.lines.map((l) => [l.rule, l.rate, l.amount])).toEqual([['REFERRAL_FEE', '10%', 200_000n]]);
+  });
+
+  it('reports partner metrics for BI: revenue split, deals, payouts and the tier at quarter end', async () => {
+    const page = await new MetricsService(database).page({ sub: 'bi', role: 'bi' }, '2026-Q3', { programCode: 'AU-2014' }, { first: 10 });
+    const premier = page.nodes.find((m) => m.partnerId === AU_PREMIER)!;
+    expect(premier).toMatchObject({
+      tierCode: 'PREMIER',
+      newBusinessRevenueMinor: 9_000_000n + 2_000_000n + 3_234_000n,
+      renewalRevenueMinor: 1_000_000n,
+      dealsWon: 4,
+      dealsReversed: 0,
+      payoutsMinor: 392_550n,
+      currency: 'AUD',
+    });
+    expect(page.nodes.map((m) => m.partnerId).sort()).toEqual([AU_PREMIER, AU_REFERRER].sort());
+    await expect(new MetricsService(database).page({ sub: 'x', role: 'distributor', distributorId: 'd' }, '2026-Q3', {}, { first: 10 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('recomputes an open statement to identical lines', async () => {
