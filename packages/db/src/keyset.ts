@@ -66,3 +66,14 @@ export async function keysetPage<T extends ObjectLiteral>(
   const rows = await paged.take(page.first + 1).getMany();
   return { nodes: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount, cursorOf };
 }
+
+/**
+ * The same page, cursors and total as `keysetPage` over rows already loaded (say, by a
+ * DataLoader for many parents at once), ordered by a unique string key.
+ */
+export function keysetSlice<T>(rows: readonly T[], keyOf: (row: T) => string, page: { first: number; after?: string }): KeysetPage<T> {
+  const sorted = [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const after = page.after === undefined ? undefined : String(decodeCursor(page.after, 1)[0]);
+  const rest = after === undefined ? sorted : sorted.filter((row) => keyOf(row) > after);
+  return { nodes: rest.slice(0, page.first), hasNextPage: rest.length > page.first, totalCount: sorted.length, cursorOf: (row) => encodeCursor([keyOf(row)]) };
+}

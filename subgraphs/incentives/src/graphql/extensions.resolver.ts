@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { DateScalar, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
+import { keysetSlice } from '@hub/db';
 import { NotFoundError } from '@hub/domain';
 import type { IncentiveLine } from '../domain';
 import type { IncentivesContext } from './context';
@@ -56,7 +57,9 @@ export class PartnerIncentivesResolver {
 
   @FieldResolver(() => StatementConnection, { description: "The partner's statements, oldest first." })
   async statements(@Root() partner: PartnerStub, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: IncentivesContext) {
-    return toConnection(await ctx.statements.list(ctx.claims, { payeeKind: 'PARTNER', payeeId: partner.id }, pageRequest(page)));
+    // One query for every partner of the request; a partner sees only its own (others: empty).
+    const readable = ctx.statements.readableBy(ctx.claims, { kind: 'PARTNER', id: partner.id });
+    return toConnection(keysetSlice(readable ? await ctx.loaders.partnerStatements.load(partner.id) : [], (statement) => statement.id, pageRequest(page)));
   }
 
   @FieldResolver(() => [MdfAllocationType])

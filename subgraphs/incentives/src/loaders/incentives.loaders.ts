@@ -10,6 +10,7 @@ export function createIncentivesLoaders(dataSource: DataSource, deals: DealIncen
   const manager = dataSource.manager;
   return {
     statement: oneLoader((ids) => manager.findBy(StatementEntity, { id: In([...ids]) }), (statement) => statement.id),
+    partnerStatements: manyLoader((ids) => manager.findBy(StatementEntity, { payeeKind: 'PARTNER', payeeId: In([...ids]) }), (statement) => statement.payeeId),
     linesByStatement: manyLoader(
       (ids) => manager.find(PayoutLineEntity, { where: { statementId: In([...ids]) }, order: { position: 'ASC' } }),
       (line) => line.statementId,

@@ -23,7 +23,7 @@ import {
   type RuleVersion,
 } from '../domain';
 import { DealFactEntity, MdfClaimEntity, MdfRequestEntity, PayoutLineEntity, StatementEntity, type PayeeKind, type ProgramFactEntity, type StatementStatus } from '../entities';
-import { assertCanReadPayee, requireAdmin } from './access';
+import { assertCanReadPayee, canReadPayee, requireAdmin } from './access';
 import { dealFacts, dealRuleSet, loadPrograms, PartnerHistories, wonBetween } from './ledger-reader';
 import { loadRules } from './rules';
 
@@ -81,6 +81,11 @@ export class StatementsService {
     const statement = await this.database.dataSource.manager.findOne(StatementEntity, { where: { payeeId, period }, order: { currency: 'ASC' } });
     if (statement) assertCanReadPayee(claims, { kind: statement.payeeKind, id: statement.payeeId }, `the statement of ${payeeId} for ${period}`);
     return statement;
+  }
+
+  /** Whether the caller may read this payee's statements (row-level access, without a query). */
+  readableBy(claims: Claims | null, payee: { kind: PayeeKind; id: string }): boolean {
+    return canReadPayee(requireClaims(claims ?? undefined), payee);
   }
 
   async byId(claims: Claims | null, id: string, load: (id: string) => Promise<StatementEntity | null>): Promise<StatementEntity | null> {
