@@ -106,6 +106,28 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     await expect(new MetricsService(database).page({ sub: 'x', role: 'distributor', distributorId: 'd' }, '2026-Q3', {}, { first: 10 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  it('pays a distributor 1 % on sales it fulfilled for Silver/Bronze partners, and an SMB-focused partner a flat 3 % on an enterprise deal instead', async () => {
+    const usSilver = newId();
+    const usGold = newId();
+    const distributor = newId();
+    await apply([
+      event('program.saved', 'US-2014', { code: 'US-2014', currency: 'USD', noDowngradeUntil: null, tiers: ['BRONZE', 'SILVER', 'GOLD', 'PLATINUM'].map((code, i) => ({ code, name: code, rank: i + 1, minCertifiedStaff: i, minRevenueMinor: '0', capacity: null })), specializations: [] }),
+      partner(usSilver, 'US-2014', 'USD'),
+      partner(usGold, 'US-2014', 'USD'),
+      event('partner.tier_assigned', usSilver, { partnerId: usSilver, programCode: 'US-2014', tierCode: 'SILVER', effectiveFrom: '2026-01-01' }),
+      event('partner.tier_assigned', usGold, { partnerId: usGold, programCode: 'US-2014', tierCode: 'GOLD', effectiveFrom: '2026-01-01' }),
+      deal('won', { dealId: newId(), partnerId: usSilver, programCode: 'US-2014', currency: 'USD', amountMinor: '5000000', seats: 600, segment: 'ENTERPRISE', distributorId: distributor, closedAt: '2026-08-05' }, '2026-08-05T09:00:00Z'),
+      deal('won', { dealId: newId(), partnerId: usGold, programCode: 'US-2014', currency: 'USD', amountMinor: '7000000', distributorId: distributor, closedAt: '2026-08-06' }, '2026-08-06T09:00:00Z'),
+    ]);
+    await statements.compute('2026-Q3');
+    const fulfilled = await linesOf(distributor, '2026-Q3');
+    expect(fulfilled!.statement.payeeKind).toBe('DISTRIBUTOR');
+    expect(fulfilled!.lines.map((l) => [l.rule, l.rate, l.amount])).toEqual([['DISTRIBUTOR_INCENTIVE', '1%', 50_000n]]);
+    const silver = await linesOf(usSilver, '2026-Q3');
+    expect(silver!.lines.map((l) => [l.rule, l.rate, l.amount])).toEqual([['SEGMENT_FLAT_REBATE', '3%', 150_000n]]);
+    expect(await linesOf(usGold, '2026-Q3')).toBeNull();
+  });
+
   it('recomputes an open statement to identical lines', async () => {
     const before = await linesOf(AU_PREMIER, '2026-Q3');
     await statements.compute('2026-Q3');

@@ -34,7 +34,7 @@ export function partner(partnerId: string, programCode: string, currency: string
   return event('partner.created', partnerId, { partnerId, name: `Partner ${partnerId.slice(-4)}`, country: programCode.slice(0, 2), programCode, currency, status: 'ACTIVE', segmentFocus: 'SMB', distributorIds: [] });
 }
 
-export function deal(kind: 'approved' | 'won' | 'reversed', facts: { dealId: string; partnerId: string; programCode: string; currency: string; amountMinor: string; seats?: number; type?: string; productLine?: string; closedAt?: string; referringPartnerId?: string }, occurredAt: string) {
+export function deal(kind: 'approved' | 'won' | 'reversed', facts: { dealId: string; partnerId: string; programCode: string; currency: string; amountMinor: string; seats?: number; type?: string; productLine?: string; closedAt?: string; referringPartnerId?: string; distributorId?: string; segment?: string }, occurredAt: string) {
   return event(
     `deal.${kind}`,
     facts.dealId,
