@@ -14,6 +14,8 @@ const TSX = join(ROOT, 'node_modules/.bin/tsx');
 interface Started {
   url: string;
   token: string;
+  /** Everything printed up to the banner. */
+  output: string;
 }
 
 /** Resolves with the URL and token `pnpm start` prints once everything listens. */
@@ -27,7 +29,7 @@ function waitForBanner(child: ChildProcess): Promise<Started> {
       const token = /vendor_admin token[^\n]*\n(\S+)\n/.exec(output)?.[1];
       if (url && token) {
         clearTimeout(timer);
-        resolve({ url, token });
+        resolve({ url, token, output });
       }
     };
     child.stdout?.on('data', onData);
@@ -78,8 +80,8 @@ describe('pnpm start (embedded hub)', () => {
     const answer = json.data as { deals: { totalCount: number }; skus: { totalCount: number; edges: unknown[] }; incentiveRules: { kind: string }[] };
     // The demo rule book: FR-2023's front-end, registration and back-end rules.
     expect(answer.incentiveRules.map((rule) => rule.kind).sort()).toEqual(['BACK_END_REBATE', 'DEAL_REGISTRATION_DISCOUNT', 'FRONT_END_DISCOUNT']);
-    // A fresh DATA_DIR: deals seeds its policies but no deals.
-    expect(answer.deals.totalCount).toBe(0);
+    // A fresh DATA_DIR: deals seeds its policies and the demo activity registers deals (below).
+    expect(answer.deals.totalCount).toBeGreaterThan(0);
     // The demo catalog: 20 product lines × (20 usage + 3 term SKUs).
     expect(answer.skus.totalCount).toBe(460);
     expect(answer.skus.edges).toHaveLength(3);
@@ -87,6 +89,45 @@ describe('pnpm start (embedded hub)', () => {
     const ready = await fetch(new URL('/readyz', started.url));
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, 'ready'])) });
+  });
+
+  it('has driven the demo activity through the API before the banner: deals, licences, usage and statements', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const quarter = `${today.slice(0, 4)}-Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`;
+    const { json } = await post(
+      started.url,
+      {
+        query: `query ($period: String!) {
+          deals(first: 0) { totalCount }
+          won: deals(first: 0, filter: { status: [WON] }) { totalCount }
+          licenses(first: 0) { totalCount }
+          usageStatements(first: 1) { totalCount edges { node { status lines { seats tierFromSeats } } } }
+          statements(filter: { period: $period }, first: 1) { totalCount }
+        }`,
+        variables: { period: quarter },
+      },
+      started.token,
+    );
+    expect(json.errors).toBeUndefined();
+    const answer = json.data as {
+      deals: { totalCount: number };
+      won: { totalCount: number };
+      licenses: { totalCount: number };
+      usageStatements: { totalCount: number; edges: { node: { status: string; lines: { seats: number; tierFromSeats: number }[] } }[] };
+      statements: { totalCount: number };
+    };
+    expect(answer.deals.totalCount).toBeGreaterThan(0);
+    expect(answer.won.totalCount).toBeGreaterThan(0);
+    // Some registrations stay in the pipeline.
+    expect(answer.won.totalCount).toBeLessThan(answer.deals.totalCount);
+    // Issued from the won deals through deal.won before the banner was printed.
+    expect(answer.licenses.totalCount).toBeGreaterThan(0);
+    // This month's usage, still open for reports.
+    expect(answer.usageStatements.totalCount).toBeGreaterThan(0);
+    expect(answer.usageStatements.edges[0]!.node.status).toBe('OPEN');
+    expect(answer.usageStatements.edges[0]!.node.lines.length).toBeGreaterThan(0);
+    expect(answer.statements.totalCount).toBeGreaterThan(0);
+    expect(started.output).toMatch(/Demo activity: \d+ deals/);
   });
 
   it('keeps one SQLite file per subgraph in DATA_DIR', () => {

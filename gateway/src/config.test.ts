@@ -49,6 +49,13 @@ describe('loadEmbeddedConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
   });
 
+  it('runs the demo activity unless DEMO_ACTIVITY is false, and refuses anything else', () => {
+    expect(loadEmbeddedConfig({}, modules).demoActivity).toBe(true);
+    expect(loadEmbeddedConfig({ DEMO_ACTIVITY: '' }, modules).demoActivity).toBe(true);
+    expect(loadEmbeddedConfig({ DEMO_ACTIVITY: 'false' }, modules).demoActivity).toBe(false);
+    expect(problemsOf(() => loadEmbeddedConfig({ DEMO_ACTIVITY: 'no' }, modules))).toEqual(['DEMO_ACTIVITY']);
+  });
+
   it('reports a non-MySQL DATABASE_URL and a bad port together', () => {
     expect(problemsOf(() => loadEmbeddedConfig({ DATABASE_URL: 'postgres://db/hub', PARTNERS_PORT: '70000' }, modules)).sort()).toEqual([
       'DATABASE_URL',

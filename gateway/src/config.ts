@@ -85,6 +85,8 @@ export interface EmbeddedConfig extends AuthConfig {
   /** A mysql:// URL; each subgraph then uses its own database derived from it. */
   databaseUrl?: string;
   subgraphPorts: Record<string, number>;
+  /** Drive a short demo history (deals, licences, usage, statements) through the API on a hub without deals. */
+  demoActivity: boolean;
 }
 
 /** `pnpm start`: every subgraph and the gateway in one process. */
@@ -97,6 +99,11 @@ export function loadEmbeddedConfig(env: Env, subgraphs: readonly { name: string;
       HOST: z.string().min(1).default('127.0.0.1'),
       DATA_DIR: z.string().min(1).default('.data'),
       DATABASE_URL: databaseUrl,
+      // Blank counts as unset (on), as for the other variables.
+      DEMO_ACTIVITY: z
+        .enum(['true', 'false', ''])
+        .default('true')
+        .transform((v) => v !== 'false'),
       ...portShape,
     }),
     env,
@@ -109,6 +116,7 @@ export function loadEmbeddedConfig(env: Env, subgraphs: readonly { name: string;
     dataDir: resolve(parsed.DATA_DIR),
     databaseUrl: parsed.DATABASE_URL,
     subgraphPorts: Object.fromEntries(subgraphs.map((s) => [s.name, ports[subgraphPortVariable(s.name)] ?? s.defaultPort])),
+    demoActivity: parsed.DEMO_ACTIVITY,
   };
 }
 

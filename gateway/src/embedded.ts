@@ -5,6 +5,7 @@ import type { StartedSubgraph } from '@hub/graphql-kit';
 import { composeSupergraph, printSubgraphs } from './compose';
 import { loadEmbeddedConfig, subgraphDatabaseUrl } from './config';
 import { createGateway, type Gateway } from './create-gateway';
+import { runDemoActivity } from './demo-activity';
 import { closeOnSignal } from './shutdown';
 import { subgraphs, subscriptionSubgraphs } from './subgraphs';
 
@@ -52,6 +53,9 @@ try {
   const url = await gateway.listen(config.port, config.host);
   const { secret, issuer, audience } = config.jwt;
   const token = await mintToken({ sub: 'dev-vendor_admin', role: 'vendor_admin' }, { secret, issuer, audience, expiresIn: '12h' });
+  // Through the running gateway, before the banner, so the first request a user makes finds
+  // deals, licences and statements. It only warns when it fails, and skips a hub with deals.
+  if (config.demoActivity) await runDemoActivity({ url, token, log: console });
   console.log(`
 Partner program hub is running (${config.databaseUrl ? 'MySQL' : `SQLite in ${config.dataDir}`})
   GraphQL:   ${url}   (open it in a browser for GraphiQL; paste the token into the Authorization header)
