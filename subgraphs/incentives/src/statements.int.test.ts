@@ -172,4 +172,21 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     expect(await linesOf(FR_EXPERT, '2027-Q1')).toBeNull();
     expect(await linesOf(AU_PREMIER, '2027-Q1')).toBeNull();
   });
+
+  it('pays a deal won into an approved quarter after it was computed in the first open quarter, once', async () => {
+    // 2026-Q3 and 2026-Q4 of FR_EXPERT are approved (previous test); the win arrives on 6 October, backdated into August.
+    const facts = { dealId: newId(), partnerId: FR_EXPERT, programCode: 'FR-2023', currency: 'EUR', amountMinor: '1000000', closedAt: '2026-08-30' };
+    await apply([deal('approved', facts, '2026-10-06T08:00:00Z'), deal('won', facts, '2026-10-06T09:00:00Z')]);
+    await statements.compute('2027-Q1');
+    const q1 = await linesOf(FR_EXPERT, '2027-Q1');
+    expect(q1!.lines.map((l) => [l.rule, l.amount, l.source])).toEqual([['BACK_END_REBATE', 40_000n, `deal:${facts.dealId}`]]);
+    expect(q1!.lines[0]!.explanation).toMatch(/^Late: closed 2026-08-30 after the 2026-Q3 statement was computed/);
+    expect((await linesOf(FR_EXPERT, '2026-Q3'))!.lines).toHaveLength(1);
+
+    await statements.compute('2027-Q1');
+    expect((await linesOf(FR_EXPERT, '2027-Q1'))!.lines).toHaveLength(1);
+    await database.dataSource.manager.update(StatementEntity, { id: q1!.statement.id }, { status: 'APPROVED' });
+    await statements.compute('2027-Q2');
+    expect(await linesOf(FR_EXPERT, '2027-Q2')).toBeNull();
+  });
 });

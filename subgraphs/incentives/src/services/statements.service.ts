@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Between, In, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { Between, Brackets, In, LessThanOrEqual, type EntityManager } from 'typeorm';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { READ_ALL_ROLES, requireClaims, type Claims } from '@hub/auth';
 import { type Clock, DomainError, ForbiddenError, formatAmount, InvalidInputError, NotFoundError } from '@hub/domain';
@@ -22,7 +22,7 @@ import {
   type QuarterDeal,
   type RuleVersion,
 } from '../domain';
-import { DealFactEntity, MdfClaimEntity, MdfRequestEntity, PayoutLineEntity, StatementEntity, type PayeeKind, type ProgramFactEntity, type StatementStatus } from '../entities';
+import { DealFactEntity, MdfClaimEntity, MdfRequestEntity, PartnerFactEntity, PayoutLineEntity, StatementEntity, type PayeeKind, type ProgramFactEntity, type StatementStatus } from '../entities';
 import { assertCanReadPayee, canReadPayee, requireAdmin } from './access';
 import { dealFacts, dealRuleSet, loadPrograms, PartnerHistories, wonBetween } from './ledger-reader';
 import { loadRules } from './rules';
@@ -163,8 +163,9 @@ export class StatementsService {
         const lines = kind === 'PARTNER' ? await this.partnerLines(page, period, rules, programs) : await this.distributorLines(page, period, rules, programs);
         const clawbacks = await this.clawbacks(kind, page, period);
         const volumeClawbacks = kind === 'PARTNER' ? await this.volumeClawbacks(page, period, rules, programs) : new Map<string, PayoutLine[]>();
+        const late = kind === 'PARTNER' ? await this.latePartnerLines(page, period, rules, programs) : new Map<string, PayoutLine[]>();
         for (const id of page) {
-          const own = [...(lines.get(id) ?? []), ...(clawbacks.get(id) ?? []), ...(volumeClawbacks.get(id) ?? [])];
+          const own = [...(lines.get(id) ?? []), ...(clawbacks.get(id) ?? []), ...(volumeClawbacks.get(id) ?? []), ...(late.get(id) ?? [])];
           const outcome = await this.write({ kind, id }, period, own);
           result.computed += outcome.written;
           result.frozen += outcome.frozen;
@@ -208,6 +209,27 @@ export class StatementsService {
         .getRawMany(),
     );
     if (kind === 'PARTNER') {
+      // Partners owed something a frozen statement missed (see latePartnerLines).
+      const earliest = await manager
+        .createQueryBuilder(StatementEntity, 'statement')
+        .select('MIN(statement.computedAt)', 'at')
+        .where("statement.status IN ('APPROVED', 'PAID')")
+        .getRawOne<{ at: Date | string | null }>();
+      if (earliest?.at) {
+        const late = manager
+          .createQueryBuilder(DealFactEntity, 'deal')
+          .where("deal.status = 'WON' AND deal.closedOn < :from AND deal.lastEventAt > :at", { from, at: new Date(earliest.at) });
+        add(await late.clone().select('DISTINCT deal.partnerId', 'id').getRawMany());
+        add(await late.clone().select('DISTINCT deal.referringPartnerId', 'id').andWhere('deal.referringPartnerId IS NOT NULL').getRawMany());
+        add(
+          await manager
+            .createQueryBuilder(MdfClaimEntity, 'claim')
+            .select('DISTINCT claim.partnerId', 'id')
+            .where("claim.status = 'APPROVED' AND claim.decidedOn < :from", { from })
+            .andWhere(`NOT EXISTS (SELECT 1 FROM payout_line paid WHERE paid.source = ${this.claimSource('claim')})`)
+            .getRawMany(),
+        );
+      }
       // Partners whose paid volume rebate lost deals to a reversal since (see volumeClawbacks).
       add(
         await manager
@@ -338,6 +360,77 @@ export class StatementsService {
       lines.set(row.payeeId, [...(lines.get(row.payeeId) ?? []), clawback(original, reversedOn, row.paidPeriod)]);
     }
     return lines;
+  }
+
+  /**
+   * What a frozen statement missed: a deal won (or backdated) into a quarter after that quarter's
+   * statement was computed, or an MDF claim approved after it, has no line in any approved or
+   * paid statement. It is paid in the first open quarter after its own, like a clawback in
+   * reverse. A quarter never computed for the payee is not "missed": computing it pays them.
+   */
+  private async latePartnerLines(partnerIds: string[], period: Quarter, rules: RuleVersion[], programs: Map<string, ProgramFactEntity>): Promise<Map<string, PayoutLine[]>> {
+    const manager = this.database.dataSource.manager;
+    const { from } = quarterBounds(period);
+    const finals = await manager.find(StatementEntity, { select: { payeeId: true, period: true, status: true, computedAt: true }, where: { payeeKind: 'PARTNER', payeeId: In(partnerIds) } });
+    const frozen = finals.filter((st) => FINAL.includes(st.status));
+    if (frozen.length === 0) return new Map();
+    const frozenAt = new Map(frozen.map((st) => [`${st.payeeId}:${st.period}`, st.computedAt]));
+    const earliest = new Date(Math.min(...frozen.map((st) => st.computedAt.getTime())));
+    const paidFor = (alias: string, source: string) =>
+      `NOT EXISTS (SELECT 1 FROM payout_line paid INNER JOIN statement frozen ON frozen.id = paid.statementId WHERE ${source} AND frozen.payeeId = ${alias} AND frozen.status IN ('APPROVED', 'PAID'))`;
+    const deals = await manager
+      .createQueryBuilder(DealFactEntity, 'deal')
+      .where("deal.status = 'WON' AND deal.closedOn < :from AND deal.lastEventAt > :earliest", { from, earliest })
+      .andWhere(new Brackets((payee) => payee.where('deal.partnerId IN (:...partnerIds)', { partnerIds }).orWhere('deal.referringPartnerId IN (:...partnerIds)')))
+      .getMany();
+    const claims = await manager
+      .createQueryBuilder(MdfClaimEntity, 'claim')
+      .where("claim.status = 'APPROVED' AND claim.decidedOn < :from AND claim.partnerId IN (:...partnerIds)", { from, partnerIds })
+      .andWhere(paidFor('claim.partnerId', `paid.source = ${this.claimSource('claim')}`))
+      .getMany();
+    const alreadyPaid = deals.length === 0 ? new Set<string>() : new Set(
+      (await manager
+        .createQueryBuilder(PayoutLineEntity, 'line')
+        .innerJoin(StatementEntity, 'statement', 'statement.id = line.statementId')
+        .select(['line.dealId AS dealId', 'statement.payeeId AS payeeId'])
+        .where("line.dealId IN (:...dealIds) AND statement.status IN ('APPROVED', 'PAID')", { dealIds: deals.map((d) => d.dealId) })
+        .getRawMany<{ dealId: string; payeeId: string }>()).map((row) => `${row.payeeId}:${row.dealId}`),
+    );
+    const finalPeriods = new Set(frozenAt.keys());
+    const dueHere = (payeeId: string, ownQuarter: Quarter) => {
+      let target = nextQuarter(ownQuarter);
+      while (finalPeriods.has(`${payeeId}:${target}`)) target = nextQuarter(target);
+      return target === period;
+    };
+    const lines = new Map<string, PayoutLine[]>();
+    const push = (line: PayoutLine) => lines.set(line.payee.id, [...(lines.get(line.payee.id) ?? []), line]);
+    const histories = await PartnerHistories.load(manager, deals.map((d) => d.partnerId), programs);
+    for (const row of deals) {
+      const quarter = quarterOf(row.closedOn!);
+      const standing = histories.standingOn(row.partnerId, row.closedOn!);
+      if (!standing) continue;
+      for (const line of dealPayouts(dealFacts(row), standing, { ...dealRuleSet(rules, row.programCode, row.closedOn!), distributor: undefined })) {
+        const computedAt = frozenAt.get(`${line.payee.id}:${quarter}`);
+        if (!partnerIds.includes(line.payee.id) || !computedAt || row.lastEventAt <= computedAt) continue;
+        if (alreadyPaid.has(`${line.payee.id}:${row.dealId}`) || !dueHere(line.payee.id, quarter)) continue;
+        push({ ...line, explanation: `Late: closed ${row.closedOn} after the ${quarter} statement was computed. ${line.explanation}` });
+      }
+    }
+    for (const claim of claims) {
+      const quarter = quarterOf(claim.decidedOn!);
+      if (!frozenAt.has(`${claim.partnerId}:${quarter}`) || !dueHere(claim.partnerId, quarter)) continue;
+      const program = histories.partner(claim.partnerId)?.programCode ?? (await manager.findOneBy(PartnerFactEntity, { id: claim.partnerId }))?.programCode;
+      const version = program ? ruleInEffect(rules, program, 'MDF', claim.decidedOn!)?.version : undefined;
+      if (version === undefined) continue;
+      const line = mdfPayout({ claimId: claim.id, partnerId: claim.partnerId, amountMinor: claim.amount, currency: claim.currency, activity: '', proofOfPerformance: claim.proofOfPerformance, decidedOn: claim.decidedOn! }, version);
+      push({ ...line, explanation: `Late: approved ${claim.decidedOn} after the ${quarter} statement was computed. ${line.explanation}` });
+    }
+    return lines;
+  }
+
+  /** The payout-line source of an MDF claim, as SQL (string concatenation differs by dialect). */
+  private claimSource(alias: string): string {
+    return this.database.dialect === 'mysql' ? `CONCAT('mdf-claim:', ${alias}.id)` : `'mdf-claim:' || ${alias}.id`;
   }
 
   /**
