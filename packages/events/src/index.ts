@@ -18,3 +18,4 @@ export { BusUnavailableError } from './redis-connection';
 /** Add these to a subgraph's entity list, so its migrations create `outbox` and `processed_event`. */
 export const eventsEntities = [OutboxEntity, ProcessedEventEntity];
 export { Doorbell, sleep } from './timers';
+export { isDuplicateKeyError } from './duplicate-key';

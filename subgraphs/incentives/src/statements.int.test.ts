@@ -189,4 +189,12 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     await statements.compute('2027-Q2');
     expect(await linesOf(FR_EXPERT, '2027-Q2')).toBeNull();
   });
+  it('lets two computations of one quarter run at once and writes each statement once', async () => {
+    const facts = { dealId: newId(), partnerId: FR_EXPERT, programCode: 'FR-2023', currency: 'EUR', amountMinor: '2000000', closedAt: '2027-07-10' };
+    await apply([deal('approved', facts, '2027-07-01T08:00:00Z'), deal('won', facts, '2027-07-10T09:00:00Z')]);
+    const results = await Promise.all([statements.compute('2027-Q3'), statements.compute('2027-Q3')]);
+    expect(results.map((r) => r.computed)).toEqual([1, 1]);
+    expect(await database.dataSource.manager.countBy(StatementEntity, { payeeId: FR_EXPERT, period: '2027-Q3' })).toBe(1);
+    expect((await linesOf(FR_EXPERT, '2027-Q3'))!.lines.map((l) => l.amount)).toEqual([80_000n]);
+  });
 });

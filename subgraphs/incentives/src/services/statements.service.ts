@@ -3,7 +3,7 @@ import { Between, Brackets, In, LessThanOrEqual, type EntityManager } from 'type
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { READ_ALL_ROLES, requireClaims, type Claims } from '@hub/auth';
 import { type Clock, DomainError, ForbiddenError, formatAmount, InvalidInputError, NotFoundError } from '@hub/domain';
-import { recordEvent } from '@hub/events';
+import { isDuplicateKeyError, recordEvent } from '@hub/events';
 import {
   assembleStatement,
   clawback,
@@ -475,7 +475,8 @@ export class StatementsService {
         return standing ? [{ deal: dealFacts(row), standing }] : [];
       });
       const program = histories.partner(original.payeeId)?.programCode;
-      const rule = program ? ruleInEffect(rules, program, 'VOLUME_REBATE', bounds.to) : undefined;
+      // The version that was paid, not whatever is in effect now: closed periods keep their rules.
+      const rule = program ? (rules.find((r) => r.kind === 'VOLUME_REBATE' && r.programCode === program && r.version === Number(original.ruleVersion)) as RuleVersion<'VOLUME_REBATE'> | undefined) : undefined;
       const recomputed = (rule && volumeRebate(original.payeeId, quarter, deals, rule)) || null;
       const settled = frozen.filter((row) => row.payeeId === original.payeeId && row.source === original.source).reduce((sum, row) => sum + BigInt(row.amount), 0n);
       const due = (recomputed?.amountMinor ?? 0n) - settled;
@@ -515,7 +516,10 @@ export class StatementsService {
     for (const { currency } of existingCurrencies) if (!byCurrency.has(currency)) byCurrency.set(currency, []);
     for (const [currency, currencyLines] of [...byCurrency].sort(([a], [b]) => a.localeCompare(b))) {
       const assembled = assembleStatement(currencyLines);
-      await this.database.transaction(async (manager) => {
+      // Two computations of one period may both find no statement and insert it (REPEATABLE READ's
+      // gap lock prevents that, READ COMMITTED does not): the loser of the unique index runs
+      // again and then finds, and locks, the winner's row.
+      await retryOnDuplicateKey(() => this.database.transaction(async (manager) => {
         const existing = await this.lockStatement(manager, payee, period, currency);
         if (existing && FINAL.includes(existing.status)) {
           outcome.frozen += 1;
@@ -545,7 +549,7 @@ export class StatementsService {
         );
         outcome.written += 1;
         outcome.lines += rows.length;
-      });
+      }));
     }
     return outcome;
   }
@@ -556,6 +560,15 @@ export class StatementsService {
       .where('statement.payeeKind = :kind AND statement.payeeId = :id AND statement.period = :period AND statement.currency = :currency', { kind: payee.kind, id: payee.id, period, currency });
     if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
     return query.getOne();
+  }
+}
+
+async function retryOnDuplicateKey(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    await work();
   }
 }
 
