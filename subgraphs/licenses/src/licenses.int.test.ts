@@ -502,6 +502,23 @@ describe.each(DIALECTS)('licenses subgraph, term licences, on $dialect', ({ dial
     });
   });
 
+  it('prices 100 catalog SKUs in as many SQL statements as 10', async () => {
+    const query = `query ($n: Int) { skus(first: $n) { edges { node { code billing termPrice(currency: "EUR") { amount } usagePrices(currency: "CHF") { fromSeats unitPrice { amount currency } } } } } }`;
+    type Priced = GraphQLResponse<{ skus: { edges: { node: { billing: string; termPrice: { amount: string } | null; usagePrices: unknown[] } }[] } }>;
+    await h.server.relay.stop();
+    try {
+      const ten = await countQueries(h.database.queries, () => h.call(bi, query, { n: 10 }) as Promise<Priced>);
+      const hundred = await countQueries(h.database.queries, () => h.call(bi, query, { n: 100 }) as Promise<Priced>);
+      expect(hundred.result.errors).toBeUndefined();
+      const nodes = hundred.result.data!.skus.edges.map((edge) => edge.node);
+      expect(nodes.filter((node) => node.billing === 'TERM').every((node) => node.termPrice !== null && node.usagePrices.length === 0)).toBe(true);
+      expect(nodes.filter((node) => node.billing === 'USAGE').every((node) => node.termPrice === null && node.usagePrices.length === 4)).toBe(true);
+      expect(hundred.count, hundred.statements.join('\n')).toBe(ten.count);
+    } finally {
+      h.server.relay.start();
+    }
+  });
+
   it('lists 100 licences with customer, SKU, terms and partner in as many SQL statements as 10', async () => {
     const bulkPartner = await addPartner(h, { name: 'Volume Revente', distributorIds: [DIST_PLAIN] });
     const bulkSku = (i: number) => ['ENDPOINT-ADV-T', 'EMAIL-STD-T', 'SERVER-ADV-ENC-DLP-DD-T'][i % 3]!;

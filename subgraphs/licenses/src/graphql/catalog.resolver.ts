@@ -24,7 +24,8 @@ export class SkuResolver {
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null,
     @Ctx() ctx: LicensesContext,
   ) {
-    const price = await ctx.catalog.termPrice(sku, currency, asOf);
+    const key = ctx.catalog.priceKey(sku, 'TERM', currency, asOf);
+    const price = key === null ? null : await ctx.loaders.termPrice.load(key);
     return price === null ? null : toMoney(price, currency.trim().toUpperCase());
   }
 
@@ -35,7 +36,8 @@ export class SkuResolver {
     @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null,
     @Ctx() ctx: LicensesContext,
   ): Promise<UsagePriceTierType[]> {
-    const code = currency.trim().toUpperCase();
-    return (await ctx.catalog.usagePrices(sku, code, asOf)).map((tier) => ({ fromSeats: tier.fromSeats, unitPrice: toMoney(tier.unitPriceMinor, code) }));
+    const key = ctx.catalog.priceKey(sku, 'USAGE', currency, asOf);
+    const tiers = key ? await ctx.loaders.usagePrices.load(key) : [];
+    return tiers.map((tier) => ({ fromSeats: tier.fromSeats, unitPrice: toMoney(tier.unitPriceMinor, currency.trim().toUpperCase()) }));
   }
 }

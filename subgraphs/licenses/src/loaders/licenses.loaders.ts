@@ -1,4 +1,7 @@
+import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
+import type { PriceTier } from '../domain';
+import { termPricesOn, usageSchedulesOn } from '../services/price-book';
 import { manyLoader, oneLoader } from '@hub/graphql-kit';
 import {
   EndCustomerEntity,
@@ -34,11 +37,39 @@ export function createLicensesLoaders(dataSource: DataSource) {
       (ids) => manager.find(UsageStatementLineEntity, { where: { statementId: In([...ids]) }, order: { position: 'ASC' } }),
       (line) => line.statementId,
     ),
+    /** Keyed `<currency>|<date>|<sku>` (CatalogService.priceKey): one query per currency and date. */
+    termPrice: new DataLoader<string, bigint | null>(async (keys) => {
+      const found = new Map<string, bigint>();
+      for (const [group, skus] of groupKeys(keys)) {
+        const [currency, date] = group.split('|') as [string, string];
+        for (const [sku, price] of await termPricesOn(manager, skus, currency, date)) found.set(`${group}|${sku}`, price);
+      }
+      return keys.map((key) => found.get(key) ?? null);
+    }),
+    usagePrices: new DataLoader<string, PriceTier[]>(async (keys) => {
+      const found = new Map<string, PriceTier[]>();
+      for (const [group, skus] of groupKeys(keys)) {
+        const [currency, date] = group.split('|') as [string, string];
+        for (const [sku, tiers] of await usageSchedulesOn(manager, currency, date, skus)) found.set(`${group}|${sku}`, tiers);
+      }
+      return keys.map((key) => found.get(key) ?? []);
+    }),
     reportLines: manyLoader(
       (ids) => manager.find(UsageReportLineEntity, { where: { reportId: In([...ids]) }, order: { position: 'ASC' } }),
       (line) => line.reportId,
     ),
   };
+}
+
+/** `<currency>|<date>|<sku>` keys grouped by `<currency>|<date>`. */
+function groupKeys(keys: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const cut = key.lastIndexOf('|');
+    const group = key.slice(0, cut);
+    groups.set(group, [...(groups.get(group) ?? []), key.slice(cut + 1)]);
+  }
+  return groups;
 }
 
 export type LicensesLoaders = ReturnType<typeof createLicensesLoaders>;

@@ -1,10 +1,9 @@
 import type { Claims } from '@hub/auth';
 import { requireClaims } from '@hub/auth';
 import { keysetPage, type Database, type KeysetPage } from '@hub/db';
-import { type Clock, InvalidInputError } from '@hub/domain';
-import { tierFor, type BillingKind, type Deployment, type Edition, type PriceTier } from '../domain';
+import { type Clock, InvalidInputError, parseIsoDate } from '@hub/domain';
+import type { BillingKind, Deployment, Edition } from '../domain';
 import { SkuEntity } from '../entities';
-import { termPriceOn, usageSchedulesOn } from './price-book';
 
 export interface SkuFilter {
   productLine?: string | null;
@@ -38,25 +37,13 @@ export class CatalogService {
     return load(code.trim().toUpperCase());
   }
 
-  async termPrice(sku: SkuEntity, currencyInput: string, date?: string | null): Promise<bigint | null> {
-    if (sku.billing !== 'TERM') return null;
-    return termPriceOn(this.database.dataSource.manager, sku.code, checkCurrency(currencyInput), date ?? this.clock.today()).catch(() => null);
-  }
-
-  /** The SKU's all-units schedule in effect on the date; empty for term SKUs. */
-  async usagePrices(sku: SkuEntity, currencyInput: string, date?: string | null): Promise<PriceTier[]> {
-    if (sku.billing !== 'USAGE') return [];
-    const schedules = await usageSchedulesOn(this.database.dataSource.manager, checkCurrency(currencyInput), date ?? this.clock.today());
-    return schedules.get(sku.code) ?? [];
-  }
-
-  /** What `seats` seats of the SKU cost for a month: the tier the total reaches prices every seat. */
-  async quoteUsage(sku: SkuEntity, currencyInput: string, seats: number): Promise<{ tier: PriceTier; amountMinor: bigint } | null> {
-    if (!Number.isInteger(seats) || seats < 1) throw new InvalidInputError('seats', `must be a whole number of seats, 1 or more, got ${seats}`);
-    const tiers = await this.usagePrices(sku, currencyInput);
-    if (tiers.length === 0) return null;
-    const tier = tierFor(tiers, seats);
-    return { tier, amountMinor: tier.unitPriceMinor * BigInt(seats) };
+  /**
+   * The key a price loader batches on: currency and date checked here, at the edge, so the
+   * loader only groups and reads. Null for a SKU billed the other way.
+   */
+  priceKey(sku: SkuEntity, billing: SkuEntity['billing'], currencyInput: string, date?: string | null): string | null {
+    if (sku.billing !== billing) return null;
+    return `${checkCurrency(currencyInput)}|${date ? parseIsoDate('asOf', date) : this.clock.today()}|${sku.code}`;
   }
 }
 

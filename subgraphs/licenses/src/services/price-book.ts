@@ -13,6 +13,15 @@ export async function termPriceOn(manager: EntityManager, sku: string, currency:
   return price.pricePerSeatYear;
 }
 
+/** Term prices per seat-year of many SKUs in a currency on a date, in one query; SKUs without one are absent. */
+export async function termPricesOn(manager: EntityManager, skus: readonly string[], currency: string, date: IsoDate): Promise<Map<string, bigint>> {
+  if (skus.length === 0) return new Map();
+  const rows = await manager.find(TermPriceEntity, { where: { sku: In([...skus]), currency, effectiveFrom: LessThanOrEqual(date) }, order: { sku: 'ASC', effectiveFrom: 'DESC' } });
+  const prices = new Map<string, bigint>();
+  for (const row of rows) if (!prices.has(row.sku)) prices.set(row.sku, row.pricePerSeatYear);
+  return prices;
+}
+
 /**
  * The all-units schedules of usage SKUs (all, or those listed) in a currency as in effect on a
  * date: one query, then the latest `effectiveFrom` per SKU wins. A month is rated with the prices of its first day.
