@@ -500,6 +500,18 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
       expect(await rowCounts(h)).toEqual(before);
     });
 
+    it('tells another partner nothing about a provider: the same FORBIDDEN whether or not it is in the program or billed that month', async () => {
+      const sp = await provider();
+      const outsider = await provider();
+      const reseller = await addPartner(h, { name: 'Sans Licence Maître', businessModels: ['RESELLER'], distributorIds: [DIST_USAGE] });
+      for (const [partnerId, month] of [[sp.id, '2020-01'], [reseller, '2020-01']] as const) {
+        const statement = await h.call(outsider.claims, `query ($p: ID!, $m: String!) { usageStatement(partnerId: $p, month: $m) { id } }`, { p: partnerId, m: month });
+        expect(statement.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        const reported = await report(outsider.claims, partnerId, '2020-01', []);
+        expect(reported.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      }
+    });
+
     it('resolves Partner.masterLicense, usageStatements and licenses through _entities for the provider and its distributor', async () => {
       h.at('2026-04-01');
       const sp = await provider();

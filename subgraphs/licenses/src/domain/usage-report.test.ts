@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LicensesError } from './errors';
-import { assertMonthOpen, validateUsageLines, type ReportContext, type UsageLineInput } from './usage-report';
+import { assertMonthOpen, MAX_REPORT_LINES, validateUsageLines, type ReportContext, type UsageLineInput } from './usage-report';
 
 const BILLING: Record<string, 'TERM' | 'USAGE'> = { 'ENDPOINT-STD-U': 'USAGE', 'EMAIL-STD-U': 'USAGE', 'ENDPOINT-STD-T': 'TERM' };
 
@@ -157,5 +157,14 @@ describe('validateUsageLines', () => {
       { customerId: 'ended-in-august', sku: 'ENDPOINT-STD-U', deployedOn: '2026-09-15', endedOn: null },
     ];
     expect(validate([{ customer: 'ended-in-august', sku: 'ENDPOINT-STD-U', seats: 2 }], { deployments })).toHaveLength(1);
+  });
+});
+
+describe('report size', () => {
+  it('refuses more lines than one report may carry, naming the field', () => {
+    const lines = Array.from({ length: MAX_REPORT_LINES + 1 }, (_, i) => ({ customer: `c${i}`, sku: 'ENDPOINT-STD-U', seats: 1 }));
+    expect(() => validateUsageLines(lines, { month: '2026-05', today: '2026-06-02', lockDay: 10, issued: false, billingOf: () => 'USAGE', deployments: [] })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'lines' }),
+    );
   });
 });

@@ -46,7 +46,11 @@ export function assertMonthOpen(month: Month, today: IsoDate, lockDay: number, i
  * Each (customer, SKU) appears once; a customer is known only through a deployment of that SKU
  * that was live during the month (removed mid-month still counts that month, not after).
  */
+/** Lines one report may carry: a provider's customers × SKUs, with room; beyond, it is an error, not a slow request. */
+export const MAX_REPORT_LINES = 50_000;
+
 export function validateUsageLines(lines: readonly UsageLineInput[], context: ReportContext): UsageLineInput[] {
+  if (lines.length > MAX_REPORT_LINES) throw new InvalidInputError('lines', `at most ${MAX_REPORT_LINES} lines per report, got ${lines.length}`);
   assertMonthOpen(context.month, context.today, context.lockDay, context.issued);
   const byCustomerAndSku = new Map<string, DeploymentFacts[]>();
   const customers = new Set<string>();

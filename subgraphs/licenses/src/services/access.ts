@@ -45,3 +45,10 @@ export function assertPartySide(claims: Claims | null, holding: Holding, what: s
   if (caller.role === 'distributor' && holding.distributorId !== null && caller.distributorId === holding.distributorId) return caller;
   throw new ForbiddenError(`You may not act on ${what}`);
 }
+
+/** A partner acting on, or asking about, another partner is refused before anything is looked up. */
+export function assertNotAnotherPartner(claims: Claims | null, partnerId: string, what: string): Claims {
+  const caller = requireClaims(claims ?? undefined);
+  if (caller.role === 'partner' && caller.partnerId !== partnerId) throw new ForbiddenError(`You may not access ${what}`);
+  return caller;
+}

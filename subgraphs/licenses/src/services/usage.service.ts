@@ -31,7 +31,7 @@ import {
   UsageStatementLineEntity,
   type UsageStatementStatus,
 } from '../entities';
-import { assertCanRead, assertPartySide, isStaff, requireStaff } from './access';
+import { assertCanRead, assertNotAnotherPartner, assertPartySide, isStaff, requireStaff } from './access';
 import { customerFor } from './customers';
 import type { LicensesEvents } from './events';
 import { policyFor, usageSchedulesOn } from './price-book';
@@ -141,6 +141,8 @@ export class UsageService {
     const customerInput = parseEndCustomer('customer', input.customer);
     if (!HOSTINGS.includes(input.hosting)) throw new InvalidInputError('hosting', `"${input.hosting}" is not one of ${HOSTINGS.join(', ')}`);
     const deployment = await this.database.transaction(async (manager) => {
+      // Before the lookup: whether another partner is in the usage program is not the caller's business.
+      assertNotAnotherPartner(claims, input.partnerId, `the usage of partner ${input.partnerId}`);
       const master = await this.lockMaster(manager, input.partnerId);
       assertPartySide(claims, master, `the master licence of partner ${input.partnerId}`);
       const sku = await manager.findOneBy(SkuEntity, { code: input.sku.trim().toUpperCase() });
@@ -208,6 +210,8 @@ export class UsageService {
     const month = parseMonth('month', input.month);
     const report = await this.database.transaction(async (manager) => {
       // The master licence's row lock serialises one provider's submissions and a month's issue.
+      // Before the lookup: whether another partner is in the usage program is not the caller's business.
+      assertNotAnotherPartner(claims, input.partnerId, `the usage of partner ${input.partnerId}`);
       const master = await this.lockMaster(manager, input.partnerId);
       const caller = assertPartySide(claims, master, `usage of partner ${input.partnerId}`);
       const policy = await policyFor(manager, master.programCode);
@@ -323,7 +327,7 @@ export class UsageService {
   }
 
   async statement(claims: Claims | null, partnerId: string, monthInput: string): Promise<UsageStatementEntity | null> {
-    requireClaims(claims ?? undefined);
+    assertNotAnotherPartner(claims, partnerId, `the usage statements of partner ${partnerId}`);
     const month = parseMonth('month', monthInput);
     const statement = await this.database.dataSource.manager.findOneBy(UsageStatementEntity, { partnerId, month });
     if (statement) assertCanRead(claims, statement, `the usage statement of partner ${partnerId} for ${month}`);
