@@ -103,6 +103,10 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
       currency: 'AUD',
     });
     expect(page.nodes.map((m) => m.partnerId).sort()).toEqual([AU_PREMIER, AU_REFERRER].sort());
+    const premiers = await new MetricsService(database).page({ sub: 'bi', role: 'bi' }, '2026-Q3', { tierCode: 'PREMIER' }, { first: 10 });
+    expect([premiers.totalCount, premiers.nodes.map((m) => m.partnerId)]).toEqual([1, [AU_PREMIER]]);
+    // On the quarter's last day of Q2 it was still an Associate.
+    expect((await new MetricsService(database).page({ sub: 'bi', role: 'bi' }, '2026-Q2', { tierCode: 'PREMIER' }, { first: 10 })).totalCount).toBe(0);
     await expect(new MetricsService(database).page({ sub: 'x', role: 'distributor', distributorId: 'd' }, '2026-Q3', {}, { first: 10 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 

@@ -58,12 +58,17 @@ export class MetricsService {
       if (filter.nameContains.length > 200) throw new InvalidInputError('filter.nameContains', 'must be at most 200 characters');
       query.andWhere(new Brackets((name) => name.where('LOWER(partner.name) LIKE :name', { name: `%${filter.nameContains!.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` })));
     }
+    if (filter.tierCode) {
+      // The tier in force on the quarter's last day, from the effective-dated ledger, so pages and totals stay exact.
+      query.andWhere(
+        '(SELECT tier.tierCode FROM tier_fact tier WHERE tier.partnerId = partner.id AND tier.effectiveFrom <= :to ORDER BY tier.effectiveFrom DESC, tier.recordedAt DESC LIMIT 1) = :tierCode',
+        { to, tierCode: filter.tierCode },
+      );
+    }
     const partners = await keysetPage(query, [{ column: 'partner.id', value: (p) => p.id }], page);
     const ids = partners.nodes.map((p) => p.id);
     const metrics = ids.length > 0 ? await this.metrics(ids, period, from, to) : new Map<string, PartnerMetrics>();
-    let nodes = partners.nodes.map((p) => metrics.get(p.id)!).filter(Boolean);
-    // The tier is effective-dated in the ledger, so it filters after the page is read.
-    if (filter.tierCode) nodes = nodes.filter((m) => m.tierCode === filter.tierCode);
+    const nodes = partners.nodes.map((p) => metrics.get(p.id)!);
     return { nodes, hasNextPage: partners.hasNextPage, totalCount: partners.totalCount, cursorOf: (m) => partners.cursorOf({ id: m.partnerId } as PartnerFactEntity) };
   }
 
