@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import { manyLoader, oneLoader } from '@hub/graphql-kit';
-import { MdfClaimEntity, MdfRequestEntity, PayoutLineEntity, StatementEntity } from '../entities';
+import { MdfAllocationEntity, MdfClaimEntity, MdfRequestEntity, PayoutLineEntity, StatementEntity } from '../entities';
 import type { DealIncentives, DealIncentivesService } from '../services/deal-incentives.service';
 import type { PartnerStandingView, StandingService } from '../services/standing.service';
 
@@ -14,6 +14,10 @@ export function createIncentivesLoaders(dataSource: DataSource, deals: DealIncen
     linesByStatement: manyLoader(
       (ids) => manager.find(PayoutLineEntity, { where: { statementId: In([...ids]) }, order: { position: 'ASC' } }),
       (line) => line.statementId,
+    ),
+    allocationsByPartner: manyLoader(
+      (ids) => manager.find(MdfAllocationEntity, { where: { partnerId: In([...ids]) }, order: { period: 'ASC' } }),
+      (allocation) => allocation.partnerId,
     ),
     requestsByAllocation: manyLoader(
       (ids) => manager.find(MdfRequestEntity, { where: { allocationId: In([...ids]) }, order: { id: 'ASC' } }),
