@@ -1,5 +1,6 @@
 import { benchDealFanout } from './deal-fanout.bench';
 import { benchDealRegister } from './deal-register.bench';
+import { benchIncentiveStatements } from './incentive-statements.bench';
 import { benchPartnerList } from './partner-list.bench';
 import { benchUsageRating } from './usage-rating.bench';
 
@@ -8,3 +9,4 @@ await benchPartnerList();
 await benchDealFanout();
 await benchDealRegister();
 await benchUsageRating();
+await benchIncentiveStatements();
