@@ -152,6 +152,11 @@ export type DealFactStatus = 'OPEN' | 'WON' | 'REVERSED' | 'CLOSED';
 @Index('idx_deal_fact_closed', ['closedOn', 'partnerId'])
 @Index('idx_deal_fact_partner', ['partnerId', 'closedOn'])
 @Index('idx_deal_fact_reversed', ['reversedOn'])
+// Statements: the quarter's won deals without reading the rows, the deals a page of partners
+// referred, and the deals changed since a statement was frozen (late lines).
+@Index('idx_deal_fact_won', ['status', 'closedOn', 'partnerId'])
+@Index('idx_deal_fact_referrer', ['referringPartnerId', 'closedOn'])
+@Index('idx_deal_fact_last_event', ['lastEventAt'])
 export class DealFactEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   dealId: string;

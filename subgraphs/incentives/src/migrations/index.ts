@@ -1,4 +1,5 @@
+import { AddDealFactIndexes1795314066282 } from './AddDealFactIndexes1795314066282';
 import { Initial1795309091089 } from './Initial1795309091089';
 
 /** In order; each runs once per database, in its own transaction. */
-export const incentivesMigrations = [Initial1795309091089];
+export const incentivesMigrations = [Initial1795309091089, AddDealFactIndexes1795314066282];
