@@ -11,8 +11,8 @@ import {
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { getOperationAST } from 'graphql';
-import { bearerToken, signGatewayRequest, signSubscription, SUBSCRIPTION_AUTH_EXTENSION, type Claims, type JwtVerifier } from '@hub/auth';
+import { bearerToken, type Claims, type JwtVerifier } from '@hub/auth';
+import { useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -143,40 +143,6 @@ function transportEntries(subgraphs: readonly SubgraphRoute[]): TransportEntryAd
       },
     ]),
   );
-}
-
-/**
- * Signs every subgraph request with the caller's claims over the exact body that is sent (the
- * query string for a GET), as the subgraphs verify those bytes. Runs as the last `onFetch` hook,
- * after anything else that could have changed the request.
- */
-/**
- * Subscriptions go to subgraphs over graphql-ws, where `onFetch` never runs: the caller's claims
- * travel signed in the subscribe message's extensions, and the subgraph verifies them there.
- */
-export function useSignedSubscriptions(gatewaySecret: string): GatewayPlugin<HubContext> {
-  return {
-    onSubgraphExecute({ executionRequest }) {
-      if (getOperationAST(executionRequest.document, executionRequest.operationName)?.operation !== 'subscription') return;
-      const context = (executionRequest.context ?? {}) as HubContext;
-      executionRequest.extensions = {
-        ...executionRequest.extensions,
-        [SUBSCRIPTION_AUTH_EXTENSION]: signSubscription(gatewaySecret, context.claims ?? null),
-      };
-    },
-  };
-}
-
-export function useSignedSubgraphRequests(gatewaySecret: string): GatewayPlugin<HubContext> {
-  return {
-    onFetch({ url, options, context, setOptions }) {
-      const claims = 'claims' in context ? (context.claims ?? null) : null;
-      const method = (options.method ?? 'GET').toUpperCase();
-      const signed = method === 'GET' ? new URL(url).search : options.body;
-      if (typeof signed !== 'string') throw new Error(`Cannot sign a ${method} subgraph request whose body is not a string`);
-      setOptions({ ...options, headers: { ...options.headers, ...signGatewayRequest(gatewaySecret, claims, signed) } });
-    },
-  };
 }
 
 type AuthResult = { claims: Claims } | { error: string };
