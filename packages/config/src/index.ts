@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import { jwksProblems, productionProblems, type ProductionRules } from './production';
+
+export { DEV_GATEWAY_SECRET, DEV_JWT_SECRET } from './secrets';
+export { isProduction, jwksProblems, MIN_SECRET_BYTES, productionProblems, secretProblem, type ProductionRules } from './production';
+
+type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -10,19 +16,39 @@ export class ConfigError extends Error {
   }
 }
 
+const variableOf = (problem: string) => problem.split(':')[0];
+
 /**
  * Parses environment variables against a zod schema and reports every problem at once, so an
- * operator fixes a deployment in one pass rather than one variable per restart.
+ * operator fixes a deployment in one pass rather than one variable per restart. With `rules`,
+ * what production mode refuses (and a JWKS without issuer and audience) is in the same report;
+ * a variable the schema already refused is named once.
  */
-export function parseConfig<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
+export function parseConfig<T extends z.ZodType>(schema: T, env: Env, rules?: ProductionRules): z.infer<T> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  if (rules) {
+    const named = new Set(problems.map(variableOf));
+    const security = [...(rules.verifiesTokens ? jwksProblems(env) : []), ...productionProblems(env, rules)];
+    problems.push(...security.filter((problem) => !named.has(variableOf(problem))));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return (result as { data: z.infer<T> }).data;
 }
 
-/** Development-only defaults; production deployments must set their own secrets. */
-export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
-export const DEV_GATEWAY_SECRET = 'dev-only-gateway-signing-secret-0123456789';
+/**
+ * For entry points: the configuration, or the one report of everything wrong with it on stderr
+ * and exit code 1 (a stack trace would bury the variable names).
+ */
+export function loadConfigOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -34,5 +60,37 @@ export const databaseUrl = z
   .or(z.literal('').transform(() => undefined));
 
 export const secret = (fallback: string) => z.string().min(32, 'must be at least 32 characters').default(fallback);
+
+/** `true` or `false`; unset or blank (as docker-compose passes `VAR=`) means `fallback`. */
+export const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', ''], { error: 'must be true or false' })
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : value === 'true'));
+
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** Parses `90`, `90s`, `15m`, `24h` or `7d` into seconds; undefined when it is none of these. */
+export function parseDurationSeconds(text: string): number | undefined {
+  const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2] || 's') as keyof typeof SECONDS_PER_UNIT;
+  return Number(match[1]) * SECONDS_PER_UNIT[unit];
+}
+
+/** A positive duration in seconds, written as seconds or with a unit (`24h`); unset or blank means `fallback`. */
+export const duration = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return fallback;
+      const seconds = parseDurationSeconds(text);
+      if (seconds === undefined || seconds === 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a positive number of seconds or like 15m, 24h, 7d' });
+        return z.NEVER;
+      }
+      return seconds;
+    });
 
 export { z };
