@@ -13,8 +13,23 @@ export function isIsoDate(value: string): value is IsoDate {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+/**
+ * The years a date given to the hub may fall in. Anything outside is a typo or an attack, and
+ * the dates derived from it (a term's end, an approval's expiry) must still be storable on both
+ * dialects and printable as `YYYY-MM-DD`, which a start in year 9999 is not.
+ */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+/** Refuses a year outside MIN_YEAR–MAX_YEAR, naming the field. */
+export function checkYear(field: string, year: number, value: string): void {
+  if (year < MIN_YEAR || year > MAX_YEAR) throw new InvalidInputError(field, `"${value}" is outside the years ${MIN_YEAR} to ${MAX_YEAR}`);
+}
+
+/** A calendar date given as input: a real `YYYY-MM-DD` date in the years MIN_YEAR–MAX_YEAR. */
 export function parseIsoDate(field: string, value: string): IsoDate {
   if (!isIsoDate(value)) throw new InvalidInputError(field, `"${value}" is not a calendar date (YYYY-MM-DD)`);
+  checkYear(field, Number(value.slice(0, 4)), value);
   return value;
 }
 

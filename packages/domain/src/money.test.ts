@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRate, formatAmount, formatRate, parseMoney, parseRate } from './money';
+import { applyRate, checkAmount, formatAmount, formatRate, MAX_AMOUNT_MINOR, parseMoney, parseRate } from './money';
 
 describe('money', () => {
   it('parses and formats exact decimal amounts in minor units', () => {
@@ -13,6 +13,17 @@ describe('money', () => {
   it('rejects more decimals than the currency has, naming the field', () => {
     expect(() => parseMoney('price', '1.005', 'EUR')).toThrow(/price: .*more than 2 decimal places/);
     expect(() => parseMoney('price', '1e5', 'EUR')).toThrow(/price: /);
+  });
+
+  it('accepts amounts up to 2^53 − 1 minor units either way and refuses beyond, naming the field', () => {
+    expect(MAX_AMOUNT_MINOR).toBe(9007199254740991n);
+    expect(parseMoney('amount', '90071992547409.91', 'EUR').minor).toBe(MAX_AMOUNT_MINOR);
+    expect(parseMoney('amount', '-90071992547409.91', 'EUR').minor).toBe(-MAX_AMOUNT_MINOR);
+    expect(() => parseMoney('amount', '90071992547409.92', 'EUR')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'amount' }));
+    expect(() => parseMoney('amount', '1000000000000000000000', 'EUR')).toThrow(/amount: amounts are limited to 90071992547409.91 EUR/);
+    expect(() => parseMoney('amount', '1'.repeat(10_000), 'EUR')).toThrow(/amount: .* is not a decimal amount/);
+    expect(checkAmount('total', MAX_AMOUNT_MINOR, 'JPY')).toBe(MAX_AMOUNT_MINOR);
+    expect(() => checkAmount('total', MAX_AMOUNT_MINOR + 1n, 'JPY')).toThrow(/total: .*9007199254740991 JPY/);
   });
 
   it('rounds half up to the minor unit', () => {

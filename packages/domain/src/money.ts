@@ -16,20 +16,46 @@ export function minorDigits(currency: string): number {
 const CURRENCY = /^[A-Z]{3}$/;
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 
+/**
+ * The largest amount, in minor units, the hub accepts or stores: 2^53 − 1 (about 90 trillion
+ * euros). It fits a signed 64-bit BIGINT column with room for sums, and it is exact as a
+ * JavaScript number, which is how the embedded SQLite driver reads integers back; beyond it a
+ * stored 90071992547409.93 would read back as …92.
+ */
+export const MAX_AMOUNT_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Whether `minor` lies within ±MAX_AMOUNT_MINOR, so it is stored and read back exactly on every dialect. */
+export function isStorableAmount(minor: bigint): boolean {
+  return minor <= MAX_AMOUNT_MINOR && minor >= -MAX_AMOUNT_MINOR;
+}
+
+/** Refuses an amount (given or derived, such as seats × unit price) beyond ±MAX_AMOUNT_MINOR, naming the field. */
+export function checkAmount(field: string, minor: bigint, currency: string): bigint {
+  if (!isStorableAmount(minor)) {
+    throw new InvalidInputError(field, `amounts are limited to ${formatAmount(MAX_AMOUNT_MINOR, currency)} ${currency} in absolute value`);
+  }
+  return minor;
+}
+
 export function money(minor: bigint, currency: string): Money {
   return { minor, currency };
 }
 
-/** Parses an exact decimal string ("3925.50") into minor units; more digits than the currency has is an error. */
+/**
+ * Parses an exact decimal string ("3925.50") into minor units; more digits than the currency
+ * has, or an amount beyond ±MAX_AMOUNT_MINOR, is an error naming the field.
+ */
 export function parseMoney(field: string, amount: string, currency: string): Money {
   if (!CURRENCY.test(currency)) throw new InvalidInputError(field, `"${currency}" is not an ISO 4217 currency code`);
+  // Longer than any storable amount could be written: refused before parsing a huge number.
+  if (amount.length > 40) throw new InvalidInputError(field, `"${amount.slice(0, 40)}…" is not a decimal amount`);
   const match = DECIMAL.exec(amount.trim());
   if (!match) throw new InvalidInputError(field, `"${amount}" is not a decimal amount`);
   const [, sign, whole, fraction = ''] = match;
   const digits = minorDigits(currency);
   if (fraction.length > digits) throw new InvalidInputError(field, `"${amount}" has more than ${digits} decimal places for ${currency}`);
   const minor = BigInt(whole! + fraction.padEnd(digits, '0'));
-  return money(sign ? -minor : minor, currency);
+  return money(checkAmount(field, sign ? -minor : minor, currency), currency);
 }
 
 /** Formats minor units as an exact decimal string with the currency's minor digits. */

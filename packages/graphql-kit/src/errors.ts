@@ -14,6 +14,22 @@ const PASS_THROUGH_CODES = new Set([
   'NOT_FOUND',
 ]);
 
+// graphql-js words a variable that fails coercion as: Variable "$input" got invalid value … at "input.lines[0].seats"; …
+const COERCION = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value .*? at "([^"]+)";|^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value/s;
+
+/**
+ * The input field a variable-coercion failure is about, named as the domain names fields: the
+ * path inside the argument (`startsOn`, `lines[0].seats`), or the variable itself.
+ */
+export function coercedField(message: string): string | undefined {
+  const match = COERCION.exec(message);
+  if (!match) return undefined;
+  const [, variable, path, bare] = match;
+  if (path === undefined) return bare;
+  const inside = path.slice(variable!.length).replace(/^\./, '');
+  return inside === '' ? variable : inside;
+}
+
 function originalOf(error: unknown): unknown {
   let current = error;
   while (current instanceof GraphQLError && current.originalError && current.originalError !== current) current = current.originalError;
@@ -33,7 +49,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && (PASS_THROUGH_CODES.has(code) || code.includes('.'))) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    const field = code === 'BAD_USER_INPUT' && extensions.field === undefined ? coercedField(formatted.message) : undefined;
+    return { ...formatted, extensions: field === undefined ? extensions : { ...extensions, field } };
   }
   if (original instanceof GraphQLError && !original.originalError) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
