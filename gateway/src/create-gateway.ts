@@ -3,15 +3,22 @@ import type { AddressInfo } from 'node:net';
 import {
   createGatewayRuntime,
   getGraphQLWSOptions,
-  type GatewayPlugin,
   type GatewayRuntime,
   type LogLevel,
   type TransportEntryAdditions,
 } from '@graphql-hive/gateway-runtime';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { GraphQLError } from 'graphql';
+import { decodeJwt } from 'jose';
 import { bearerToken, type Claims, type JwtVerifier } from '@hub/auth';
+import { defaultEdgeConfig, type EdgeConfig } from './edge-config';
+import { useCodedVariableErrors } from './error-contract';
+import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
+import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
+import { useOperationLimits } from './operation-limits';
+import { createRateLimiter, type CallerRateLimiter, type RateLimitKey } from './rate-limit';
+import { TOKEN_EXPIRED_MESSAGE, useStreamsEndAtTokenExpiry, type TokenExpiry } from './stream-expiry';
 import { useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -30,10 +37,18 @@ export interface GatewayOptions {
   verifyToken: JwtVerifier;
   gatewaySecret: string;
   logging?: boolean | LogLevel;
+  /** Operation limits, rate limits, CORS, body size; every default when absent. */
+  edge?: EdgeConfig;
+  /** Serve the GraphQL IDE (default: on, except in production). */
+  ide?: boolean;
+  /** Answer introspection queries (default: on, except in production). */
+  introspection?: boolean;
+  /** Share rate-limit counters between gateways through this Redis; in memory when absent. */
+  redisUrl?: string;
 }
 
 /** What the gateway adds to every operation's context: the caller, verified once here. */
-export interface HubContext {
+export interface HubContext extends TokenExpiry {
   claims?: Claims;
 }
 
@@ -51,22 +66,33 @@ const IDE_QUERY = '# Paste a token into the Authorization header below, then run
 const CLOSE_GRACE_MS = 5_000;
 
 export function createGateway(options: GatewayOptions): Gateway {
+  const edge = options.edge ?? defaultEdgeConfig();
+  const introspection = options.introspection ?? !edge.production;
+  const ide: Ide | undefined =
+    (options.ide ?? !edge.production)
+      ? createIde({ title: 'Partner program hub', endpoint: GRAPHQL_PATH, defaultQuery: IDE_QUERY, headers: IDE_HEADERS })
+      : undefined;
+  const rateLimiter = createRateLimiter(edge.rateLimits, options.redisUrl);
+  const httpEdge = createHttpEdge({ production: edge.production, corsOrigins: edge.corsOrigins });
+
   const runtime = createGatewayRuntime<HubContext>({
     // The supergraph comes from composition, never from introspecting subgraphs: every request
     // the gateway sends to a subgraph is a signed operation on behalf of a caller.
     supergraph: options.supergraphSdl,
     transportEntries: transportEntries(options.subgraphs),
-    plugins: () => [useSignedSubgraphRequests(options.gatewaySecret), useSignedSubscriptions(options.gatewaySecret)],
-    // Yoga's default GraphiQL loads its scripts from a CDN; this one has every asset inlined.
-    renderGraphiQL,
-    graphiql: {
-      title: 'Partner program hub',
-      defaultQuery: IDE_QUERY,
-      headers: IDE_HEADERS,
-      defaultHeaders: IDE_HEADERS,
-      defaultEditorToolsVisibility: 'headers',
-    },
+    plugins: () => [
+      ...useOperationLimits(edge.limits),
+      useCodedVariableErrors(),
+      useStreamsEndAtTokenExpiry(),
+      useSignedSubgraphRequests(options.gatewaySecret),
+      useSignedSubscriptions(options.gatewaySecret),
+    ],
+    disableIntrospection: introspection ? undefined : { disableIf: () => true },
+    // The IDE is served by the router below (small page, cacheable assets), never by Yoga.
+    graphiql: false,
     landingPage: false,
+    // CORS is answered by the router for every response, the gateway's own 401/413/429 included.
+    cors: false,
     logging: options.logging ?? true,
   });
 
@@ -78,22 +104,52 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
   });
 
+  /** Counts the request against its caller; false (after answering 429) when over the limit. */
+  async function withinRateLimit(key: RateLimitKey, res: ServerResponse): Promise<boolean> {
+    const retryAfter = await rateLimiter.consume(key);
+    if (retryAfter === undefined) return true;
+    runtime.logger.warn(`[edge] rate limited ${'caller' in key ? `${key.caller.role} caller` : 'anonymous client'}`);
+    sendError(res, 429, 'RATE_LIMITED', `Too many requests: retry in ${retryAfter} s`, { 'retry-after': String(retryAfter) });
+    return false;
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { pathname } = new URL(req.url ?? '/', 'http://gateway');
+    if (!(await httpEdge(req, res))) return; // a CORS preflight, answered
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') {
       const readiness = await checkReadiness(runtime, options.subgraphs);
       return sendJson(res, readiness.ready ? 200 : 503, readiness);
     }
-    if (pathname !== GRAPHQL_PATH) return sendJson(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
-    // The IDE page and CORS preflights execute nothing; the user pastes a token into the IDE.
-    if (rendersIde(req) || req.method === 'OPTIONS') return runtime.handle(req, res);
+    const address = clientAddress(req);
+    if (ide && pathname.startsWith(IDE_ASSET_PATH)) {
+      if (!(await withinRateLimit({ address }, res))) return;
+      if (await ide.asset(req, res, pathname)) return;
+    }
+    if (pathname !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', 'Not found');
+    if (ide && rendersIde(req)) {
+      if (!(await withinRateLimit({ address }, res))) return;
+      return ide.page(req, res);
+    }
+    const body = checkBodySize(req, edge.maxBodyBytes);
+    if (body !== 'ok') {
+      // The unread body is discarded with the connection.
+      res.setHeader('connection', 'close');
+      return body === 'too-large'
+        ? sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${edge.maxBodyBytes} bytes`)
+        : sendError(res, 411, 'BAD_REQUEST', 'Send the request body with a Content-Length');
+    }
     const auth = await authenticate(options.verifyToken, req.headers.authorization);
-    if ('error' in auth) return sendUnauthenticated(res, auth.error);
-    return runtime.handle(req, res, { claims: auth.claims });
+    if ('error' in auth) {
+      if (!(await withinRateLimit({ address }, res))) return;
+      runtime.logger.warn('[edge] refused: unauthenticated request');
+      return sendUnauthenticated(res, auth.error);
+    }
+    if (!(await withinRateLimit({ caller: auth.claims }, res))) return;
+    return runtime.handle(req, res, { claims: auth.claims, tokenExpiresAt: auth.expiresAt });
   }
 
-  const stopWebSockets = serveGraphQLOverWebSocket(server, runtime, options.verifyToken);
+  const stopWebSockets = serveGraphQLOverWebSocket(server, runtime, options.verifyToken, rateLimiter);
 
   return {
     server,
@@ -119,6 +175,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await closed;
       clearTimeout(fuse);
       await runtime.dispose();
+      await rateLimiter.close();
     },
   };
 }
@@ -145,13 +202,16 @@ function transportEntries(subgraphs: readonly SubgraphRoute[]): TransportEntryAd
   );
 }
 
-type AuthResult = { claims: Claims } | { error: string };
+type AuthResult = { claims: Claims; expiresAt?: number } | { error: string };
 
 async function authenticate(verify: JwtVerifier, authorization: unknown): Promise<AuthResult> {
   const token = typeof authorization === 'string' ? bearerToken(authorization) : undefined;
   if (!token) return { error: 'Missing bearer token: send the header `Authorization: Bearer <jwt>`' };
   try {
-    return { claims: await verify(token) };
+    const claims = await verify(token);
+    // Read after verification, so the value is signed; streams end when it passes.
+    const { exp } = decodeJwt(token);
+    return { claims, ...(typeof exp === 'number' ? { expiresAt: exp * 1000 } : {}) };
   } catch (error) {
     return { error: error instanceof Error ? error.message : 'invalid token' };
   }
@@ -167,8 +227,12 @@ function sendJson(res: ServerResponse, status: number, payload: unknown, headers
   res.end(JSON.stringify(payload));
 }
 
+function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+}
+
 function sendUnauthenticated(res: ServerResponse, message: string): void {
-  sendJson(res, 401, { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }, { 'www-authenticate': 'Bearer' });
+  sendError(res, 401, 'UNAUTHENTICATED', message, { 'www-authenticate': 'Bearer' });
 }
 
 interface Readiness {
@@ -196,14 +260,24 @@ async function checkReadiness(runtime: GatewayRuntime<HubContext>, subgraphs: re
   return { ready: schemaLoaded && checks.every(([, state]) => state === 'ready'), subgraphs: Object.fromEntries(checks) };
 }
 
-type WsExtra = Extra & { claims?: Claims };
+type WsExtra = Extra & { claims?: Claims; expiresAt?: number };
+
+/** How long after its token expires a graphql-ws socket is closed, so the expiry error arrives first. */
+const WS_EXPIRY_CLOSE_DELAY_MS = 1_000;
 
 /**
  * graphql-ws on the same port and path, wired to the runtime as the Hive Gateway CLI does
  * (`getGraphQLWSOptions`). The token comes from `connectionParams.Authorization` (or
- * `authorization`); a connection without a valid one is closed with 4401 before any operation.
+ * `authorization`); a connection without a valid one is closed with 4401 before any operation,
+ * and one whose token expires is closed with 4401 then. Each subscribe counts against the
+ * caller's rate limit, as an HTTP request does.
  */
-function serveGraphQLOverWebSocket(server: Server, runtime: GatewayRuntime<HubContext>, verify: JwtVerifier): () => Promise<void> {
+function serveGraphQLOverWebSocket(
+  server: Server,
+  runtime: GatewayRuntime<HubContext>,
+  verify: JwtVerifier,
+  rateLimiter: CallerRateLimiter,
+): () => Promise<void> {
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const runtimeOptions = getGraphQLWSOptions<HubContext, WsExtra>(runtime, (ctx) => ({
     req: ctx.extra.request,
@@ -214,21 +288,39 @@ function serveGraphQLOverWebSocket(server: Server, runtime: GatewayRuntime<HubCo
       ),
     }),
     claims: ctx.extra.claims,
+    tokenExpiresAt: ctx.extra.expiresAt,
   }));
-  const disposable = useServer<Record<string, unknown> | undefined, { claims?: Claims }>(
+  const disposable = useServer<Record<string, unknown> | undefined, { claims?: Claims; expiresAt?: number }>(
     {
       ...runtimeOptions,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const auth = await authenticate(verify, params.Authorization ?? params.authorization);
+        const socket = ctx.extra.socket;
         if ('error' in auth) {
+          const retryAfter = await rateLimiter.consume({ address: ctx.extra.request.socket.remoteAddress ?? 'unknown' });
           // graphql-ws would close with 4403 on `false`; an absent or bad token is 4401, as it is
           // 401 over HTTP. ws ignores the library's second close call.
-          ctx.extra.socket.close(4401, 'Unauthorized');
+          socket.close(retryAfter === undefined ? 4401 : 4429, retryAfter === undefined ? 'Unauthorized' : 'Too many requests');
           return false;
         }
         ctx.extra.claims = auth.claims;
+        ctx.extra.expiresAt = auth.expiresAt;
+        if (auth.expiresAt !== undefined) {
+          const close = setTimeout(() => socket.close(4401, 'Token expired'), auth.expiresAt - Date.now() + WS_EXPIRY_CLOSE_DELAY_MS);
+          socket.once('close', () => clearTimeout(close));
+        }
         return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const { claims, expiresAt } = ctx.extra;
+        if (expiresAt !== undefined && Date.now() >= expiresAt) {
+          return [new GraphQLError(TOKEN_EXPIRED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
+        if (claims !== undefined && (await rateLimiter.consume({ caller: claims })) !== undefined) {
+          return [new GraphQLError('Too many requests', { extensions: { code: 'RATE_LIMITED' } })];
+        }
+        return runtimeOptions.onSubscribe?.(ctx, id, payload);
       },
     },
     wsServer,

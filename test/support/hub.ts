@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createJwtVerifier, mintToken, type Claims } from '@hub/auth';
 import { createGateway } from '@hub/gateway';
 import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
+import { defaultEdgeConfig, type EdgeConfig } from '@hub/gateway/edge-config';
 import { subscriptionSubgraphs } from '@hub/gateway/subgraphs';
 import { InProcessBus } from '@hub/events';
 import type { StartedSubgraph, SubgraphModule } from '@hub/graphql-kit';
@@ -28,7 +29,17 @@ export interface HubOptions {
    * dropped on close.
    */
   database?: 'sqlite' | 'mysql';
+  /**
+   * The gateway's edge. By default every limit is the production default except the rate
+   * limits: a test drives hundreds of requests a second as one caller on purpose, and the
+   * security suite tests the rate limit with its own gateway.
+   */
+  edge?: EdgeConfig;
 }
+
+const GENEROUS_RATE = { points: 1_000_000, durationSeconds: 1 };
+export const testEdgeConfig = (): EdgeConfig =>
+  defaultEdgeConfig({ rateLimits: { perCaller: GENEROUS_RATE, perRole: {}, anonymous: GENEROUS_RATE } });
 
 /**
  * Starts the given subgraphs (demo data) and a gateway in front of them, all on free ports,
@@ -65,6 +76,7 @@ export async function startHub(modules: readonly SubgraphModule[], options: HubO
       verifyToken: createJwtVerifier({ secret: JWT_SECRET }),
       gatewaySecret: GATEWAY_SECRET,
       logging: 'error',
+      edge: options.edge ?? testEdgeConfig(),
     });
     const url = await gateway.listen(0);
     return {

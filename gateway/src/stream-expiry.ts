@@ -1,0 +1,61 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import type { ExecutionResult } from 'graphql';
+
+/** Where the gateway keeps the verified token's expiry (epoch milliseconds) in the context. */
+export interface TokenExpiry {
+  tokenExpiresAt?: number;
+}
+
+export const TOKEN_EXPIRED_MESSAGE = 'The token has expired: subscribe again with a fresh one';
+
+const expiredResult = (): ExecutionResult => ({
+  errors: [{ message: TOKEN_EXPIRED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] as unknown as ExecutionResult['errors'],
+});
+
+/**
+ * Passes the stream's results through until `expiresAt`, then sends one UNAUTHENTICATED error
+ * and ends it (releasing the upstream subscription), however long the stream has been quiet.
+ */
+export async function* untilExpiry<T>(stream: AsyncIterable<T>, expiresAt: number, expired: () => T): AsyncGenerator<T> {
+  const iterator = stream[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  const expiry = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), Math.max(0, expiresAt - Date.now()));
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), expiry]);
+      if (next === 'expired') {
+        yield expired();
+        return;
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    clearTimeout(timer);
+    await iterator.return?.();
+  }
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+/**
+ * A subscription (graphql-ws or SSE) lives no longer than the token it was opened with: the
+ * caller's rights were checked once, at subscribe time, and a revoked caller must not keep
+ * receiving deal updates on an old connection.
+ */
+export function useStreamsEndAtTokenExpiry(): GatewayPlugin<TokenExpiry> {
+  return {
+    onSubscribe({ args }) {
+      const expiresAt = (args.contextValue as TokenExpiry).tokenExpiresAt;
+      if (expiresAt === undefined) return undefined;
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (isAsyncIterable(result)) setResult(untilExpiry(result as AsyncIterable<ExecutionResult>, expiresAt, expiredResult));
+        },
+      };
+    },
+  };
+}
