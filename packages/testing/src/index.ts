@@ -1,3 +1,4 @@
 export * from './test-database';
 export * from './query-count';
 export * from './subgraph-client';
+export * from './row-counts';

@@ -38,6 +38,13 @@ describe('priceLines', () => {
     expect(priced.amount).toBe(250n * 1999n + 1n);
   });
 
+  it('accepts lines at the caps and a total of exactly 2^53 − 1 minor units, and refuses one minor unit more naming lines', () => {
+    expect(priceLines([{ sku: 'A', seats: 1, unitPrice: '1000000000.00' }], 'EUR').amount).toBe(100_000_000_000n);
+    const big = { sku: 'A', seats: 1_000_000, unitPrice: '90071992.54' };
+    expect(priceLines([big, { sku: 'B', seats: 1, unitPrice: '7409.91' }], 'EUR').amount).toBe(9007199254740991n);
+    expect(() => priceLines([big, { sku: 'B', seats: 1, unitPrice: '7409.92' }], 'EUR')).toThrow(expect.objectContaining({ details: { field: 'lines' } }));
+  });
+
   it.each([
     [[], 'lines'],
     [[{ sku: 'A', seats: 0, unitPrice: '1' }], 'lines[0].seats'],
@@ -46,6 +53,13 @@ describe('priceLines', () => {
     [[{ sku: 'A', seats: 1, unitPrice: '-1.00' }], 'lines[0].unitPrice'],
     [[{ sku: 'A', seats: 1, unitPrice: '1.001' }], 'lines[0].unitPrice'],
     [[{ sku: ' ', seats: 1, unitPrice: '1' }], 'lines[0].sku'],
+    [[{ sku: 'A'.repeat(81), seats: 1, unitPrice: '1' }], 'lines[0].sku'],
+    [[{ sku: 'A', seats: 1_000_001, unitPrice: '1' }], 'lines[0].seats'],
+    [[{ sku: 'A', seats: 1, unitPrice: '1000000000.01' }], 'lines[0].unitPrice'],
+    [[{ sku: 'A', seats: 1, unitPrice: '90071992547409.93' }], 'lines[0].unitPrice'],
+    [[{ sku: 'A', seats: 1_000_000, unitPrice: '1000000000000000000000' }], 'lines[0].unitPrice'],
+    [[{ sku: 'A', seats: 1_000_000, unitPrice: '1000000000.00' }], 'lines[0]'],
+    [Array.from({ length: 201 }, () => ({ sku: 'A', seats: 1, unitPrice: '1' })), 'lines'],
   ])('rejects %j naming %s', (lines, field) => {
     expect(() => priceLines(lines, 'EUR')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field } }));
   });

@@ -363,8 +363,12 @@ export class DealsService {
 /** Demo configuration: approvals last 90 days and can be extended by up to 90 at a time. */
 export const DEFAULT_POLICY = { approvalValidityDays: 90, maxExtensionDays: 90 };
 
+/** A reason is kept in a column of 1000 characters; a longer one is refused rather than cut (or, on MySQL, failed). */
+const MAX_REASON = 1000;
+
 function requiredReason(reason: string): string {
   const why = reason.trim();
   if (why === '') throw new InvalidInputError('reason', 'must not be empty');
+  if (why.length > MAX_REASON) throw new InvalidInputError('reason', `must be at most ${MAX_REASON} characters`);
   return why;
 }
