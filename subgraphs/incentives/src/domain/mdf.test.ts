@@ -72,12 +72,13 @@ describe('parseMdfAmount', () => {
     ['ten', 'AUD'],
     ['', 'AUD'],
     ['92233720368547758.08', 'AUD'],
+    ['90071992547409.92', 'AUD'],
   ])('refuses "%s" %s as BAD_USER_INPUT on the given field', (amount, currency) => {
     expect(() => parseMdfAmount('amount', amount, currency)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'amount' }));
   });
 
-  it('accepts the largest amount a BIGINT keeps', () => {
-    expect(parseMdfAmount('amount', '92233720368547758.07', 'AUD')).toBe(2n ** 63n - 1n);
+  it('accepts the largest amount both dialects read back exactly, 2^53 − 1 minor units (SQLite reads integers as doubles)', () => {
+    expect(parseMdfAmount('amount', '90071992547409.91', 'AUD')).toBe(2n ** 53n - 1n);
   });
 });
 

@@ -23,14 +23,13 @@ export function assertWithinBalance(amountMinor: bigint, remainingMinor: bigint,
   }
 }
 
-/** Amounts are stored as signed 64-bit minor units: anything larger cannot be kept exactly. */
-const MAX_MINOR = 2n ** 63n - 1n;
-
-/** An MDF amount (allocation, request or claim): an exact decimal in the currency, above zero. */
+/**
+ * An MDF amount (allocation, request or claim): an exact decimal in the currency, above zero and
+ * (parseMoney) within MAX_AMOUNT_MINOR, so SQLite reads it back as exactly as MySQL.
+ */
 export function parseMdfAmount(field: string, amount: string, currency: string): bigint {
   const { minor } = parseMoney(field, amount, currency);
   if (minor <= 0n) throw new InvalidInputError(field, `${amount} ${currency} is not above zero`);
-  if (minor > MAX_MINOR) throw new InvalidInputError(field, `${amount} ${currency} is too large`);
   return minor;
 }
 

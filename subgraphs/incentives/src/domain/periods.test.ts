@@ -26,7 +26,7 @@ describe('quarters', () => {
 
   it('rejects what is not a quarter, naming the field', () => {
     expect(parseQuarter('period', '2026-Q2')).toBe('2026-Q2');
-    for (const bad of ['2026-Q5', '2026-Q0', '2026-3', 'Q3-2026']) {
+    for (const bad of ['2026-Q5', '2026-Q0', '2026-3', 'Q3-2026', '1999-Q4', '2101-Q1', '9999-Q1']) {
       expect(() => parseQuarter('period', bad)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'period' } }));
     }
   });

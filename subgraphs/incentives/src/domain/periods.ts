@@ -1,4 +1,4 @@
-import { InvalidInputError, type IsoDate } from '@hub/domain';
+import { checkYear, InvalidInputError, type IsoDate } from '@hub/domain';
 
 /** A statement period: a quarter, `2026-Q3`. */
 export type Quarter = string;
@@ -7,6 +7,7 @@ const QUARTER = /^(\d{4})-Q([1-4])$/;
 
 export function parseQuarter(field: string, value: string): Quarter {
   if (!QUARTER.test(value)) throw new InvalidInputError(field, `"${value}" is not a quarter (YYYY-Qn)`);
+  checkYear(field, Number(value.slice(0, 4)), value);
   return value;
 }
 

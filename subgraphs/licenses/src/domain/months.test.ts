@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { firstDayOf, isMonthLocked, lastDayOf, lastReportingDay, liveDuring, monthOf, nextMonth, parseMonth } from './months';
 
 describe('parseMonth', () => {
-  it.each(['2026-01', '2026-09', '2026-12'])('accepts %s', (value) => {
+  it.each(['2000-01', '2026-01', '2026-09', '2026-12', '2100-12'])('accepts %s', (value) => {
     expect(parseMonth('month', value)).toBe(value);
   });
 
-  it.each(['2026-13', '2026-9', '2026-00', '26-09', '2026-09-01', '2026/09', ' 2026-09', ''])('rejects %j as BAD_USER_INPUT naming the field', (value) => {
+  it.each(['2026-13', '2026-9', '2026-00', '26-09', '2026-09-01', '2026/09', ' 2026-09', '', '1999-12', '2101-01', '9999-12'])('rejects %j as BAD_USER_INPUT naming the field', (value) => {
     expect(() => parseMonth('input.month', value)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.month' }));
   });
 });

@@ -1,4 +1,4 @@
-import { addMonths, InvalidInputError, type IsoDate } from '@hub/domain';
+import { addMonths, checkYear, InvalidInputError, type IsoDate } from '@hub/domain';
 
 /** A calendar month, `2026-09`. */
 export type Month = string;
@@ -7,6 +7,7 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export function parseMonth(field: string, value: string): Month {
   if (!MONTH.test(value)) throw new InvalidInputError(field, `"${value}" is not a month (YYYY-MM)`);
+  checkYear(field, Number(value.slice(0, 4)), value);
   return value;
 }
 
