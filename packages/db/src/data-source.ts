@@ -4,8 +4,12 @@ import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions, type EntityManager, type MigrationInterface } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
 import { QueryCounter } from './query-counter';
+import { audited, AuditTrailSubscriber } from './audit';
 
 type MigrationClass = new () => MigrationInterface;
+
+/** Notes the rows each audited transaction writes (see ./audit). */
+const auditSubscribers: DataSourceOptions['subscribers'] = [AuditTrailSubscriber];
 
 export interface DatabaseOptions {
   /** `mysql://user:pass@host:port/db`; when absent the embedded SQLite file is used. */
@@ -29,12 +33,12 @@ export interface Database {
 }
 
 function transactionRunner(dataSource: DataSource, dialect: Database['dialect']): Database['transaction'] {
-  if (dialect === 'mysql') return (work) => dataSource.transaction('READ COMMITTED', work);
+  if (dialect === 'mysql') return (work) => dataSource.transaction('READ COMMITTED', audited(work));
   // The embedded SQLite database has one connection; overlapping transactions on it would nest
   // instead of isolating, so writers take turns.
   let tail: Promise<unknown> = Promise.resolve();
   return (work) => {
-    const run = tail.then(() => dataSource.transaction(work));
+    const run = tail.then(() => dataSource.transaction(audited(work)));
     tail = run.catch(() => undefined);
     return run;
   };
@@ -82,6 +86,7 @@ export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = '
     // Migrations are the schema's source of truth on every dialect; nothing is synchronised.
     synchronize: false,
     migrationsRun: false,
+    subscribers: auditSubscribers,
     logger: queries,
   } as const;
 

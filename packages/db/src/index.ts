@@ -5,3 +5,4 @@ export * from './query-counter';
 export * from './keyset';
 export * from './migration-helpers';
 export { lockNames } from './named-locks';
+export * from './audit';

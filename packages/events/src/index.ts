@@ -19,3 +19,4 @@ export { BusUnavailableError } from './redis-connection';
 export const eventsEntities = [OutboxEntity, ProcessedEventEntity];
 export { Doorbell, sleep } from './timers';
 export { isDuplicateKeyError } from './duplicate-key';
+export { AUDIT_HOME, AUDIT_RECORDED, copyAuditRow, currentAuditScope, runAudited, type AuditRecordedPayload, type AuditScope } from './audit-trail';

@@ -7,3 +7,4 @@ export * from './subgraph-schema';
 export * from './subgraph-server';
 export * from './subgraph-module';
 export * from './loaders';
+export * from './audit-plugin';

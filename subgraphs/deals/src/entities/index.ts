@@ -1,3 +1,4 @@
+import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
 import { CustomerLockEntity } from './customer-lock.entity';
 import { DealLineEntity } from './deal-line.entity';
@@ -31,4 +32,5 @@ export const dealsEntities = [
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
   ...eventsEntities,
+  ...auditEntities,
 ];

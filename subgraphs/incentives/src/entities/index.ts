@@ -1,3 +1,4 @@
+import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
 import {
   CertificationFactEntity,
@@ -34,4 +35,5 @@ export const incentivesEntities = [
   MdfRequestEntity,
   MdfClaimEntity,
   ...eventsEntities,
+  ...auditEntities,
 ];

@@ -1,5 +1,6 @@
 import { AddDealFactIndexes1795314066282 } from './AddDealFactIndexes1795314066282';
 import { Initial1795309091089 } from './Initial1795309091089';
+import { AddAuditTrail1796148676311 } from './AddAuditTrail1796148676311';
 
 /** In order; each runs once per database, in its own transaction. */
-export const incentivesMigrations = [Initial1795309091089, AddDealFactIndexes1795314066282];
+export const incentivesMigrations = [Initial1795309091089, AddDealFactIndexes1795314066282, AddAuditTrail1796148676311];

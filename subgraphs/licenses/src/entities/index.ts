@@ -1,3 +1,4 @@
+import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
 import { LicensePolicyEntity, SkuEntity, TermPriceEntity, UsagePriceEntity } from './catalog.entity';
 import { CustomerLockEntity, EndCustomerEntity } from './end-customer.entity';
@@ -36,4 +37,5 @@ export const licensesEntities = [
   UsageStatementEntity,
   UsageStatementLineEntity,
   ...eventsEntities,
+  ...auditEntities,
 ];

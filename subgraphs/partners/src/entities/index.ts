@@ -1,3 +1,4 @@
+import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
 import { CertificationEntity } from './certification.entity';
 import { DistributorEntity } from './distributor.entity';
@@ -35,4 +36,5 @@ export const partnersEntities = [
   CertificationEntity,
   ReviewEntity,
   ...eventsEntities,
+  ...auditEntities,
 ];
