@@ -158,6 +158,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Load the supergraph before taking traffic: a broken one fails here, not on a request, and
       // graphql-ws operations (which skip the HTTP request hooks that load it lazily) find it ready.
       await runtime.getSchema();
+      await rateLimiter.ready();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {

@@ -87,6 +87,7 @@ export function loadEdgeConfig(env: Env, ownOrigins: readonly string[] = []): Ed
       GRAPHQL_MAX_COST: positive(defaults.maxCost),
       GRAPHQL_DEFAULT_LIST_SIZE: positive(defaults.defaultListSize),
       GRAPHQL_MAX_LIST_SIZE: positive(defaults.maxListSize),
+      GRAPHQL_UNPAGED_LIST_SIZE: positive(defaults.unpagedListSize),
       GRAPHQL_FIELD_SUGGESTIONS: booleanFlag,
       MAX_BODY_BYTES: positive(1024 * 1024),
       RATE_LIMIT: rate('300/10s'),
@@ -111,6 +112,7 @@ export function loadEdgeConfig(env: Env, ownOrigins: readonly string[] = []): Ed
       maxCost: parsed.GRAPHQL_MAX_COST,
       defaultListSize: parsed.GRAPHQL_DEFAULT_LIST_SIZE,
       maxListSize: parsed.GRAPHQL_MAX_LIST_SIZE,
+      unpagedListSize: parsed.GRAPHQL_UNPAGED_LIST_SIZE,
       // Suggestions reveal field names; in production they are off unless switched on.
       blockFieldSuggestions: parsed.GRAPHQL_FIELD_SUGGESTIONS === undefined || parsed.GRAPHQL_FIELD_SUGGESTIONS === '' ? production : parsed.GRAPHQL_FIELD_SUGGESTIONS === 'false',
     },

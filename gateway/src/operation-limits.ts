@@ -26,8 +26,10 @@ export interface OperationLimits {
   maxDocumentLength: number;
   /** Estimated cost (see `estimateCost`). */
   maxCost: number;
-  /** The list size assumed for a list or connection field without `first`/`last`. */
+  /** The page size assumed for a paged field (one that takes `first`/`last`) called without them. */
   defaultListSize: number;
+  /** The size assumed for a list that is not paged (a partner's distributors, a deal's lines). */
+  unpagedListSize: number;
   /** `first`/`last` above this count as this (subgraphs refuse them anyway). */
   maxListSize: number;
   /** Hide "Did you mean …?" hints, which reveal the schema where introspection is off. */
@@ -42,6 +44,7 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxDocumentLength: 20_000,
   maxCost: 20_000,
   defaultListSize: 50,
+  unpagedListSize: 10,
   maxListSize: 500,
   blockFieldSuggestions: false,
 };
@@ -84,21 +87,28 @@ function rejectWith(limit: LimitName, max: number) {
 
 const SLICING_ARGUMENTS = ['first', 'last'] as const;
 
+type ListSizes = Pick<OperationLimits, 'defaultListSize' | 'unpagedListSize' | 'maxListSize'>;
+
 /**
- * Each object costs 1, scalars 0; a list or connection field multiplies what it selects by the
- * page it asks for (`first`/`last`, else `defaultListSize`, at most `maxListSize`). The lists
- * inside a connection (`edges`, `nodes`) are the page the connection field already counted.
+ * Each object costs 1, scalars 0; a paged field multiplies what it selects by the page it asks
+ * for (`first`/`last`, else `defaultListSize`, at most `maxListSize`), an unpaged list by
+ * `unpagedListSize`. The lists inside a connection (`edges`) are the page the connection field
+ * already counted. Introspection costs nothing here: its size is bounded by the schema, and the
+ * token limit bounds the document.
  */
-export function listSizeEstimator(limits: Pick<OperationLimits, 'defaultListSize' | 'maxListSize'>): ComplexityEstimator {
+export function listSizeEstimator(limits: ListSizes): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) => {
-    const returnType = getNullableType(field.type);
-    const ownCost = isCompositeType(getNamedType(field.type)) ? 1 : 0;
-    const insideConnection = type.name.endsWith('Connection');
-    const isConnection = getNamedType(field.type).name.endsWith('Connection');
-    if (insideConnection || (!isListType(returnType) && !isConnection)) return ownCost + childComplexity;
-    const requested = SLICING_ARGUMENTS.map((name) => args[name]).find((value): value is number => typeof value === 'number');
-    const size = Math.min(Math.max(requested ?? limits.defaultListSize, 1), limits.maxListSize);
-    return size * (ownCost + childComplexity);
+    const namedType = getNamedType(field.type);
+    if (namedType.name.startsWith('__') || type.name.startsWith('__')) return 0;
+    const ownCost = isCompositeType(namedType) ? 1 : 0;
+    if (type.name.endsWith('Connection')) return ownCost + childComplexity;
+    const paged = field.args.some((arg) => (SLICING_ARGUMENTS as readonly string[]).includes(arg.name));
+    if (paged) {
+      const requested = SLICING_ARGUMENTS.map((name) => args[name]).find((value): value is number => typeof value === 'number');
+      const size = Math.min(Math.max(requested ?? limits.defaultListSize, 1), limits.maxListSize);
+      return size * (ownCost + childComplexity);
+    }
+    return isListType(getNullableType(field.type)) ? limits.unpagedListSize * (ownCost + childComplexity) : ownCost + childComplexity;
   };
 }
 
@@ -107,7 +117,7 @@ export function estimateCost(
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName: string | undefined,
-  limits: Pick<OperationLimits, 'defaultListSize' | 'maxListSize'>,
+  limits: ListSizes,
 ): number {
   return getComplexity({
     schema,

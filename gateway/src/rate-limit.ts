@@ -9,10 +9,13 @@ export type RateLimitKey = { caller: Pick<Claims, 'sub' | 'role'> } | { address:
 export interface CallerRateLimiter {
   /** Counts one request; resolves to the whole seconds to wait when over the limit, else undefined. */
   consume(key: RateLimitKey): Promise<number | undefined>;
+  /** Waits (briefly) for the shared store, so the first requests are counted where all gateways see them. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
 const KEY_PREFIX = 'hub:rate';
+const READY_WAIT_MS = 3_000;
 
 /**
  * Fixed-window counters from rate-limiter-flexible. With `redisUrl` the counters live in Redis,
@@ -49,6 +52,16 @@ export function createRateLimiter(limits: RateLimits, redisUrl?: string): Caller
         if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         throw rejection;
       }
+    },
+    async ready() {
+      if (!redis || redis.status === 'ready') return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, READY_WAIT_MS);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
     async close() {
       redis?.disconnect();

@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 
 /** Where the gateway keeps the verified token's expiry (epoch milliseconds) in the context. */
 export interface TokenExpiry {
@@ -8,9 +8,7 @@ export interface TokenExpiry {
 
 export const TOKEN_EXPIRED_MESSAGE = 'The token has expired: subscribe again with a fresh one';
 
-const expiredResult = (): ExecutionResult => ({
-  errors: [{ message: TOKEN_EXPIRED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] as unknown as ExecutionResult['errors'],
-});
+const expiredResult = (): ExecutionResult => ({ errors: [new GraphQLError(TOKEN_EXPIRED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED' } })] });
 
 /**
  * Passes the stream's results through until `expiresAt`, then sends one UNAUTHENTICATED error

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJwtVerifier, mintToken, type Claims } from '@hub/auth';
-import { createGateway } from '@hub/gateway';
+import { createGateway, type GatewayOptions } from '@hub/gateway';
 import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
 import { defaultEdgeConfig, type EdgeConfig } from '@hub/gateway/edge-config';
 import { subscriptionSubgraphs } from '@hub/gateway/subgraphs';
@@ -30,11 +30,11 @@ export interface HubOptions {
    */
   database?: 'sqlite' | 'mysql';
   /**
-   * The gateway's edge. By default every limit is the production default except the rate
-   * limits: a test drives hundreds of requests a second as one caller on purpose, and the
-   * security suite tests the rate limit with its own gateway.
+   * The gateway's edge and modes. By default every limit is the production default except the
+   * rate limits: a test drives hundreds of requests a second as one caller on purpose, and the
+   * security suite tests the rate limit with its own settings.
    */
-  edge?: EdgeConfig;
+  gateway?: Pick<GatewayOptions, 'edge' | 'ide' | 'introspection' | 'redisUrl'>;
 }
 
 const GENEROUS_RATE = { points: 1_000_000, durationSeconds: 1 };
@@ -76,7 +76,8 @@ export async function startHub(modules: readonly SubgraphModule[], options: HubO
       verifyToken: createJwtVerifier({ secret: JWT_SECRET }),
       gatewaySecret: GATEWAY_SECRET,
       logging: 'error',
-      edge: options.edge ?? testEdgeConfig(),
+      edge: testEdgeConfig(),
+      ...options.gateway,
     });
     const url = await gateway.listen(0);
     return {
