@@ -1,4 +1,4 @@
-import { OutboxRelay } from '@hub/events';
+import { AUDIT_RECORDED, copyAuditRow, createEventConsumer, OutboxRelay } from '@hub/events';
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildPartnersSchema } from './graphql/schema';
 import { seedDemoData } from './seeds/seed';
@@ -31,6 +31,8 @@ export const partnersSubgraph: SubgraphModule = {
     // Partner events leave through the outbox; the relay publishes them to the bus.
     const relay = new OutboxRelay({ database, bus: options.bus });
     relay.start();
+    // Partners keeps the audit trail of the whole hub: the other subgraphs' rows arrive as events.
+    const auditCopies = await createEventConsumer({ name: 'partners.audit-trail', database, bus: options.bus, types: [AUDIT_RECORDED], handle: copyAuditRow });
     const server = await createPartnersServer({ database, gatewaySecret: options.gatewaySecret });
     const running = await server.listen(options.port, options.host);
     return {
@@ -38,6 +40,7 @@ export const partnersSubgraph: SubgraphModule = {
       url: running.url,
       close: async () => {
         await running.close();
+        await auditCopies.stop();
         await relay.stop();
         await database.dataSource.destroy();
       },

@@ -6,6 +6,7 @@ import { buildPartnersSchema } from './graphql/schema';
 import { createPartnersLoaders } from './loaders/partners.loaders';
 import { partnersMigrations } from './migrations';
 import { systemClock, type Clock } from '@hub/domain';
+import { AuditEventsService } from './services/audit-events.service';
 import { PartnersService } from './services/partners.service';
 import { PeopleService } from './services/people.service';
 import { ReviewsService } from './services/reviews.service';
@@ -18,6 +19,7 @@ export function createPartnersServices(database: Database, clock: Clock): Partne
     partners: new PartnersService(database, clock, tiers),
     people: new PeopleService(database, clock),
     reviews: new ReviewsService(database, clock, tiers),
+    audit: new AuditEventsService(database),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Claims } from '@hub/auth';
+import type { AuditEventsService } from '../services/audit-events.service';
 import type { PartnersLoaders } from '../loaders/partners.loaders';
 import type { Clock } from '@hub/domain';
 import type { PartnersService } from '../services/partners.service';
@@ -11,6 +12,7 @@ export interface PartnersServices {
   tiers: TiersService;
   people: PeopleService;
   reviews: ReviewsService;
+  audit: AuditEventsService;
 }
 
 export interface PartnersContext {

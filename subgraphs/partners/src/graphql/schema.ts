@@ -1,4 +1,5 @@
 import { buildSubgraph } from '@hub/graphql-kit';
+import { AuditEventResolver } from './audit-event.resolver';
 import { PartnerResolver } from './partner.resolver';
 import { CertificationResolver, PersonResolver, TierAssignmentResolver } from './person.resolver';
 import { ProgramResolver, TierResolver } from './program.resolver';
@@ -6,7 +7,7 @@ import { partnersReferenceResolvers } from './references';
 
 export function buildPartnersSchema() {
   return buildSubgraph({
-    resolvers: [ProgramResolver, TierResolver, PartnerResolver, PersonResolver, CertificationResolver, TierAssignmentResolver],
+    resolvers: [ProgramResolver, TierResolver, PartnerResolver, PersonResolver, CertificationResolver, TierAssignmentResolver, AuditEventResolver],
     referenceResolvers: partnersReferenceResolvers as never,
   });
 }
