@@ -16,6 +16,7 @@ import { defaultEdgeConfig, type EdgeConfig } from './edge-config';
 import { useCodedVariableErrors } from './error-contract';
 import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
 import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
+import { createGatewayLogger } from './logging';
 import { useOperationLimits } from './operation-limits';
 import { createRateLimiter, type CallerRateLimiter, type RateLimitKey } from './rate-limit';
 import { TOKEN_EXPIRED_MESSAGE, useStreamsEndAtTokenExpiry, type TokenExpiry } from './stream-expiry';
@@ -93,7 +94,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     landingPage: false,
     // CORS is answered by the router for every response, the gateway's own 401/413/429 included.
     cors: false,
-    logging: options.logging ?? true,
+    // Bounded lines without request bodies, variables or tokens (see logging.ts).
+    logging: createGatewayLogger(options.logging === undefined || options.logging === true ? 'info' : options.logging),
   });
 
   const server = createServer((req, res) => {
