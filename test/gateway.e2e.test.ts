@@ -5,7 +5,10 @@ import { partnersSubgraph } from '@hub/partners';
 import { post, startHub, type RunningHub } from './support/hub';
 import { whoamiSubgraph } from './support/whoami-subgraph';
 
-const partner = { sub: 'user-p1', role: 'partner', partnerId: 'p1' } as const;
+// Ids in the form partners and distributors get (claims with any other form are refused).
+const P1 = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a01';
+const P2 = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a02';
+const partner = { sub: 'user-p1', role: 'partner', partnerId: P1 } as const;
 const WHOAMI = '{ whoami { sub role partnerId distributorId } }';
 
 describe('gateway', () => {
@@ -49,7 +52,7 @@ describe('gateway', () => {
   it('answers a query with a valid token and forwards the verified claims to the subgraph', async () => {
     const { status, json } = await post(hub.url, { query: WHOAMI }, partnerToken);
     expect(status).toBe(200);
-    expect(json).toEqual({ data: { whoami: { sub: 'user-p1', role: 'partner', partnerId: 'p1', distributorId: null } } });
+    expect(json).toEqual({ data: { whoami: { sub: 'user-p1', role: 'partner', partnerId: P1, distributorId: null } } });
   });
 
   it('answers GET queries too', async () => {
@@ -88,13 +91,13 @@ describe('gateway', () => {
     const body = JSON.stringify({ query: WHOAMI });
     const direct = await fetch(subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${partnerToken}` }, body });
     expect(direct.status).toBe(401);
-    const wrongSecret = signGatewayRequest('some-other-gateway-secret-0123456789', { sub: 'x', role: 'vendor_admin' }, body);
+    const wrongSecret = signGatewayRequest({ secret: 'some-other-gateway-secret-0123456789', subgraph: 'whoami', claims: { sub: 'x', role: 'vendor_admin' }, body });
     const forged = await fetch(subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...wrongSecret }, body });
     expect(forged.status).toBe(401);
   });
 
   it('never lets concurrent identical queries of different callers share one subgraph answer', async () => {
-    const callers = [partner, { sub: 'user-p2', role: 'partner', partnerId: 'p2' } as const, { sub: 'admin', role: 'vendor_admin' } as const];
+    const callers = [partner, { sub: 'user-p2', role: 'partner', partnerId: P2 } as const, { sub: 'admin', role: 'vendor_admin' } as const];
     const query = '{ whoami(delayMs: 150) { sub partnerId } }';
     const results = await Promise.all(callers.map(async (claims) => post(hub.url, { query }, await hub.token(claims))));
     expect(results.map((r) => r.json.data)).toEqual(callers.map((c) => ({ whoami: { sub: c.sub, partnerId: 'partnerId' in c ? c.partnerId : null } })));
@@ -105,7 +108,7 @@ describe('gateway', () => {
     try {
       const results: unknown[] = [];
       for await (const result of client.iterate({ query: WHOAMI })) results.push(result);
-      expect(results).toEqual([{ data: { whoami: { sub: 'user-p1', role: 'partner', partnerId: 'p1', distributorId: null } } }]);
+      expect(results).toEqual([{ data: { whoami: { sub: 'user-p1', role: 'partner', partnerId: P1, distributorId: null } } }]);
     } finally {
       client.dispose();
     }

@@ -5,6 +5,7 @@ import { startHub, type RunningHub } from './support/hub';
 import { whoamiSubgraph } from './support/whoami-subgraph';
 
 const WHOAMI = '{ whoami { sub role distributorId } }';
+const D1 = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4ad1';
 
 function wsClient(hub: RunningHub, connectionParams: Record<string, string>): Client {
   return createClient({ url: hub.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
@@ -18,12 +19,12 @@ describe('graphql-ws through the gateway', () => {
   afterAll(() => hub?.close());
 
   it('runs a query for a connection that sent its token in connectionParams.Authorization', async () => {
-    const token = await hub.token({ sub: 'dist-user', role: 'distributor', distributorId: 'd1' });
+    const token = await hub.token({ sub: 'dist-user', role: 'distributor', distributorId: D1 });
     const client = wsClient(hub, { Authorization: `Bearer ${token}` });
     try {
       const results: unknown[] = [];
       for await (const result of client.iterate({ query: WHOAMI })) results.push(result);
-      expect(results).toEqual([{ data: { whoami: { sub: 'dist-user', role: 'distributor', distributorId: 'd1' } } }]);
+      expect(results).toEqual([{ data: { whoami: { sub: 'dist-user', role: 'distributor', distributorId: D1 } } }]);
     } finally {
       await client.dispose();
     }

@@ -18,9 +18,12 @@ describe('loadGatewayConfig', () => {
       port: 4000,
       host: '0.0.0.0',
       supergraphPath: DEFAULT_SUPERGRAPH_PATH,
-      jwt: { secret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined },
+      jwt: { secret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxTtlSeconds: 24 * 3600 },
       gatewaySecret: DEV_GATEWAY_SECRET,
       subgraphUrls: { partners: undefined },
+      production: false,
+      ide: true,
+      introspection: true,
     });
   });
 
@@ -32,7 +35,48 @@ describe('loadGatewayConfig', () => {
 
   it('reports every bad variable at once', () => {
     const env = { PORT: 'eighty', JWT_SECRET: 'short', GATEWAY_SECRET: 'short', JWKS_URL: 'not a url', PARTNERS_URL: 'partners:4001' };
-    expect(problemsOf(() => loadGatewayConfig(env, ['partners'])).sort()).toEqual(['GATEWAY_SECRET', 'JWKS_URL', 'JWT_SECRET', 'PARTNERS_URL', 'PORT']);
+    expect(problemsOf(() => loadGatewayConfig(env, ['partners'])).sort()).toEqual([
+      'GATEWAY_SECRET',
+      'JWKS_URL',
+      'JWT_AUDIENCE',
+      'JWT_ISSUER',
+      'JWT_SECRET',
+      'PARTNERS_URL',
+      'PORT',
+    ]);
+  });
+});
+
+describe('production mode', () => {
+  const strong = { JWT_SECRET: 'p'.repeat(40), GATEWAY_SECRET: 'g'.repeat(40) };
+  const production = { NODE_ENV: 'production', ...strong };
+
+  it('refuses the development secrets and names both variables in one report', () => {
+    const env = { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, GATEWAY_SECRET: DEV_GATEWAY_SECRET };
+    expect(problemsOf(() => loadGatewayConfig(env, ['partners'])).sort()).toEqual(['GATEWAY_SECRET', 'JWT_SECRET']);
+    expect(problemsOf(() => loadEmbeddedConfig(env, [])).sort()).toEqual(['GATEWAY_SECRET', 'JWT_SECRET']);
+  });
+
+  it('refuses unset secrets rather than falling back to the development ones', () => {
+    expect(problemsOf(() => loadGatewayConfig({ NODE_ENV: 'production' }, [])).sort()).toEqual(['GATEWAY_SECRET', 'JWT_SECRET']);
+  });
+
+  it('starts on a JWKS with issuer and audience and no JWT secret', () => {
+    const env = { NODE_ENV: 'production', GATEWAY_SECRET: strong.GATEWAY_SECRET, JWKS_URL: 'https://id.example/jwks', JWT_ISSUER: 'https://id.example/', JWT_AUDIENCE: 'hub' };
+    expect(loadGatewayConfig(env, []).jwt.jwksUrl).toBe('https://id.example/jwks');
+    expect(problemsOf(() => loadGatewayConfig({ ...env, JWT_AUDIENCE: '' }, []))).toEqual(['JWT_AUDIENCE']);
+  });
+
+  it('turns the IDE and introspection off by default, and lets each be switched on', () => {
+    expect(loadGatewayConfig(production, [])).toMatchObject({ production: true, ide: false, introspection: false });
+    expect(loadEmbeddedConfig({ ...production, GRAPHQL_IDE: 'true' }, [])).toMatchObject({ ide: true, introspection: false });
+    expect(loadGatewayConfig({ GRAPHQL_IDE: 'false', INTROSPECTION: 'false' }, [])).toMatchObject({ production: false, ide: false, introspection: false });
+  });
+
+  it('reads JWT_MAX_TTL as seconds or with a unit', () => {
+    expect(loadGatewayConfig({ JWT_MAX_TTL: '3600' }, []).jwt.maxTtlSeconds).toBe(3600);
+    expect(loadEmbeddedConfig({ JWT_MAX_TTL: '8h' }, []).jwt.maxTtlSeconds).toBe(8 * 3600);
+    expect(problemsOf(() => loadGatewayConfig({ JWT_MAX_TTL: 'forever' }, []))).toEqual(['JWT_MAX_TTL']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JwtVerifierOptions } from '@hub/auth';
-import { DEV_GATEWAY_SECRET, DEV_JWT_SECRET, databaseUrl, parseConfig, port, secret, z } from '@hub/config';
+import { DEV_GATEWAY_SECRET, DEV_JWT_SECRET, databaseUrl, duration, flag, isProduction, parseConfig, port, secret, z, type ProductionRules } from '@hub/config';
 
 /** The committed supergraph that `pnpm compose` writes from the subgraphs' code. */
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../../supergraph.graphql', import.meta.url));
@@ -19,24 +19,37 @@ export const subgraphUrlVariable = (subgraph: string) => envName(subgraph, 'URL'
 /** `partners` → `PARTNERS_PORT`: the port an embedded subgraph listens on. */
 export const subgraphPortVariable = (subgraph: string) => envName(subgraph, 'PORT');
 
+/** The longest token lifetime accepted unless JWT_MAX_TTL says otherwise. */
+export const DEFAULT_JWT_MAX_TTL_SECONDS = 24 * 3600;
+
 const authShape = {
   JWT_SECRET: secret(DEV_JWT_SECRET),
   JWKS_URL: unsetWhenBlank(httpUrl()),
   JWT_ISSUER: unsetWhenBlank(z.string()),
   JWT_AUDIENCE: unsetWhenBlank(z.string()),
+  JWT_MAX_TTL: duration(DEFAULT_JWT_MAX_TTL_SECONDS),
   GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
 };
 
+/** What a gateway refuses to start with in production (see @hub/config). */
+const gatewayRules: ProductionRules = { secrets: ['GATEWAY_SECRET'], verifiesTokens: true };
+
 export interface AuthConfig {
   /** How incoming bearer tokens are verified (a JWKS URL takes precedence over the secret). */
-  jwt: JwtVerifierOptions & { secret: string };
+  jwt: JwtVerifierOptions & { secret: string; maxTtlSeconds: number };
   /** Signs every subgraph request; the subgraphs hold the same secret. */
   gatewaySecret: string;
 }
 
 function authConfig(parsed: z.infer<z.ZodObject<typeof authShape>>): AuthConfig {
   return {
-    jwt: { secret: parsed.JWT_SECRET, jwksUrl: parsed.JWKS_URL, issuer: parsed.JWT_ISSUER, audience: parsed.JWT_AUDIENCE },
+    jwt: {
+      secret: parsed.JWT_SECRET,
+      jwksUrl: parsed.JWKS_URL,
+      issuer: parsed.JWT_ISSUER,
+      audience: parsed.JWT_AUDIENCE,
+      maxTtlSeconds: parsed.JWT_MAX_TTL,
+    },
     gatewaySecret: parsed.GATEWAY_SECRET,
   };
 }
@@ -45,7 +58,29 @@ export function loadAuthConfig(env: Env): AuthConfig {
   return authConfig(parseConfig(z.object(authShape), env));
 }
 
-export interface GatewayConfig extends AuthConfig {
+/**
+ * What the gateway shows strangers about its schema: the GraphQL IDE page and introspection,
+ * each on by default in development and off in production unless switched on.
+ */
+const exposureShape = (env: Env) => ({
+  GRAPHQL_IDE: flag(!isProduction(env)),
+  INTROSPECTION: flag(!isProduction(env)),
+});
+
+export interface ExposureConfig {
+  /** NODE_ENV=production. */
+  production: boolean;
+  /** Serve the GraphQL IDE page (GRAPHQL_IDE). */
+  ide: boolean;
+  /** Answer introspection queries (INTROSPECTION). */
+  introspection: boolean;
+}
+
+function exposureConfig(env: Env, parsed: z.infer<z.ZodObject<ReturnType<typeof exposureShape>>>): ExposureConfig {
+  return { production: isProduction(env), ide: parsed.GRAPHQL_IDE, introspection: parsed.INTROSPECTION };
+}
+
+export interface GatewayConfig extends AuthConfig, ExposureConfig {
   port: number;
   host: string;
   supergraphPath: string;
@@ -59,6 +94,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
   const parsed = parseConfig(
     z.object({
       ...authShape,
+      ...exposureShape(env),
       PORT: port(4000),
       // In its own container the gateway must listen beyond loopback, as the subgraphs do.
       HOST: z.string().min(1).default('0.0.0.0'),
@@ -66,10 +102,12 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       ...urlShape,
     }),
     env,
+    gatewayRules,
   );
   const urls = parsed as unknown as Record<string, string | undefined>;
   return {
     ...authConfig(parsed),
+    ...exposureConfig(env, parsed),
     port: parsed.PORT,
     host: parsed.HOST,
     supergraphPath: parsed.SUPERGRAPH_PATH,
@@ -77,7 +115,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
   };
 }
 
-export interface EmbeddedConfig extends AuthConfig {
+export interface EmbeddedConfig extends AuthConfig, ExposureConfig {
   port: number;
   host: string;
   /** Where the SQLite files live (one per subgraph). */
@@ -95,6 +133,7 @@ export function loadEmbeddedConfig(env: Env, subgraphs: readonly { name: string;
   const parsed = parseConfig(
     z.object({
       ...authShape,
+      ...exposureShape(env),
       PORT: port(4000),
       HOST: z.string().min(1).default('127.0.0.1'),
       DATA_DIR: z.string().min(1).default('.data'),
@@ -107,10 +146,12 @@ export function loadEmbeddedConfig(env: Env, subgraphs: readonly { name: string;
       ...portShape,
     }),
     env,
+    gatewayRules,
   );
   const ports = parsed as unknown as Record<string, number>;
   return {
     ...authConfig(parsed),
+    ...exposureConfig(env, parsed),
     port: parsed.PORT,
     host: parsed.HOST,
     dataDir: resolve(parsed.DATA_DIR),

@@ -5,16 +5,16 @@ import type { HubContext } from './create-gateway';
 
 /**
  * Subscriptions go to subgraphs over graphql-ws, where `onFetch` never runs: the caller's claims
- * travel signed in the subscribe message's extensions, and the subgraph verifies them there.
+ * travel signed, for that subgraph and with a fresh nonce, in the subscribe message's extensions.
  */
 export function useSignedSubscriptions(gatewaySecret: string): GatewayPlugin<HubContext> {
   return {
-    onSubgraphExecute({ executionRequest }) {
+    onSubgraphExecute({ subgraphName, executionRequest }) {
       if (getOperationAST(executionRequest.document, executionRequest.operationName)?.operation !== 'subscription') return;
       const context = (executionRequest.context ?? {}) as HubContext;
       executionRequest.extensions = {
         ...executionRequest.extensions,
-        [SUBSCRIPTION_AUTH_EXTENSION]: signSubscription(gatewaySecret, context.claims ?? null),
+        [SUBSCRIPTION_AUTH_EXTENSION]: signSubscription({ secret: gatewaySecret, subgraph: subgraphName, claims: context.claims ?? null }),
       };
     },
   };
@@ -22,18 +22,21 @@ export function useSignedSubscriptions(gatewaySecret: string): GatewayPlugin<Hub
 
 /**
  * Signs every subgraph request with the caller's claims over the exact body that is sent (the
- * query string for a GET), as the subgraphs verify those bytes. Runs as the last `onFetch` hook,
- * after anything else that could have changed the request.
+ * query string for a GET), for the subgraph it goes to, as the subgraphs verify exactly that.
+ * Runs as the last `onFetch` hook, after anything else that could have changed the request. The
+ * runtime names the subgraph on the execution request; a fetch without one is not a subgraph
+ * request this gateway may sign.
  */
 export function useSignedSubgraphRequests(gatewaySecret: string): GatewayPlugin<HubContext> {
   return {
-    onFetch({ url, options, context, setOptions }) {
+    onFetch({ url, options, context, executionRequest, setOptions }) {
+      const subgraph = executionRequest?.subgraphName;
+      if (subgraph === undefined) throw new Error(`Cannot sign a request to ${new URL(url).origin}: it names no subgraph`);
       const claims = 'claims' in context ? (context.claims ?? null) : null;
       const method = (options.method ?? 'GET').toUpperCase();
-      const signed = method === 'GET' ? new URL(url).search : options.body;
-      if (typeof signed !== 'string') throw new Error(`Cannot sign a ${method} subgraph request whose body is not a string`);
-      setOptions({ ...options, headers: { ...options.headers, ...signGatewayRequest(gatewaySecret, claims, signed) } });
+      const body = method === 'GET' ? new URL(url).search : options.body;
+      if (typeof body !== 'string') throw new Error(`Cannot sign a ${method} subgraph request whose body is not a string`);
+      setOptions({ ...options, headers: { ...options.headers, ...signGatewayRequest({ secret: gatewaySecret, subgraph, claims, body }) } });
     },
   };
 }
-

@@ -66,7 +66,7 @@ export async function benchDealRegister(): Promise<void> {
   const bench = await startDealsBench('bench_register');
   try {
     const viaGateway = await load(bench, bench.urls.gatewayUrl, () => ({ authorization: `Bearer ${bench.staffToken}` }));
-    const direct = await load(bench, bench.urls.dealsUrl, (body) => ({ ...signGatewayRequest(BENCH_GATEWAY_SECRET, staff, body) }));
+    const direct = await load(bench, bench.urls.dealsUrl, (body) => ({ ...signGatewayRequest({ secret: BENCH_GATEWAY_SECRET, subgraph: 'deals', claims: staff, body }) }));
 
     console.log(`\nregisterDeal (new end customer each time, one line) as staff on MariaDB`);
     console.log(`${CONNECTIONS} connections, ${DURATION_S}s per target after a 2s warm-up, gateway first; node ${process.version}, ${cpus().length} cores`);

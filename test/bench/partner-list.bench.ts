@@ -31,9 +31,10 @@ interface Figures {
 }
 
 async function load(url: string, headersFor: (body: string) => Record<string, string>): Promise<Figures> {
-  const requests = VARIANTS.map((query) => {
+  // Headers are made per request: a subgraph accepts each gateway signature (nonce) once.
+  const requests: autocannon.Request[] = VARIANTS.map((query) => {
     const body = JSON.stringify({ query });
-    return { method: 'POST' as const, body, headers: { 'content-type': 'application/json', ...headersFor(body) } };
+    return { method: 'POST', setupRequest: (request) => ({ ...request, body, headers: { 'content-type': 'application/json', ...headersFor(body) } }) };
   });
   const run = (duration: number) => autocannon({ url, connections: CONNECTIONS, duration, requests });
   await run(2); // warm-up: JIT, plans, pools
@@ -62,8 +63,7 @@ export async function benchPartnerList(): Promise<void> {
     if (check.data?.list0.edges.length !== 100) throw new Error(`expected 100 partners through the gateway: ${JSON.stringify(check.errors)}`);
 
     const viaGateway = await load(hub.urls.gatewayUrl, () => ({ authorization: `Bearer ${token}` }));
-    // Signed once per variant: a signature stays valid for the subgraph's 5-minute tolerance.
-    const direct = await load(hub.urls.subgraphUrl, (body) => ({ ...signGatewayRequest(BENCH_GATEWAY_SECRET, reader, body) }));
+    const direct = await load(hub.urls.subgraphUrl, (body) => ({ ...signGatewayRequest({ secret: BENCH_GATEWAY_SECRET, subgraph: 'partners', claims: reader, body }) }));
 
     console.log(`\npartner list (first: 100 with tier, program, distributors, people) on MariaDB`);
     console.log(`${CONNECTIONS} connections, ${DURATION_S}s per target after a 2s warm-up; node ${process.version}, ${cpus().length} cores`);

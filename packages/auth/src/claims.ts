@@ -1,3 +1,4 @@
+import { z } from '@hub/config';
 import { ForbiddenError, UnauthenticatedError } from '@hub/domain';
 
 export const MAX_SUBJECT_LENGTH = 200;
@@ -17,22 +18,50 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-/** Reads claims out of a verified JWT payload, or explains why they are unusable. */
-export function claimsFromPayload(payload: Record<string, unknown>): Claims {
-  const { sub, role, partnerId, distributorId } = payload;
-  if (typeof sub !== 'string' || sub === '') throw new UnauthenticatedError('token has no subject');
-  // The subject is recorded as who made a change; a longer one is not an identity we can keep.
-  if (sub.length > MAX_SUBJECT_LENGTH) throw new UnauthenticatedError(`token subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
-  if (!isRole(role)) throw new UnauthenticatedError(`token role must be one of ${ROLES.join(', ')}`);
-  if (role === 'partner' && typeof partnerId !== 'string') throw new UnauthenticatedError('a partner token needs a partnerId claim');
-  if (role === 'distributor' && typeof distributorId !== 'string') {
-    throw new UnauthenticatedError('a distributor token needs a distributorId claim');
+/**
+ * Partners and distributors are identified by the UUIDs `newId` in @hub/db gives them (always
+ * lower-case). An id claim in any other form names no one, so it is refused rather than
+ * matched against anything.
+ */
+export const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const id = z.string({ error: 'is required for this role' }).regex(ID_PATTERN, 'must be a partner or distributor id');
+// Refused rather than dropped: a token that gives a staff member a partner's id was issued
+// wrongly, and a reader of the claims should never have to wonder which of the two counts.
+const absent = z.never({ error: 'must not be set for this role' }).optional();
+// The subject is recorded as who made a change and shows up in logs: no control, format or
+// line-separator characters, no padding, and a length we can keep.
+const subject = z
+  .string({ error: 'is required' })
+  .min(1, 'is required')
+  .max(MAX_SUBJECT_LENGTH, `must be at most ${MAX_SUBJECT_LENGTH} characters`)
+  .regex(/^[^\p{C}\p{Zl}\p{Zp}]+$/u, 'must be printable')
+  .refine((value) => value.trim() === value, 'must not start or end with spaces');
+
+/** Each role with exactly the ids it needs; any other key of a JWT payload (exp, iss…) is ignored. */
+const claimsSchema = z.discriminatedUnion(
+  'role',
+  [
+    z.object({ sub: subject, role: z.literal('partner'), partnerId: id, distributorId: absent }),
+    z.object({ sub: subject, role: z.literal('distributor'), distributorId: id, partnerId: absent }),
+    z.object({ sub: subject, role: z.enum(['vendor_admin', 'channel_manager', 'bi']), partnerId: absent, distributorId: absent }),
+  ],
+  { error: `must be one of ${ROLES.join(', ')}` },
+);
+
+/** Reads claims out of a verified JWT payload (or the gateway's forwarded claims), or says why they are unusable. */
+export function claimsFromPayload(payload: unknown): Claims {
+  const result = claimsSchema.safeParse(payload);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'claims'} ${issue.message}`);
+    throw new UnauthenticatedError(`token claims refused: ${problems.join('; ')}`);
   }
+  const { sub, role, partnerId, distributorId } = result.data;
   return {
     sub,
     role,
-    ...(typeof partnerId === 'string' ? { partnerId } : {}),
-    ...(typeof distributorId === 'string' ? { distributorId } : {}),
+    ...(partnerId === undefined ? {} : { partnerId }),
+    ...(distributorId === undefined ? {} : { distributorId }),
   };
 }
 

@@ -1,3 +1,4 @@
 export * from './claims';
 export * from './gateway-signature';
 export * from './jwt';
+export * from './nonce-store';

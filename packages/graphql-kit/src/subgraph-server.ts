@@ -2,16 +2,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
-import { verifyGatewayRequest, verifySubscription, type Claims } from '@hub/auth';
+import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscription, type Claims, type NonceStore } from '@hub/auth';
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
-import { auditPlugin, requestAuditScope } from './audit-plugin';
-import { runAudited } from '@hub/events';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A larger body is still read (and dropped) up to here so its sender gets the 413; beyond, the connection is closed after it. */
+const MAX_DRAINED_BYTES = 8 * MAX_BODY_BYTES;
+/**
+ * How deep a request's JSON and GraphQL may nest: far more than any query the gateway plans
+ * (its own depth limit is much lower), far less than what overflows a recursive parser.
+ */
+const MAX_NESTING = 100;
 const CLOSE_GRACE_MS = 5_000;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -28,6 +34,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   introspection?: boolean;
   /** Serve the schema's Subscription fields over graphql-ws at /graphql (the gateway's transport). */
   subscriptions?: boolean;
+  /** Where accepted gateway nonces are remembered; default the process's shared store, else memory. */
+  nonces?: NonceStore;
 }
 
 export interface RunningSubgraph {
@@ -42,27 +50,121 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Answer, then close: the request is not read to its end. */
+    readonly closeConnection = false,
   ) {
     super(message);
   }
 }
 
+const tooLarge = (closeConnection: boolean) =>
+  new HttpError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${MAX_BODY_BYTES} bytes`, closeConnection);
+
+/**
+ * Reads the body, keeping at most MAX_BODY_BYTES. A larger one is answered 413 once it has been
+ * read to its end, so the sender (the gateway) receives the answer instead of a reset
+ * connection it could only report as an internal error.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, 'BAD_REQUEST', 'request body too large'));
-        req.destroy();
-        return;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else if (size > MAX_DRAINED_BYTES) {
+        req.off('data', onData);
+        reject(tooLarge(true));
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    };
+    req.on('data', onData);
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(tooLarge(false)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
+}
+
+/** Whether JSON text nests objects and arrays deeper than `limit` (string contents skipped). */
+function jsonNestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (char === '}' || char === ']') depth -= 1;
+  }
+  return false;
+}
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
+
+/**
+ * Whether a GraphQL document nests selections, lists, objects or arguments deeper than `limit`,
+ * counted with graphql's own lexer (which skips strings and comments and does not recurse). A
+ * document that does not lex is left to the parser to report.
+ */
+function documentNestsDeeperThan(query: string, limit: number): boolean {
+  const lexer = new Lexer(new Source(query));
+  let depth = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (OPENING.has(token.kind)) {
+        depth += 1;
+        if (depth > limit) return true;
+      } else if (CLOSING.has(token.kind)) depth -= 1;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+/** Refuses, as a 400 the caller can read, a request whose nesting would overflow a parser further on. */
+function refuseDeepNesting(body: string, url: URL): void {
+  const texts = [body, url.searchParams.get('variables') ?? '', url.searchParams.get('extensions') ?? ''];
+  let query = url.searchParams.get('query') ?? '';
+  if (texts.some((text) => jsonNestsDeeperThan(text, MAX_NESTING))) {
+    throw new HttpError(400, 'BAD_REQUEST', `request nests deeper than ${MAX_NESTING} levels`);
+  }
+  if (body !== '') {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === 'object' && parsed !== null && 'query' in parsed && typeof parsed.query === 'string') query = parsed.query;
+  }
+  if (documentNestsDeeperThan(query, MAX_NESTING)) {
+    throw new HttpError(400, 'BAD_REQUEST', `query nests deeper than ${MAX_NESTING} levels`);
+  }
+}
+
+let sharedNonces: NonceStore | undefined;
+
+/**
+ * For a standalone subgraph process, once at start-up: every server it starts remembers gateway
+ * nonces in Redis (`SET … NX EX`), shared with the subgraph's other instances, so a request
+ * replayed to another instance is refused too. Without it each server remembers its own in
+ * memory, which is enough in one process (embedded, tests). While Redis cannot answer, signed
+ * requests are refused as unavailable rather than accepted unchecked. Returns the closer.
+ */
+export async function shareGatewayNonces(redisUrl: string): Promise<() => void> {
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    // Fail a check at once while disconnected (the caller gets a retryable 503), and keep reconnecting.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (times) => Math.min(times * 100, 2_000),
+  });
+  redis.on('error', () => undefined);
+  await redis.connect().catch((error: unknown) => console.warn(`gateway nonces: Redis is not reachable yet (${(error as Error).message})`));
+  sharedNonces = redisNonceStore(redis);
+  return () => {
+    sharedNonces = undefined;
+    redis.disconnect();
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {
@@ -86,18 +188,27 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     formatError: (formatted, error) => formatError(formatted, error),
     includeStacktraceInErrorResponses: false,
     // Federated tracing (ftv1) is for Apollo's commercial router; our gateway does not read it.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), auditPlugin()],
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
+  const nonces = options.nonces ?? sharedNonces ?? memoryNonceStore();
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const body = req.method === 'POST' ? await readBody(req) : '';
     let claims: Claims | null;
     try {
-      claims = verifyGatewayRequest({ secret: options.gatewaySecret, body: req.method === 'POST' ? body : url.search, headers: req.headers });
+      claims = await verifyGatewayRequest({
+        secret: options.gatewaySecret,
+        subgraph: options.name,
+        body: req.method === 'POST' ? body : url.search,
+        headers: req.headers,
+        nonces,
+      });
     } catch (error) {
-      const message = error instanceof DomainError ? error.message : 'unauthenticated';
-      throw new HttpError(401, 'UNAUTHENTICATED', message);
+      if (error instanceof DomainError) throw new HttpError(401, 'UNAUTHENTICATED', error.message);
+      // The signature may be fine; only the nonce store could not say whether it was used before.
+      console.error(`[${options.name}] gateway nonce check failed:`, (error as Error).message);
+      throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'cannot check the gateway signature now; retry');
     }
     let parsedBody: unknown;
     if (req.method === 'POST') {
@@ -107,17 +218,15 @@ export async function startSubgraphServer<TContext extends BaseContext>(
         throw new HttpError(400, 'BAD_REQUEST', 'request body is not valid JSON');
       }
     }
+    refuseDeepNesting(body, url);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    // Every transaction a mutation commits records who made it, through which field and request.
-    const response = await runAudited(requestAuditScope(options.name, claims, req.headers), () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-        context: async () => options.createContext(claims),
-      }),
-    );
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: async () => options.createContext(claims),
+    });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
@@ -151,6 +260,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     route().catch((error: unknown) => {
       if (res.headersSent) return res.end();
       if (error instanceof HttpError) {
+        if (error.closeConnection) res.setHeader('connection', 'close');
         return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       }
       console.error(`[${options.name}]`, error);
@@ -162,7 +272,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     });
   });
 
-  const stopSubscriptions = options.subscriptions ? serveSubscriptions(server, options) : async () => undefined;
+  const stopSubscriptions = options.subscriptions ? serveSubscriptions(server, options, nonces) : async () => undefined;
 
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address() as AddressInfo;
@@ -186,16 +296,17 @@ const claimsBySubscription = new WeakMap<object, Map<string, Claims | null>>();
 
 /**
  * graphql-ws on the subgraph's /graphql: every subscribe message must carry the gateway's
- * signed claims in its extensions; the verified claims build the operation's context.
+ * signed claims in its extensions, signed for this subgraph with an unused nonce; the verified
+ * claims build the operation's context.
  */
-function serveSubscriptions<TContext extends BaseContext>(server: Server, options: SubgraphServerOptions<TContext>): () => Promise<void> {
+function serveSubscriptions<TContext extends BaseContext>(server: Server, options: SubgraphServerOptions<TContext>, nonces: NonceStore): () => Promise<void> {
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
   const disposable = useServer(
     {
       schema: options.schema,
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         try {
-          const claims = verifySubscription(options.gatewaySecret, payload.extensions ?? undefined);
+          const claims = await verifySubscription({ secret: options.gatewaySecret, subgraph: options.name, extensions: payload.extensions, nonces });
           const perSocket = claimsBySubscription.get(ctx) ?? new Map<string, Claims | null>();
           perSocket.set(id, claims);
           claimsBySubscription.set(ctx, perSocket);

@@ -97,7 +97,7 @@ describe('live deal updates across deals instances (Redis)', () => {
       const received: { dealUpdated: { kind: string; deal: { id: string } } }[] = [];
       const iterator = client.iterate<{ dealUpdated: { kind: string; deal: { id: string } } }>({
         query: 'subscription { dealUpdated { kind deal { id } } }',
-        extensions: { [SUBSCRIPTION_AUTH_EXTENSION]: signSubscription(SECRET, admin) },
+        extensions: { [SUBSCRIPTION_AUTH_EXTENSION]: signSubscription({ secret: SECRET, subgraph: 'deals', claims: admin }) },
       });
       const reading = (async () => {
         for await (const result of iterator) if (result.data) received.push(result.data);

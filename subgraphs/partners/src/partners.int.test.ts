@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
-import { pendingSchemaChanges, type Database } from '@hub/db';
+import { newId, pendingSchemaChanges, type Database } from '@hub/db';
 import { countQueries, createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { PartnerEntity, TierAssignmentEntity } from './entities';
 import { seedDemoData } from './seeds/seed';
@@ -352,7 +352,7 @@ describe.each([
     });
 
     it('lets only vendor admins and channel managers write', async () => {
-      for (const claims of [bi, { sub: 'p', role: 'partner', partnerId: 'x' } as Claims]) {
+      for (const claims of [bi, { sub: 'p', role: 'partner', partnerId: newId() } as Claims]) {
         const result = await call(claims, CREATE, { input: createInput({ name: 'Not Allowed' }) });
         expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }

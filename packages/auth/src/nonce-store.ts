@@ -1,0 +1,57 @@
+import { UnauthenticatedError } from '@hub/domain';
+
+/**
+ * Remembers the nonces of accepted gateway signatures for as long as those signatures could
+ * still be accepted, so that each is accepted once.
+ */
+export interface NonceStore {
+  /** Records `key` for `ttlSeconds`; false when it is already recorded (the request is a replay). */
+  remember(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** The one ioredis call the Redis store makes (`SET key 1 EX ttl NX`), so this package needs no Redis client. */
+export interface RedisSetIfAbsent {
+  set(key: string, value: string, expiry: 'EX', seconds: number, condition: 'NX'): Promise<string | null>;
+}
+
+/** Shared by every instance of a subgraph, so a request replayed to another instance is refused too. */
+export function redisNonceStore(redis: RedisSetIfAbsent, prefix = 'hub:gateway-nonce:'): NonceStore {
+  return {
+    remember: async (key, ttlSeconds) => (await redis.set(`${prefix}${key}`, '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX')) === 'OK',
+  };
+}
+
+export interface MemoryNonceStoreOptions {
+  /** Most nonces remembered at once; the gateway's request rate over one window stays far below. */
+  capacity?: number;
+  now?: () => number;
+}
+
+/**
+ * One process (the embedded hub, tests): a map from nonce to expiry. Full, it refuses new
+ * signatures rather than forgetting live nonces, which would let their requests be replayed.
+ */
+export function memoryNonceStore(options: MemoryNonceStoreOptions = {}): NonceStore {
+  const capacity = options.capacity ?? 100_000;
+  const now = options.now ?? Date.now;
+  const expiries = new Map<string, number>();
+  const forgetExpired = (at: number, all: boolean) => {
+    // Insertion order is nearly expiry order, so the expired ones are usually at the front.
+    for (const [key, expiry] of expiries) {
+      if (expiry <= at) expiries.delete(key);
+      else if (!all) break;
+    }
+  };
+  return {
+    remember: async (key, ttlSeconds) => {
+      const at = now();
+      forgetExpired(at, false);
+      if ((expiries.get(key) ?? 0) > at) return false;
+      if (expiries.size >= capacity) forgetExpired(at, true);
+      if (expiries.size >= capacity) throw new UnauthenticatedError('too many gateway requests within the signature window');
+      expiries.delete(key);
+      expiries.set(key, at + ttlSeconds * 1000);
+      return true;
+    },
+  };
+}
