@@ -9,6 +9,8 @@ import { WebSocketServer } from 'ws';
 import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscription, type Claims, type NonceStore } from '@hub/auth';
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
+import { auditPlugin, requestAuditScope } from './audit-plugin';
+import { runAudited } from '@hub/events';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A larger body is still read (and dropped) up to here so its sender gets the 413; beyond, the connection is closed after it. */
@@ -188,7 +190,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     formatError: (formatted, error) => formatError(formatted, error),
     includeStacktraceInErrorResponses: false,
     // Federated tracing (ftv1) is for Apollo's commercial router; our gateway does not read it.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), auditPlugin()],
   });
   await apollo.start();
   const nonces = options.nonces ?? sharedNonces ?? memoryNonceStore();
@@ -223,10 +225,13 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => options.createContext(claims),
-    });
+    // Every transaction a mutation commits records who made it, through which field and request.
+    const response = await runAudited(requestAuditScope(options.name, claims, req.headers), () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+        context: async () => options.createContext(claims),
+      }),
+    );
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
