@@ -13,7 +13,7 @@ import { GraphQLError } from 'graphql';
 import { decodeJwt } from 'jose';
 import { bearerToken, type Claims, type JwtVerifier } from '@hub/auth';
 import { defaultEdgeConfig, type EdgeConfig } from './edge-config';
-import { useCodedVariableErrors } from './error-contract';
+import { useCodedVariableErrors, useRefusalLog } from './error-contract';
 import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
 import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
 import { createGatewayLogger } from './logging';
@@ -84,6 +84,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: () => [
       ...useOperationLimits(edge.limits),
       useCodedVariableErrors(),
+      useRefusalLog(),
       useStreamsEndAtTokenExpiry(),
       useSignedSubgraphRequests(options.gatewaySecret),
       useSignedSubscriptions(options.gatewaySecret),

@@ -39,3 +39,28 @@ export function useCodedVariableErrors(): GatewayPlugin {
     },
   };
 }
+
+const REFUSALS = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
+
+interface LoggingContext {
+  log?: { warn(attrs: Record<string, unknown>, message: string): void };
+  claims?: { role?: string };
+}
+
+/**
+ * One warning per refused field (FORBIDDEN or UNAUTHENTICATED from a subgraph), with the role and
+ * the path but never the caller's input: probing another tenant's data shows up in the logs.
+ * The gateway's own refusals (401, 413, 429) are logged where it answers them.
+ */
+export function useRefusalLog(): GatewayPlugin {
+  return {
+    onExecutionResult({ result, context }) {
+      if (Symbol.asyncIterator in (result as object)) return;
+      const { log, claims } = context as LoggingContext;
+      for (const error of (result as ExecutionResult).errors ?? []) {
+        const code = error.extensions?.code;
+        if (typeof code === 'string' && REFUSALS.has(code)) log?.warn({ code, role: claims?.role, path: error.path?.join('.') }, '[edge] refused');
+      }
+    },
+  };
+}
