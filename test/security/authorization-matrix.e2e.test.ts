@@ -270,6 +270,20 @@ describe('authorisation matrix: every root field × every role, through the gate
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
+    const statementOf = async (payeeId: string) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        await gql(admin, 'mutation ($period: String!) { computeStatements(period: $period) { computed } }', { period: quarter });
+        const { statements } = await gql<{ statements: { edges: { node: { id: string } }[] } }>(
+          admin,
+          'query ($id: ID!) { statements(first: 1, filter: { payeeId: $id }) { edges { node { id } } } }',
+          { id: payeeId },
+        );
+        const id = statements.edges[0]?.node.id;
+        if (id || Date.now() > deadline) return id;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
     const deploymentOf = async (partnerId: string, distributorId: string, country: string) => {
       await onceKnown('mutation ($partnerId: ID!, $distributorId: ID!) { grantMasterLicense(partnerId: $partnerId, distributorId: $distributorId) { id } }', { partnerId, distributorId });
       const input = { partnerId, customer: { name: `Matrix usage customer ${country}`, country }, sku: USAGE_SKU, hosting: 'HOSTED' };
@@ -304,6 +318,9 @@ describe('authorisation matrix: every root field × every role, through the gate
     };
     own.License = await licenceOf(provider.id);
     other.License = await licenceOf(bastion.id);
+    // The other partner's won deal earns a rebate (the provider's program pays none on it): its
+    // statement must stay out of every other payee's list.
+    other.Statement = await statementOf(bastion.id);
     // Every id the matrix relies on exists, or a refusal could be an empty lookup's.
     for (const [side, ids] of Object.entries({ own, other })) {
       for (const [kind, id] of Object.entries(ids)) expect(id, `${side} ${kind}`).toEqual(expect.any(String));
