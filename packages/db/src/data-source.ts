@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions, type EntityManager, type MigrationInterface } from 'typeorm';
 import { createConnection } from 'mysql2/promise';
@@ -112,7 +112,7 @@ export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = '
   }
 
   const file = options.sqliteFile ?? ':memory:';
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivateSqliteFile(file);
   const config: DataSourceOptions = {
     ...common,
     type: 'better-sqlite3',
@@ -125,6 +125,18 @@ export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = '
   };
   const dataSource = new DataSource(config);
   return { dataSource, queries, dialect: 'sqlite', transaction: transactionRunner(dataSource, 'sqlite') };
+}
+
+/**
+ * The embedded SQLite files hold every partner's data, so only their owner may read them: the
+ * directory is created 0700 and the file 0600 before SQLite opens it, and SQLite gives the -wal
+ * and -shm files it creates the database file's mode. Files left by an older version are
+ * narrowed too.
+ */
+function createPrivateSqliteFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
 }
 
 /** Connects and brings the schema up to date by running pending migrations. */
