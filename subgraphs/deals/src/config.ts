@@ -1,4 +1,28 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, parseConfig, port, secret, z } from '@hub/config';
+import { databaseUrl, DEV_GATEWAY_SECRET, duration, flag, parseConfig, port, secret, z } from '@hub/config';
+import { DEV_WEBHOOK_SECRET_KEY, parseSecretKey } from './services/webhook-secrets';
+
+/** Who may receive webhooks and how their signing secrets are kept; `pnpm start` embeds deals and reads only these. */
+const webhookVariables = {
+  NODE_ENV: z.string().default('development'),
+  /** The one switch for loopback and private-network receivers (tests, local development). */
+  WEBHOOK_ALLOW_PRIVATE: flag(false),
+  /** 32 bytes, hex or base64, sealing the signing secrets at rest (AES-256-GCM); production requires it (see below). */
+  WEBHOOK_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return undefined;
+      const key = parseSecretKey(value);
+      if (key) return key;
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes written as 64 hex digits or base64' });
+      return z.NEVER;
+    }),
+  /** How long the previous secret still signs after a rotation (seconds, or `30m`, `24h`, `7d`). */
+  WEBHOOK_SECRET_OVERLAP: duration(24 * 60 * 60),
+};
+
+/** Production refuses to start without its own key: the development key is in this repository. */
+const productionRules = { secrets: ['WEBHOOK_SECRET_KEY'] };
 
 const schema = z.object({
   PORT: port(4002),
@@ -11,11 +35,36 @@ const schema = z.object({
   WEBHOOK_DISPATCH_MS: z.coerce.number().int().min(50).default(1_000),
   /** Attempts per webhook delivery, the first included, before it is FAILED. */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  ...webhookVariables,
 });
 
 export type DealsConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the subgraph. */
 export function loadDealsConfig(env: Record<string, string | undefined> = process.env): DealsConfig {
-  return parseConfig(schema, env);
+  return parseConfig(schema, env, productionRules);
+}
+
+const webhookSchema = z.object(webhookVariables);
+
+export interface WebhookSecurity {
+  allowPrivate: boolean;
+  httpsOnly: boolean;
+  secretKey: Buffer;
+  secretOverlapMs: number;
+}
+
+/** The webhook settings of a loaded config, with the development key where none is set (never in production: see above). */
+export function webhookSecurity(config: z.infer<typeof webhookSchema>): WebhookSecurity {
+  return {
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+    httpsOnly: config.NODE_ENV === 'production',
+    secretKey: config.WEBHOOK_SECRET_KEY ?? DEV_WEBHOOK_SECRET_KEY,
+    secretOverlapMs: config.WEBHOOK_SECRET_OVERLAP * 1000,
+  };
+}
+
+/** Only the webhook variables, for the embedded hub, whose ports and databases the gateway's config sets. */
+export function loadWebhookSecurity(env: Record<string, string | undefined> = process.env): WebhookSecurity {
+  return webhookSecurity(parseConfig(webhookSchema, env, productionRules));
 }

@@ -1,5 +1,6 @@
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildDealsSchema } from './graphql/schema';
+import { loadWebhookSecurity } from './config';
 import { seedRegistrationPolicies } from './seeds/policies';
 import { createDealsServer, openDealsDatabase } from './server';
 
@@ -25,7 +26,8 @@ export const dealsSubgraph: SubgraphModule = {
   },
   async start(options) {
     const database = await openDealsDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/deals.sqlite' });
-    const server = await createDealsServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret });
+    // Embedded, deals reads only its webhook variables; the gateway's config owns ports and databases.
+    const server = await createDealsServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret, webhooks: loadWebhookSecurity() });
     const running = await server.start(options.port, options.host);
     return {
       name: 'deals',

@@ -1,7 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import { RedisStreamsBus } from '@hub/events';
-import { loadDealsConfig } from './config';
+import { loadDealsConfig, webhookSecurity } from './config';
 import { createDealsServer, openDealsDatabase } from './server';
 
 // Runs the deals subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
@@ -17,7 +17,7 @@ const server = await createDealsServer({
   bus,
   gatewaySecret: config.GATEWAY_SECRET,
   liveEventTarget: createRedisEventTarget({ publishClient, subscribeClient }) as never,
-  webhooks: { intervalMs: config.WEBHOOK_DISPATCH_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS },
+  webhooks: { intervalMs: config.WEBHOOK_DISPATCH_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, ...webhookSecurity(config) },
 });
 const running = await server.start(config.PORT, config.HOST);
 console.log(`deals subgraph ready at ${running.url}`);

@@ -16,6 +16,8 @@ import { applyPartnerEvent } from './services/partner-refs.consumer';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './services/webhook-dispatcher';
 import { enqueueWebhookDeliveries, WEBHOOK_EVENT_TYPES, WEBHOOKS_CONSUMER } from './services/webhooks.consumer';
 import { WebhooksService } from './services/webhooks.service';
+import { DEV_WEBHOOK_SECRET_KEY, WebhookSecretBox } from './services/webhook-secrets';
+import type { WebhookSecurity } from './config';
 import type { PubSubEventTarget } from '@graphql-yoga/subscription';
 
 export function openDealsDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
@@ -31,8 +33,12 @@ export interface DealsServerDeps {
   expirySweepMs?: number;
   /** Shares live updates between instances (Redis); in-memory when absent. */
   liveEventTarget?: PubSubEventTarget<never>;
-  /** Distributor webhooks: how often due deliveries are sent, attempts before giving up, timeout, … */
-  webhooks?: Omit<WebhookDispatcherOptions, 'database' | 'clock'>;
+  /**
+   * Distributor webhooks: how often due deliveries are sent, attempts before giving up, timeout,
+   * where they may go and the key sealing their secrets (defaults: public receivers only, the
+   * development key).
+   */
+  webhooks?: Omit<WebhookDispatcherOptions, 'database' | 'clock' | 'egress' | 'secrets'> & Partial<WebhookSecurity>;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -46,10 +52,14 @@ export async function createDealsServer(deps: DealsServerDeps) {
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
   const deals = new DealsService(deps.database, clock, outboxRecorder(clock, () => relay.notify()));
   const live = createLiveDeals(deps.liveEventTarget as never);
-  const webhooks = new WebhooksService(deps.database, clock);
-  const dispatcher = new WebhookDispatcher({ ...deps.webhooks, database: deps.database, clock });
+  const { allowPrivate = false, httpsOnly = false, secretKey = DEV_WEBHOOK_SECRET_KEY, secretOverlapMs, ...dispatch } = deps.webhooks ?? {};
+  const egress = { allowPrivate, httpsOnly };
+  const secrets = new WebhookSecretBox(secretKey);
+  const webhooks = new WebhooksService(deps.database, clock, { egress, secrets, secretOverlapMs, resolve: dispatch.resolve });
+  const dispatcher = new WebhookDispatcher({ ...dispatch, egress, secrets, database: deps.database, clock });
   const schema = await buildDealsSchema();
   await deps.database.transaction((manager) => seedRegistrationPolicies(manager));
+  await webhooks.sealClearSecrets();
 
   return {
     deals,

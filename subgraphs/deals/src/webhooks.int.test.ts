@@ -12,11 +12,13 @@ import { DistributorRefEntity, PartnerRefEntity, WebhookDeliveryEntity, WebhookE
 import { createDealsServer, openDealsDatabase } from './server';
 import { dealEventType, type DealEventKind, type DealEventPayload } from './services/deal-events';
 import { WebhookDispatcher } from './services/webhook-dispatcher';
+import { fakeDns, SSRF_CASES, TEST_DNS } from './services/webhook-egress.fixtures';
 import { enqueueWebhookDeliveries, WEBHOOKS_CONSUMER } from './services/webhooks.consumer';
 
 const SECRET = 'integration-test-gateway-secret-0123456789';
 const TOLERANCE_SECONDS = 300;
 const TIMEOUT_MS = 500;
+const LOCAL_RECEIVERS = { allowPrivate: true, httpsOnly: false };
 
 const admin: Claims = { sub: 'admin@vendor', role: 'vendor_admin' };
 const channelManager: Claims = { sub: 'cm@vendor', role: 'channel_manager' };
@@ -33,6 +35,7 @@ const DELIVERIES = `query ($filter: WebhookDeliveryFilter, $first: Int, $after: 
       endpoint { id url } attempts { attemptedAt statusCode error durationMs } } }
   }
 }`;
+const ROTATE = `mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret endpoint { id previousSecretExpiresAt } } }`;
 const ENDPOINTS = `query ($distributorId: ID) { webhookEndpoints(distributorId: $distributorId) { id url active distributor { id } } }`;
 
 interface EndpointView {
@@ -86,7 +89,8 @@ describe.each([
       gatewaySecret: SECRET,
       clock,
       // The tests dispatch themselves (`dispatchDue`), between moves of the clock; no jitter.
-      webhooks: { intervalMs: 3_600_000, timeoutMs: TIMEOUT_MS, random: () => 0 },
+      // The receivers listen on loopback, which only WEBHOOK_ALLOW_PRIVATE=true lets through.
+      webhooks: { intervalMs: 3_600_000, timeoutMs: TIMEOUT_MS, random: () => 0, allowPrivate: true },
     });
     const running = await server.start(0);
     call = subgraphClient(running.url, SECRET);
@@ -300,7 +304,7 @@ describe.each([
     await register(distributorId, path);
     const events = Array.from({ length: 24 }, () => dealEvent('APPROVED', distributorId));
     await publish(...events);
-    const dispatchers = [1, 2].map(() => new WebhookDispatcher({ database, clock, batchSize: 5, timeoutMs: TIMEOUT_MS }));
+    const dispatchers = [1, 2].map(() => new WebhookDispatcher({ database, clock, batchSize: 5, timeoutMs: TIMEOUT_MS, egress: LOCAL_RECEIVERS }));
 
     const drain = async (dispatcher: WebhookDispatcher) => {
       let sent = 0;
@@ -421,6 +425,101 @@ describe.each([
     expect(verifyWebhookSignature(secret, request!.headers['x-hub-timestamp'] as string, request!.body, request!.headers['x-hub-signature'] as string, TOLERANCE_SECONDS, clock.now())).toBe(true);
   });
 
+  it('does not follow a redirect: the 302 is a failed attempt and its target gets nothing', async () => {
+    const distributorId = newId();
+    const path = `/moved/${newId()}`;
+    receiver.answer(path, [302]);
+    await register(distributorId, path);
+    const event = dealEvent('WON', distributorId);
+    await publish(event);
+
+    expect(await server.dispatcher.dispatchDue()).toBe(1);
+    const delivery = await deliveryOf(distributorId, event.id);
+    expect(delivery).toMatchObject({ status: 'PENDING', attemptCount: 1, lastStatusCode: 302, lastError: 'HTTP 302 (redirects are not followed)', deliveredAt: null });
+    expect(receiver.requestsTo(path)).toHaveLength(1);
+    expect(receiver.requestsTo(`/redirected${path}`)).toEqual([]);
+  });
+
+  it('keeps signing secrets sealed at rest: the raw row holds neither the secret nor an encoding of it', async () => {
+    const { secret, endpoint } = await register(newId(), `/sealed/${newId()}`);
+    const [row] = (await database.dataSource.query('SELECT * FROM webhook_endpoint WHERE id = ?', [endpoint.id])) as Record<string, unknown>[];
+    const raw = JSON.stringify(row);
+    const random = secret.slice('whsec_'.length);
+    for (const clear of [secret, random, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('hex')]) expect(raw).not.toContain(clear);
+    expect(row!.secret).toMatch(/^v1\.[0-9a-f]{8}\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(row!.previousSecret).toBeNull();
+  });
+
+  it('seals at startup the clear secrets of endpoints registered before encryption, and still signs with them', async () => {
+    const distributorId = newId();
+    const path = `/legacy/${newId()}`;
+    const id = newId();
+    const legacySecret = `whsec_${'L'.repeat(43)}`;
+    await database.dataSource.manager.insert(WebhookEndpointEntity, {
+      id, distributorId, url: receiver.url(path), secret: legacySecret, active: true, createdAt: clock.now(), previousSecret: null, previousSecretExpiresAt: null,
+    });
+
+    expect(await server.webhooks.sealClearSecrets()).toBe(1);
+    expect(await server.webhooks.sealClearSecrets()).toBe(0);
+    const [row] = (await database.dataSource.query('SELECT secret FROM webhook_endpoint WHERE id = ?', [id])) as { secret: string }[];
+    expect(row!.secret).not.toContain('LLLL');
+
+    const event = dealEvent('WON', distributorId);
+    await publish(event);
+    expect(await server.dispatcher.dispatchDue()).toBe(1);
+    const [request] = receiver.requestsTo(path);
+    expect(verifyWebhookSignature(legacySecret, request!.headers['x-hub-timestamp'] as string, request!.body, request!.headers['x-hub-signature'] as string, TOLERANCE_SECONDS, clock.now())).toBe(true);
+  });
+
+  it('rotates a secret: for 24 h deliveries carry both signatures, new first, then only the new one', async () => {
+    const distributorId = newId();
+    const path = `/rotate/${newId()}`;
+    const { secret: old, endpoint } = await register(distributorId, path);
+    const rotatedAt = clock.now();
+    const rotated = (await must(call<{ rotateWebhookSecret: { secret: string; endpoint: { id: string; previousSecretExpiresAt: string } } }>(distributorClaims(distributorId), ROTATE, { id: endpoint.id })))
+      .rotateWebhookSecret;
+    const fresh = rotated.secret;
+    expect(fresh).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(fresh).not.toBe(old);
+    expect(rotated.endpoint).toEqual({ id: endpoint.id, previousSecretExpiresAt: new Date(rotatedAt.getTime() + 86_400_000).toISOString() });
+    const [row] = (await database.dataSource.query('SELECT * FROM webhook_endpoint WHERE id = ?', [endpoint.id])) as Record<string, unknown>[];
+    for (const clear of [old, fresh]) expect(JSON.stringify(row)).not.toContain(clear);
+
+    const sign = (secret: string, request: ReceivedRequest) => `sha256=${createHmac('sha256', secret).update(`${request.headers['x-hub-timestamp'] as string}.${request.body}`).digest('hex')}`;
+    const verify = (secret: string, request: ReceivedRequest) =>
+      verifyWebhookSignature(secret, request.headers['x-hub-timestamp'] as string, request.body, request.headers['x-hub-signature'] as string, TOLERANCE_SECONDS, clock.now());
+
+    await publish(dealEvent('WON', distributorId));
+    await server.dispatcher.dispatchDue();
+    const [during] = receiver.requestsTo(path);
+    expect(during!.headers['x-hub-signature']).toBe(`${sign(fresh, during!)}, ${sign(old, during!)}`);
+    expect([verify(fresh, during!), verify(old, during!), verify(`${fresh}x`, during!)]).toEqual([true, true, false]);
+
+    advance(86_400_000);
+    await publish(dealEvent('LOST', distributorId));
+    await server.dispatcher.dispatchDue();
+    const [, after] = receiver.requestsTo(path);
+    expect(after!.headers['x-hub-signature']).toBe(sign(fresh, after!));
+    expect([verify(fresh, after!), verify(old, after!)]).toEqual([true, false]);
+  });
+
+  it('lets only the distributor and channel staff rotate a secret', async () => {
+    const [mine, theirs] = [newId(), newId()];
+    const { endpoint } = await register(mine, `/rotate-access/${newId()}`);
+    const stored = () => database.dataSource.manager.findOneByOrFail(WebhookEndpointEntity, { id: endpoint.id });
+    const before = (await stored()).secret;
+
+    expect((await call(distributorClaims(theirs), ROTATE, { id: endpoint.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await call({ sub: 'user@alpha', role: 'partner', partnerId: newId() }, ROTATE, { id: endpoint.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await call(bi, ROTATE, { id: endpoint.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await call(admin, ROTATE, { id: newId() })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await stored()).secret).toBe(before);
+
+    const byStaff = await must(call<{ rotateWebhookSecret: { secret: string } }>(channelManager, ROTATE, { id: endpoint.id }));
+    expect(byStaff.rotateWebhookSecret.secret).toMatch(/^whsec_/);
+    expect((await stored()).secret).not.toBe(before);
+  });
+
   function dealEvent(kind: DealEventKind, distributorId: string | null): DomainEvent<DealEventPayload> {
     const dealId = newId();
     const payload: DealEventPayload = {
@@ -455,6 +554,97 @@ describe.each([
   }
 });
 
+/** A hub as deployed, without WEBHOOK_ALLOW_PRIVATE: what a distributor cannot make it reach. */
+describe.each([
+  { dialect: 'mysql' as const },
+  { dialect: 'sqlite' as const },
+])('webhook egress of a hub without WEBHOOK_ALLOW_PRIVATE on $dialect', ({ dialect }) => {
+  const clock = adjustableClock(new Date().toISOString());
+  // Public at registration; the test points the name at loopback before delivering (DNS rebinding).
+  const rebinding: Record<string, string[]> = { 'rebind.distri.example': ['93.184.216.34'] };
+  const logged: string[] = [];
+  let testDb: TestDatabase | undefined;
+  let database: Database;
+  let bus: InProcessBus;
+  let server: Awaited<ReturnType<typeof createDealsServer>>;
+  let close: () => Promise<void>;
+  let call: ReturnType<typeof subgraphClient>;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    testDb = dialect === 'mysql' ? await createTestDatabase('webhook_egress') : undefined;
+    database = await openDealsDatabase(testDb ? { url: testDb.url } : { sqliteFile: ':memory:' });
+    bus = new InProcessBus();
+    const names = fakeDns(rebinding);
+    server = await createDealsServer({
+      database,
+      bus,
+      gatewaySecret: SECRET,
+      clock,
+      webhooks: {
+        intervalMs: 3_600_000,
+        timeoutMs: TIMEOUT_MS,
+        random: () => 0,
+        resolve: (host) => (host in rebinding ? names(host) : TEST_DNS(host)),
+        logger: { error: (message) => logged.push(message) },
+      },
+    });
+    const running = await server.start(0);
+    call = subgraphClient(running.url, SECRET);
+    close = running.close;
+    receiver = await startReceiver();
+  });
+
+  afterAll(async () => {
+    await close?.();
+    await receiver?.close();
+    await bus?.close();
+    await database?.dataSource.destroy();
+    await testDb?.drop();
+  });
+
+  it.each(SSRF_CASES)('refuses to register %s (%s) as BAD_USER_INPUT naming url, storing nothing', async (_kind, url, reason) => {
+    const distributorId = newId();
+    const result = await call(distributorClaims(distributorId), REGISTER_WEBHOOK, { url });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
+    expect(result.errors?.[0]?.message).toContain(reason);
+    expect(await database.dataSource.manager.countBy(WebhookEndpointEntity, { distributorId })).toBe(0);
+  });
+
+  it('refuses a delivery whose host has been pointed at loopback since registration, sending nothing and logging why', async () => {
+    const distributorId = newId();
+    const path = `/rebind/${newId()}`;
+    const url = receiver.url(path).replace('127.0.0.1', 'rebind.distri.example');
+    const registered = await call<{ registerWebhook: { endpoint: EndpointView } }>(distributorClaims(distributorId), REGISTER_WEBHOOK, { url });
+    expect(registered.errors).toBeUndefined();
+
+    rebinding['rebind.distri.example'] = ['127.0.0.1'];
+    const event = dealEventFor(clock, distributorId);
+    await bus.publish([event]);
+    await until(async () => (await database.dataSource.manager.countBy(WebhookDeliveryEntity, { eventId: event.id })) === 1);
+    expect(await server.dispatcher.dispatchDue()).toBe(1);
+
+    const reason = 'refused: rebind.distri.example resolves to 127.0.0.1 is loopback';
+    const delivery = await database.dataSource.manager.findOneByOrFail(WebhookDeliveryEntity, { eventId: event.id });
+    expect(delivery).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: reason });
+    expect(receiver.requestsTo(path)).toEqual([]);
+    expect(logged).toEqual([expect.stringContaining(reason)]);
+  });
+});
+
+/** A deal event for the egress tests, which need only its distributor. */
+function dealEventFor(clock: { now(): Date }, distributorId: string): DomainEvent {
+  return {
+    id: newId(),
+    type: 'deal.won',
+    version: 1,
+    occurredAt: clock.now().toISOString(),
+    source: 'deals',
+    aggregateId: newId(),
+    payload: { kind: 'WON', dealId: newId(), distributorId },
+  };
+}
+
 interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
@@ -478,7 +668,8 @@ async function startReceiver() {
       received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
       if (path.startsWith('/hang/')) return;
       const status = scripted.get(path)?.shift() ?? 200;
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'not now');
+      const location = status >= 300 && status < 400 ? { location: `/redirected${path}` } : {};
+      response.writeHead(status, { 'content-type': 'text/plain', ...location }).end(status < 300 ? 'ok' : 'not now');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -50,7 +50,8 @@ export function webhookSignature(secret: string, timestamp: number | string, bod
 }
 
 /**
- * For receivers: whether a delivery is authentic and fresh. `header` is `x-hub-signature`,
+ * For receivers: whether a delivery is authentic and fresh. `header` is `x-hub-signature`
+ * (one `sha256=` value, or during a secret rotation one per secret, comma-separated),
  * `timestamp` is `x-hub-timestamp` (unix seconds) and `body` the raw request body, byte for
  * byte as received (not re-serialised JSON). A timestamp further than `toleranceSeconds` from
  * `now` (the receiver's clock unless given) is refused, so a captured request cannot be
@@ -69,8 +70,11 @@ export function verifyWebhookSignature(
   if (!/^\d{1,15}$/.test(text)) return false;
   if (Math.abs(Math.floor(now.getTime() / 1000) - Number(text)) > toleranceSeconds) return false;
   const expected = Buffer.from(webhookSignature(secret, text, body));
-  const received = Buffer.from(header.trim());
-  return received.length === expected.length && timingSafeEqual(received, expected);
+  // During a secret rotation the header carries one value per secret, comma-separated.
+  return header.split(',').some((value) => {
+    const received = Buffer.from(value.trim());
+    return received.length === expected.length && timingSafeEqual(received, expected);
+  });
 }
 
 export interface WebhookRetryPolicy {

@@ -14,9 +14,20 @@ export class WebhookEndpointEntity {
   @Column({ type: 'varchar', length: 2000 })
   url: string;
 
-  /** Kept in clear because every delivery is signed with it; shown to the distributor only once, on registration. */
-  @Column({ type: 'varchar', length: 100 })
+  /**
+   * The signing secret, sealed with WEBHOOK_SECRET_KEY (see webhook-secrets.ts): deliveries need
+   * it back to sign, so it is encrypted rather than hashed. Shown to the distributor only when
+   * registered or rotated.
+   */
+  @Column({ type: 'varchar', length: 255 })
   secret: string;
+
+  /** After a rotation, the secret before it, sealed likewise: deliveries carry its signature too until `previousSecretExpiresAt`. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  previousSecret: string | null;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  previousSecretExpiresAt: Date | null;
 
   @Column({ type: 'boolean' })
   active: boolean;

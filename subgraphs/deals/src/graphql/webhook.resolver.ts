@@ -31,6 +31,14 @@ export class WebhookEndpointResolver {
     return ctx.webhooks.register(ctx.claims, url, distributorId);
   }
 
+  @Mutation(() => WebhookRegistrationType, {
+    description:
+      'Replaces the endpoint\'s signing secret and returns the new one, this once. For the overlap (24 h by default) deliveries are signed with both, the new first, so the receiver can switch without refusing any.',
+  })
+  rotateWebhookSecret(@Arg('id', () => ID) id: string, @Ctx() ctx: DealsContext) {
+    return ctx.webhooks.rotateSecret(ctx.claims, id);
+  }
+
   @Mutation(() => WebhookEndpointType, { description: 'Stops deliveries to the endpoint; pending ones become FAILED.' })
   disableWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: DealsContext) {
     return ctx.webhooks.disable(ctx.claims, id);

@@ -22,6 +22,9 @@ export class WebhookEndpointType {
 
   @Field(() => DateTimeScalar)
   createdAt: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'After a rotation, until when the previous secret also signs deliveries.' })
+  previousSecretExpiresAt: Date | null;
 }
 
 @ObjectType('WebhookRegistration')
@@ -30,7 +33,8 @@ export class WebhookRegistrationType {
   endpoint: WebhookEndpointType;
 
   @Field(() => String, {
-    description: 'Signs every delivery (x-hub-signature: sha256=HMAC-SHA256(secret, "<x-hub-timestamp>.<body>")). Shown only here, once: keep it.',
+    description:
+      'Signs every delivery (x-hub-signature: sha256=HMAC-SHA256(secret, "<x-hub-timestamp>.<body>"); during a rotation\'s overlap, the values of both secrets separated by ", "). Shown only here, once: keep it.',
   })
   secret: string;
 }

@@ -1,3 +1,6 @@
+import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { In } from 'typeorm';
 import { newId, type Database } from '@hub/db';
@@ -16,6 +19,8 @@ import { WebhookAttemptEntity } from '../entities/webhook-attempt.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import type { Clock } from '@hub/domain';
+import { deliveryAgents, EgressRefusedError, guardedLookup, refusedUrl, resolveWithDns, type EgressPolicy, type ResolveHost } from './webhook-egress';
+import { DEV_WEBHOOK_SECRET_KEY, WebhookSecretBox } from './webhook-secrets';
 
 export interface WebhookDispatcherOptions {
   database: Database;
@@ -32,7 +37,12 @@ export interface WebhookDispatcherOptions {
   retry?: Partial<WebhookRetryPolicy>;
   /** For the jitter; tests pin it. */
   random?: () => number;
-  fetch?: typeof fetch;
+  /** Where deliveries may connect (default: public addresses only, http or https). */
+  egress?: EgressPolicy;
+  /** Opens the sealed signing secrets (default: the development key). */
+  secrets?: WebhookSecretBox;
+  /** Host name resolution for every attempt; tests substitute one to play DNS rebinding. */
+  resolve?: ResolveHost;
   logger?: { error(message: string, error?: unknown): void };
 }
 
@@ -48,6 +58,8 @@ interface AttemptResult {
 }
 
 const MAX_ERROR_LENGTH = 1000;
+/** How an attempt the egress rules stopped before any byte was sent starts its error. */
+const REFUSED = 'refused: ';
 
 /**
  * Sends due webhook deliveries. Each round claims due PENDING rows in one short transaction —
@@ -66,7 +78,10 @@ export class WebhookDispatcher {
   private readonly batchSize: number;
   private readonly policy: WebhookRetryPolicy;
   private readonly random: () => number;
-  private readonly fetch: typeof fetch;
+  private readonly egress: EgressPolicy;
+  private readonly secrets: WebhookSecretBox;
+  private readonly agents: { http: Agent; https: Agent };
+  private readonly lookup: LookupFunction;
   private readonly logger: { error(message: string, error?: unknown): void };
   private controller: AbortController | null = null;
   private running: Promise<void> | null = null;
@@ -80,7 +95,10 @@ export class WebhookDispatcher {
     this.batchSize = options.batchSize ?? 50;
     this.policy = { ...defaultWebhookRetry, ...options.retry, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) };
     this.random = options.random ?? Math.random;
-    this.fetch = options.fetch ?? fetch;
+    this.egress = options.egress ?? { allowPrivate: false, httpsOnly: false };
+    this.secrets = options.secrets ?? new WebhookSecretBox(DEV_WEBHOOK_SECRET_KEY);
+    this.agents = deliveryAgents(this.egress.allowPrivate);
+    this.lookup = guardedLookup(this.egress.allowPrivate, options.resolve ?? resolveWithDns);
     this.logger = options.logger ?? { error: (message, error) => console.error(`[deals] ${message}`, error instanceof Error ? error.message : (error ?? '')) };
   }
 
@@ -157,6 +175,7 @@ export class WebhookDispatcher {
 
   private async deliver({ delivery, endpoint }: Claimed): Promise<void> {
     const result = await this.post(delivery, endpoint);
+    if (result.error?.startsWith(REFUSED)) this.logger.error(`webhook delivery ${delivery.id} to endpoint ${endpoint.id}: ${result.error}`);
     try {
       await this.record(delivery, result);
     } catch (error) {
@@ -167,31 +186,67 @@ export class WebhookDispatcher {
 
   private async post(delivery: WebhookDeliveryEntity, endpoint: WebhookEndpointEntity): Promise<AttemptResult> {
     const body = webhookBody({ id: delivery.eventId, type: delivery.eventType, occurredAt: delivery.occurredAt.toISOString(), data: JSON.parse(delivery.payload) });
-    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const now = this.clock.now();
+    const timestamp = Math.floor(now.getTime() / 1000);
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const url = new URL(endpoint.url);
+    // Checked again at every attempt: the rules may have tightened since the endpoint was registered.
+    const refused = refusedUrl(url, this.egress);
+    if (refused) return { statusCode: null, error: `${REFUSED}${refused}`, durationMs: elapsed() };
     try {
-      const response = await this.fetch(endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'partner-program-hub-webhooks/1',
-          [WEBHOOK_HEADERS.eventId]: delivery.eventId,
-          [WEBHOOK_HEADERS.eventType]: delivery.eventType,
-          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.signature]: webhookSignature(endpoint.secret, timestamp, body),
-        },
-        body,
-        // A redirect is an answer, not a success: following it would POST signed events wherever it points.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
+      const statusCode = await this.send(url, body, {
+        'content-type': 'application/json',
+        'user-agent': 'partner-program-hub-webhooks/1',
+        [WEBHOOK_HEADERS.eventId]: delivery.eventId,
+        [WEBHOOK_HEADERS.eventType]: delivery.eventType,
+        [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [WEBHOOK_HEADERS.signature]: webhookSignatureHeader(this.signingSecrets(endpoint, now), timestamp, body),
       });
-      // The answer's body is not needed; dropping it frees the connection.
-      await response.body?.cancel().catch(() => undefined);
-      return { statusCode: response.status, error: isWebhookSuccess(response.status) ? null : `HTTP ${response.status}`, durationMs: elapsed() };
+      // A redirect is an answer, not a success: following it would POST signed events wherever it points.
+      const error = isWebhookSuccess(statusCode) ? null : statusCode >= 300 && statusCode < 400 ? `HTTP ${statusCode} (redirects are not followed)` : `HTTP ${statusCode}`;
+      return { statusCode, error, durationMs: elapsed() };
     } catch (error) {
       return { statusCode: null, error: describeFailure(error, this.timeoutMs), durationMs: elapsed() };
     }
+  }
+
+  /** The current secret, and the previous one while its overlap after a rotation lasts. */
+  private signingSecrets(endpoint: WebhookEndpointEntity, now: Date): string[] {
+    const current = this.secrets.open(endpoint.secret, endpoint.id);
+    const previousValid = endpoint.previousSecret !== null && endpoint.previousSecretExpiresAt !== null && endpoint.previousSecretExpiresAt > now;
+    return previousValid ? [current, this.secrets.open(endpoint.previousSecret!, endpoint.id)] : [current];
+  }
+
+  /**
+   * POSTs through the filtering agents and resolves with the status code. node:http follows no
+   * redirect, and the answer's body is never read — the connection is closed once the status
+   * is in, so nothing the receiver says ends up in our logs and a slow body holds nothing open.
+   */
+  private send(url: URL, body: string, headers: Record<string, string>): Promise<number> {
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          agent: url.protocol === 'https:' ? this.agents.https : this.agents.http,
+          lookup: this.lookup,
+        },
+        (response: IncomingMessage) => {
+          clearTimeout(timer);
+          response.destroy();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      const timer = setTimeout(() => outgoing.destroy(new AttemptTimeoutError()), this.timeoutMs);
+      outgoing.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      outgoing.end(body);
+    });
   }
 
   private record(delivery: WebhookDeliveryEntity, result: AttemptResult): Promise<void> {
@@ -222,9 +277,22 @@ export class WebhookDispatcher {
   }
 }
 
+/**
+ * `x-hub-signature`: one `sha256=<hex>` per secret, comma-separated, the current secret first.
+ * Outside a rotation's overlap there is one value, as before rotation existed.
+ */
+export function webhookSignatureHeader(secrets: readonly string[], timestamp: number, body: string): string {
+  return secrets.map((secret) => webhookSignature(secret, timestamp, body)).join(', ');
+}
+
+class AttemptTimeoutError extends Error {}
+
 function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') return `no response within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
-  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof AttemptTimeoutError) return `no response within ${timeoutMs} ms`;
+  if (error instanceof EgressRefusedError) return `${REFUSED}${error.message}`;
+  const code = (error as { code?: string } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  // request-filtering-agent's refusals carry no code: they name the address and why.
+  if (!code && message.includes('is not allowed')) return `${REFUSED}${message}`;
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

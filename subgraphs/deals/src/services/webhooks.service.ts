@@ -1,17 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Claims } from '@hub/auth';
+import type { EntityManager } from 'typeorm';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
 import { validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, type WebhookDeliveryStatus } from '../domain/webhooks';
 import { DistributorRefEntity } from '../entities/partner-ref.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
+import { refusedTarget, resolveWithDns, type EgressPolicy, type ResolveHost } from './webhook-egress';
+import { DEV_WEBHOOK_SECRET_KEY, isSealedSecret, WebhookSecretBox } from './webhook-secrets';
 
 export interface WebhookRegistration {
   endpoint: WebhookEndpointEntity;
-  /** Returned once, here; it is never shown again. */
+  /** Returned once, here (or by a rotation); it is never shown again. */
   secret: string;
 }
+
+export interface WebhooksServiceOptions {
+  /** Which receivers may be registered (default: public addresses only, http or https). */
+  egress?: EgressPolicy;
+  /** Seals the signing secrets (default: the development key). */
+  secrets?: WebhookSecretBox;
+  /** How long the previous secret still signs after a rotation (default 24 h). */
+  secretOverlapMs?: number;
+  /** Host name resolution at registration; tests substitute one. */
+  resolve?: ResolveHost;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface WebhookDeliveryFilter {
   endpointId?: string | null;
@@ -24,33 +40,86 @@ export interface WebhookDeliveryFilter {
  * sees only its own; channel staff manage any distributor's; BI reads.
  */
 export class WebhooksService {
+  private readonly egress: EgressPolicy;
+  private readonly secrets: WebhookSecretBox;
+  private readonly secretOverlapMs: number;
+  private readonly resolve: ResolveHost;
+
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
-  ) {}
+    options: WebhooksServiceOptions = {},
+  ) {
+    this.egress = options.egress ?? { allowPrivate: false, httpsOnly: false };
+    this.secrets = options.secrets ?? new WebhookSecretBox(DEV_WEBHOOK_SECRET_KEY);
+    this.secretOverlapMs = options.secretOverlapMs ?? DAY_MS;
+    this.resolve = options.resolve ?? resolveWithDns;
+  }
 
   async register(claims: Claims | null, url: string, distributorId?: string | null): Promise<WebhookRegistration> {
     const owner = await this.ownerFor(claims, distributorId);
+    const checked = validateWebhookUrl(url);
+    const refused = await refusedTarget(new URL(checked), this.egress, this.resolve);
+    if (refused) throw new InvalidInputError('url', `refused: ${refused}; webhooks are delivered only to public addresses`);
+    const id = newId();
+    const secret = newSecret();
     const endpoint = this.database.dataSource.manager.create(WebhookEndpointEntity, {
-      id: newId(),
+      id,
       distributorId: owner,
-      url: validateWebhookUrl(url),
-      secret: `whsec_${randomBytes(32).toString('base64url')}`,
+      url: checked,
+      secret: this.secrets.seal(secret, id),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
       active: true,
       createdAt: this.clock.now(),
     });
     await this.database.transaction((manager) => manager.insert(WebhookEndpointEntity, endpoint));
-    return { endpoint, secret: endpoint.secret };
+    return { endpoint, secret };
+  }
+
+  /**
+   * A new signing secret for an endpoint, returned this once. The one it replaces keeps signing
+   * alongside it for the overlap, so a receiver can switch without refusing deliveries; a second
+   * rotation within the overlap drops the oldest.
+   */
+  async rotateSecret(claims: Claims | null, id: string): Promise<WebhookRegistration> {
+    const caller = this.manager(claims);
+    const secret = newSecret();
+    const endpoint = await this.database.transaction(async (manager) => {
+      const endpoint = await this.managedEndpoint(manager, caller, id);
+      const now = this.clock.now();
+      const overlap = this.secretOverlapMs > 0;
+      const rotated = {
+        secret: this.secrets.seal(secret, id),
+        previousSecret: overlap ? endpoint.secret : null,
+        previousSecretExpiresAt: overlap ? new Date(now.getTime() + this.secretOverlapMs) : null,
+      };
+      await manager.update(WebhookEndpointEntity, { id }, rotated);
+      return Object.assign(endpoint, rotated);
+    });
+    return { endpoint, secret };
+  }
+
+  /**
+   * Seals the secrets of endpoints registered before they were encrypted. Runs at startup, where
+   * the key is known (a migration has no configuration); idempotent.
+   */
+  async sealClearSecrets(): Promise<number> {
+    return this.database.transaction(async (manager) => {
+      const endpoints = await manager.find(WebhookEndpointEntity, { select: { id: true, secret: true } });
+      const unsealed = endpoints.filter((endpoint) => !isSealedSecret(endpoint.secret));
+      for (const endpoint of unsealed) {
+        await manager.update(WebhookEndpointEntity, { id: endpoint.id }, { secret: this.secrets.seal(endpoint.secret, endpoint.id) });
+      }
+      return unsealed.length;
+    });
   }
 
   /** Stops deliveries to an endpoint; those still pending are FAILED. Disabling twice is harmless. */
   async disable(claims: Claims | null, id: string): Promise<WebhookEndpointEntity> {
-    const caller = requireClaims(claims ?? undefined);
-    if (!STAFF_ROLES.includes(caller.role) && caller.role !== 'distributor') throw new ForbiddenError('Only the distributor and channel staff manage webhooks');
+    const caller = this.manager(claims);
     return this.database.transaction(async (manager) => {
-      const endpoint = await manager.findOneBy(WebhookEndpointEntity, { id });
-      // Another distributor's endpoint is reported missing: its id tells the caller nothing.
-      if (!endpoint || (caller.role === 'distributor' && endpoint.distributorId !== caller.distributorId)) throw new NotFoundError('WebhookEndpoint', id);
+      const endpoint = await this.managedEndpoint(manager, caller, id);
       if (!endpoint.active) return endpoint;
       endpoint.active = false;
       await manager.update(WebhookEndpointEntity, { id }, { active: false });
@@ -81,6 +150,20 @@ export class WebhooksService {
     return keysetPage(query, [{ column: 'delivery.id', value: (delivery) => delivery.id }], page);
   }
 
+  /** The caller, when it may manage endpoints: a distributor (its own) or channel staff. */
+  private manager(claims: Claims | null): Claims {
+    const caller = requireClaims(claims ?? undefined);
+    if (!STAFF_ROLES.includes(caller.role) && caller.role !== 'distributor') throw new ForbiddenError('Only the distributor and channel staff manage webhooks');
+    return caller;
+  }
+
+  private async managedEndpoint(manager: EntityManager, caller: Claims, id: string): Promise<WebhookEndpointEntity> {
+    const endpoint = await manager.findOneBy(WebhookEndpointEntity, { id });
+    // Another distributor's endpoint is reported missing: its id tells the caller nothing.
+    if (!endpoint || (caller.role === 'distributor' && endpoint.distributorId !== caller.distributorId)) throw new NotFoundError('WebhookEndpoint', id);
+    return endpoint;
+  }
+
   /** The distributor whose rows the caller may read: its own for a distributor, null (all) for staff and BI. */
   private readScope(claims: Claims | null): string | null {
     const caller = requireClaims(claims ?? undefined);
@@ -103,4 +186,8 @@ export class WebhooksService {
     }
     return distributorId;
   }
+}
+
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
 }

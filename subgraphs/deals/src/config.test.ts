@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { loadDealsConfig, loadWebhookSecurity } from './config';
+import { DEV_WEBHOOK_SECRET_KEY } from './services/webhook-secrets';
+
+describe('deals webhook configuration', () => {
+  it('defaults to public receivers only, the development key and a 24 h overlap outside production', () => {
+    expect(loadWebhookSecurity({})).toEqual({ allowPrivate: false, httpsOnly: false, secretKey: DEV_WEBHOOK_SECRET_KEY, secretOverlapMs: 86_400_000 });
+  });
+
+  it('reads the switch, the key and the overlap', () => {
+    const key = randomBytes(32);
+    expect(loadWebhookSecurity({ WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_SECRET_KEY: key.toString('base64'), WEBHOOK_SECRET_OVERLAP: '30m' })).toEqual({
+      allowPrivate: true,
+      httpsOnly: false,
+      secretKey: key,
+      secretOverlapMs: 1_800_000,
+    });
+  });
+
+  it('refuses to load in production without WEBHOOK_SECRET_KEY, naming it with the other problems', () => {
+    expect(() => loadDealsConfig({ NODE_ENV: 'production', PORT: 'abc' })).toThrow(/PORT[\s\S]*WEBHOOK_SECRET_KEY: must be set in production/);
+    expect(() => loadWebhookSecurity({ NODE_ENV: 'production' })).toThrow('WEBHOOK_SECRET_KEY: must be set in production');
+  });
+
+  it('delivers over https only in production', () => {
+    expect(loadWebhookSecurity({ NODE_ENV: 'production', WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex') }).httpsOnly).toBe(true);
+  });
+
+  it('refuses a key that is not 32 bytes and an overlap that is not a duration', () => {
+    expect(() => loadWebhookSecurity({ WEBHOOK_SECRET_KEY: randomBytes(16).toString('hex'), WEBHOOK_SECRET_OVERLAP: 'soon', WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE[\s\S]*WEBHOOK_SECRET_KEY: must be 32 bytes[\s\S]*WEBHOOK_SECRET_OVERLAP/,
+    );
+  });
+});
