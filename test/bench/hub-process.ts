@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { BENCH_WEBHOOK_SECRET_KEY } from './secrets';
 
 export interface HubProcess<Urls> {
   urls: Urls;
@@ -18,7 +19,7 @@ export async function startHubProcess<Urls>(scriptName: string, env: Record<stri
   const script = fileURLToPath(new URL(`./${scriptName}`, import.meta.url));
   const nodeArgs = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    env: { ...process.env, NODE_ENV: 'production', ...env },
+    env: { ...process.env, NODE_ENV: 'production', WEBHOOK_SECRET_KEY: BENCH_WEBHOOK_SECRET_KEY, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
