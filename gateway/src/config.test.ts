@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_GATEWAY_SECRET, DEV_JWT_SECRET } from '@hub/config';
 import { DEFAULT_SUPERGRAPH_PATH, loadEmbeddedConfig, loadGatewayConfig, subgraphDatabaseUrl } from './config';
@@ -119,4 +124,37 @@ describe('subgraphDatabaseUrl', () => {
     );
     expect(subgraphDatabaseUrl('mysql://root@localhost/', 'licenses')).toBe('mysql://root@localhost/hub_licenses');
   });
+});
+
+describe('production start', () => {
+  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+  /** Runs an entry point as `pnpm start` / docker would, with only the given environment. */
+  const start = (entry: string, env: Record<string, string>) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (error, _stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+      );
+    });
+  const withDevelopmentSecrets = { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, GATEWAY_SECRET: DEV_GATEWAY_SECRET };
+
+  it('refuses to start the gateway, the embedded hub and a subgraph on development secrets, naming each variable once', async () => {
+    // Should the embedded hub start after all, its files go here rather than into the repository.
+    const dataDir = mkdtempSync(join(tmpdir(), 'hub-prod-'));
+    const [gateway, embedded, partners] = await Promise.all([
+      start('gateway/src/index.ts', withDevelopmentSecrets),
+      start('gateway/src/embedded.ts', { ...withDevelopmentSecrets, DATA_DIR: dataDir }),
+      start('subgraphs/partners/src/main.ts', withDevelopmentSecrets),
+    ]).finally(() => rmSync(dataDir, { recursive: true, force: true }));
+    for (const refused of [gateway, embedded]) {
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('Invalid configuration:');
+      expect(refused.stderr).toContain('  - JWT_SECRET: is a published development secret');
+      expect(refused.stderr).toContain('  - GATEWAY_SECRET: is a published development secret');
+      // One report, not a stack trace.
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(partners.code).toBe(1);
+    expect(partners.stderr).toContain('  - GATEWAY_SECRET: is a published development secret');
+    expect(partners.stderr).not.toContain('JWT_SECRET');
+  }, 90_000);
 });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createJwtVerifier, mintToken } from '@hub/auth';
+import { loadConfigOrExit } from '@hub/config';
 import { InProcessBus } from '@hub/events';
 import type { StartedSubgraph } from '@hub/graphql-kit';
 import { composeSupergraph, printSubgraphs } from './compose';
@@ -11,7 +12,7 @@ import { subgraphs, subscriptionSubgraphs } from './subgraphs';
 
 // `pnpm start`: every subgraph and the gateway in this one process. Without DATABASE_URL each
 // subgraph keeps a SQLite file under DATA_DIR (default .data/), created and seeded on first start.
-const config = loadEmbeddedConfig(process.env, subgraphs);
+const config = loadConfigOrExit(() => loadEmbeddedConfig(process.env, subgraphs));
 const started: StartedSubgraph[] = [];
 // One process, so one in-process bus carries every subgraph's events to the others.
 const bus = new InProcessBus();
@@ -51,6 +52,23 @@ try {
     logging: 'warn',
   });
   const url = await gateway.listen(config.port, config.host);
+  // Production gets no demo history and no admin token written to its logs.
+  if (config.production) console.log(`Partner program hub is running at ${url} (production)`);
+  else await welcome(url);
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error('The hub could not start:', message);
+  const { databaseUrl } = config;
+  if (databaseUrl && /Unknown database/i.test(message)) {
+    const names = subgraphs.map((s) => decodeURIComponent(new URL(subgraphDatabaseUrl(databaseUrl, s.name)).pathname.slice(1)));
+    console.error(`Each subgraph needs its own database; create them first:\n${names.map((n) => `  CREATE DATABASE \`${n}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`).join('\n')}`);
+  }
+  await stopAll().catch(() => undefined);
+  process.exit(1);
+}
+
+/** Development: a short demo history through the API, then a banner with a vendor_admin token. */
+async function welcome(url: string): Promise<void> {
   const { secret, issuer, audience } = config.jwt;
   const token = await mintToken({ sub: 'dev-vendor_admin', role: 'vendor_admin' }, { secret, issuer, audience, expiresIn: '12h' });
   // Through the running gateway, before the banner, so the first request a user makes finds
@@ -68,14 +86,4 @@ Try:
 curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' \\
   -d '{"query":"{ programs { code name tiers { code name } } }"}'
 `);
-} catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  console.error('The hub could not start:', message);
-  const { databaseUrl } = config;
-  if (databaseUrl && /Unknown database/i.test(message)) {
-    const names = subgraphs.map((s) => decodeURIComponent(new URL(subgraphDatabaseUrl(databaseUrl, s.name)).pathname.slice(1)));
-    console.error(`Each subgraph needs its own database; create them first:\n${names.map((n) => `  CREATE DATABASE \`${n}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`).join('\n')}`);
-  }
-  await stopAll().catch(() => undefined);
-  process.exit(1);
 }

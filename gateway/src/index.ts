@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createJwtVerifier } from '@hub/auth';
+import { loadConfigOrExit } from '@hub/config';
 import { localSubgraphUrl } from './compose';
 import { loadGatewayConfig } from './config';
 import { createGateway } from './create-gateway';
@@ -7,8 +8,9 @@ import { closeOnSignal } from './shutdown';
 import { subgraphs, subscriptionSubgraphs } from './subgraphs';
 
 // The standalone gateway (docker-compose, MySQL mode): subgraphs run as their own processes,
-// the supergraph is the committed file, and <NAME>_URL points at each subgraph.
-const config = loadGatewayConfig(process.env, subgraphs.map((s) => s.name));
+// the supergraph is the committed file, and <NAME>_URL points at each subgraph. A configuration
+// production refuses (development secrets…) ends the process here, with every problem named.
+const config = loadConfigOrExit(() => loadGatewayConfig(process.env, subgraphs.map((s) => s.name)));
 const gateway = createGateway({
   supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
   subgraphs: subgraphs.map((s) => ({

@@ -11,7 +11,10 @@ const schema = z.object({
 
 export type IncentivesConfig = z.infer<typeof schema>;
 
+/** Production refuses to start on the published development gateway secret or a short one. */
+const productionRules = { secrets: ['GATEWAY_SECRET'] };
+
 /** The only reader of process.env in the subgraph. */
 export function loadIncentivesConfig(env: Record<string, string | undefined> = process.env): IncentivesConfig {
-  return parseConfig(schema, env);
+  return parseConfig(schema, env, productionRules);
 }

@@ -1,9 +1,13 @@
+import { loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
+import { shareGatewayNonces } from '@hub/graphql-kit';
 import { loadIncentivesConfig } from './config';
 import { createIncentivesServer, openIncentivesDatabase } from './server';
 
 // Runs the incentives subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
-const config = loadIncentivesConfig();
+const config = loadConfigOrExit(() => loadIncentivesConfig());
+// Every instance refuses a gateway request another instance has already accepted.
+const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const database = await openIncentivesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
 const server = await createIncentivesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET });
@@ -13,6 +17,7 @@ console.log(`incentives subgraph ready at ${running.url}`);
 const stop = async () => {
   await running.close();
   await bus.close();
+  closeNonces();
   await database.dataSource.destroy();
   process.exit(0);
 };

@@ -13,7 +13,10 @@ const schema = z.object({
 
 export type LicensesConfig = z.infer<typeof schema>;
 
+/** Production refuses to start on the published development gateway secret or a short one. */
+const productionRules = { secrets: ['GATEWAY_SECRET'] };
+
 /** The only reader of process.env in the subgraph. */
 export function loadLicensesConfig(env: Record<string, string | undefined> = process.env): LicensesConfig {
-  return parseConfig(schema, env);
+  return parseConfig(schema, env, productionRules);
 }

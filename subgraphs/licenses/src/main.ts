@@ -1,9 +1,13 @@
+import { loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
+import { shareGatewayNonces } from '@hub/graphql-kit';
 import { loadLicensesConfig } from './config';
 import { createLicensesServer, openLicensesDatabase } from './server';
 
 // Runs the licenses subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
-const config = loadLicensesConfig();
+const config = loadConfigOrExit(() => loadLicensesConfig());
+// Every instance refuses a gateway request another instance has already accepted.
+const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const database = await openLicensesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
 const server = await createLicensesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET, sweepMs: config.LICENSE_SWEEP_MS });
@@ -13,6 +17,7 @@ console.log(`licenses subgraph ready at ${running.url}`);
 const stop = async () => {
   await running.close();
   await bus.close();
+  closeNonces();
   await database.dataSource.destroy();
   process.exit(0);
 };

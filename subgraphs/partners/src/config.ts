@@ -15,7 +15,10 @@ const schema = z.object({
 
 export type PartnersConfig = z.infer<typeof schema>;
 
+/** Production refuses to start on the published development gateway secret or a short one. */
+const productionRules = { secrets: ['GATEWAY_SECRET'] };
+
 /** The only reader of process.env in the subgraph. */
 export function loadPartnersConfig(env: Record<string, string | undefined> = process.env): PartnersConfig {
-  return parseConfig(schema, env);
+  return parseConfig(schema, env, productionRules);
 }
