@@ -74,10 +74,11 @@ export class MetricsService {
 
   private async metrics(ids: string[], period: Quarter, from: string, to: string): Promise<Map<string, PartnerMetrics>> {
     const manager = this.database.dataSource.manager;
+    // The revenue sum comes back as text: SQLite would hand an integer past 2^53 back as an inexact double.
     const [deals, statements, usage, programs] = await Promise.all([
       manager
         .createQueryBuilder(DealFactEntity, 'deal')
-        .select(['deal.partnerId AS partnerId', 'deal.status AS status', "CASE WHEN deal.type = 'RENEWAL' THEN 1 ELSE 0 END AS renewal", 'COUNT(*) AS deals', 'SUM(deal.amount) AS amount'])
+        .select(['deal.partnerId AS partnerId', 'deal.status AS status', "CASE WHEN deal.type = 'RENEWAL' THEN 1 ELSE 0 END AS renewal", 'COUNT(*) AS deals', 'CAST(SUM(deal.amount) AS CHAR) AS amount'])
         .where("deal.partnerId IN (:...ids) AND deal.status IN ('WON', 'REVERSED') AND deal.closedOn BETWEEN :from AND :to", { ids, from, to })
         .groupBy('deal.partnerId')
         .addGroupBy('deal.status')

@@ -43,16 +43,17 @@ export class StandingService {
     const programs = await loadPrograms(manager);
     const histories = await PartnerHistories.load(manager, ids, programs);
     const { after, through } = trailingYear(asOf);
+    // Sums come back as text: SQLite would hand an integer past 2^53 back as an inexact double.
     const revenue = await manager
       .createQueryBuilder(DealFactEntity, 'deal')
-      .select(['deal.partnerId AS partnerId', "CASE WHEN deal.type = 'RENEWAL' THEN 1 ELSE 0 END AS renewal", 'SUM(deal.amount) AS amount'])
+      .select(['deal.partnerId AS partnerId', "CASE WHEN deal.type = 'RENEWAL' THEN 1 ELSE 0 END AS renewal", 'CAST(SUM(deal.amount) AS CHAR) AS amount'])
       .where("deal.partnerId IN (:...ids) AND deal.status = 'WON' AND deal.closedOn > :after AND deal.closedOn <= :through", { ids, after, through })
       .groupBy('deal.partnerId')
       .addGroupBy('renewal')
       .getRawMany<{ partnerId: string; renewal: number | string; amount: string | number }>();
     const renewals = await manager
       .createQueryBuilder(RenewalFactEntity, 'renewal')
-      .select(['renewal.partnerId AS partnerId', 'SUM(renewal.amount) AS amount'])
+      .select(['renewal.partnerId AS partnerId', 'CAST(SUM(renewal.amount) AS CHAR) AS amount'])
       .where('renewal.partnerId IN (:...ids) AND renewal.renewedOn > :after AND renewal.renewedOn <= :through', { ids, after, through })
       .groupBy('renewal.partnerId')
       .getRawMany<{ partnerId: string; amount: string | number }>();
