@@ -127,17 +127,20 @@ function documentNestsDeeperThan(query: string, limit: number): boolean {
   return false;
 }
 
-/** Refuses, as a 400 the caller can read, a request whose nesting would overflow a parser further on. */
-function refuseDeepNesting(body: string, url: URL): void {
+/**
+ * Refuses, as a 400 the caller can read, a request whose nesting would overflow a parser further
+ * on: the JSON (POST body, GET variables and extensions) before it is parsed, then the query.
+ */
+function refuseDeepJson(body: string, url: URL): void {
   const texts = [body, url.searchParams.get('variables') ?? '', url.searchParams.get('extensions') ?? ''];
-  let query = url.searchParams.get('query') ?? '';
   if (texts.some((text) => jsonNestsDeeperThan(text, MAX_NESTING))) {
     throw new HttpError(400, 'BAD_REQUEST', `request nests deeper than ${MAX_NESTING} levels`);
   }
-  if (body !== '') {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && 'query' in parsed && typeof parsed.query === 'string') query = parsed.query;
-  }
+}
+
+function refuseDeepDocument(parsedBody: unknown, url: URL): void {
+  const posted = typeof parsedBody === 'object' && parsedBody !== null && 'query' in parsedBody ? parsedBody.query : undefined;
+  const query = typeof posted === 'string' ? posted : (url.searchParams.get('query') ?? '');
   if (documentNestsDeeperThan(query, MAX_NESTING)) {
     throw new HttpError(400, 'BAD_REQUEST', `query nests deeper than ${MAX_NESTING} levels`);
   }
@@ -212,6 +215,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       console.error(`[${options.name}] gateway nonce check failed:`, (error as Error).message);
       throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'cannot check the gateway signature now; retry');
     }
+    refuseDeepJson(body, url);
     let parsedBody: unknown;
     if (req.method === 'POST') {
       try {
@@ -220,7 +224,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
         throw new HttpError(400, 'BAD_REQUEST', 'request body is not valid JSON');
       }
     }
-    refuseDeepNesting(body, url);
+    refuseDeepDocument(parsedBody, url);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
