@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { graphql, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, GraphQLInputObjectType, GraphQLList } from 'graphql';
 import { formatError } from './errors';
-import { DateScalar } from './scalars';
+import { DateScalar, DateTimeScalar } from './scalars';
 
 // A probe schema: an argument and an input object field of type Date, echoed back.
 const TermInput = new GraphQLInputObjectType({ name: 'TermInput', fields: { startsOn: { type: DateScalar } } });
@@ -12,6 +12,7 @@ const schema = new GraphQLSchema({
       on: { type: GraphQLString, args: { date: { type: new GraphQLNonNull(DateScalar) } }, resolve: (_root, { date }) => date as string },
       terms: { type: GraphQLString, args: { input: { type: new GraphQLList(TermInput) } }, resolve: () => 'ok' },
       stored: { type: DateScalar, args: { value: { type: GraphQLString } }, resolve: (_root, { value }) => value as string },
+      at: { type: GraphQLString, args: { instant: { type: DateTimeScalar } }, resolve: (_root, { instant }) => (instant as Date).toISOString() },
     },
   }),
 });
@@ -47,5 +48,16 @@ describe('Date scalar', () => {
     expect((await run('{ stored(value: "2104-06-15") }')).data).toEqual({ stored: '2104-06-15' });
     const { errors } = await run('{ stored(value: "+010000-06") }');
     expect(errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+});
+
+describe('DateTime scalar', () => {
+  it('accepts an instant in 2000 to 2100 and refuses one outside as BAD_USER_INPUT naming it', async () => {
+    expect((await run('query ($at: DateTime) { at(instant: $at) }', { at: '2026-06-15T10:00:00Z' })).data).toEqual({ at: '2026-06-15T10:00:00.000Z' });
+    for (const instant of ['1999-12-31T23:59:59Z', '2101-01-01T00:00:00Z']) {
+      const { errors } = await run('query ($at: DateTime) { at(instant: $at) }', { at: instant });
+      expect(errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'at' });
+    }
+    expect((await run('{ at(instant: "9999-01-01T00:00:00Z") }')).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
