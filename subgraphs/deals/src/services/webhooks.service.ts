@@ -60,7 +60,7 @@ export class WebhooksService {
     const owner = await this.ownerFor(claims, distributorId);
     const checked = validateWebhookUrl(url);
     const refused = await refusedTarget(new URL(checked), this.egress, this.resolve);
-    if (refused) throw new InvalidInputError('url', `refused: ${refused}; webhooks are delivered only to public addresses`);
+    if (refused) throw new InvalidInputError('url', `is refused: ${refused}`);
     const id = newId();
     const secret = newSecret();
     const endpoint = this.database.dataSource.manager.create(WebhookEndpointEntity, {
@@ -158,7 +158,10 @@ export class WebhooksService {
   }
 
   private async managedEndpoint(manager: EntityManager, caller: Claims, id: string): Promise<WebhookEndpointEntity> {
-    const endpoint = await manager.findOneBy(WebhookEndpointEntity, { id });
+    // Locked on MySQL so that two rotations take turns: neither new secret is silently dropped.
+    // (SQLite's writers already take turns.)
+    const lock = this.database.dialect === 'mysql' ? { mode: 'pessimistic_write' as const } : undefined;
+    const endpoint = await manager.findOne(WebhookEndpointEntity, { where: { id }, lock });
     // Another distributor's endpoint is reported missing: its id tells the caller nothing.
     if (!endpoint || (caller.role === 'distributor' && endpoint.distributorId !== caller.distributorId)) throw new NotFoundError('WebhookEndpoint', id);
     return endpoint;
