@@ -1,6 +1,6 @@
 import { In, LessThanOrEqual, type EntityManager } from 'typeorm';
 import type { Claims } from '@hub/auth';
-import { requireClaims } from '@hub/auth';
+import { ownDistributorId, requireClaims } from '@hub/auth';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
@@ -78,9 +78,9 @@ export class LicensesService {
     if (caller.role === 'partner') query.andWhere('license.partnerId = :me', { me: caller.partnerId });
     else if (caller.role === 'distributor') query.andWhere('license.distributorId = :mine', { mine: caller.distributorId });
     else if (!isStaff(caller) && caller.role !== 'bi') throw new ForbiddenError('You may not list licences');
-    if (filter.partnerId) query.andWhere('license.partnerId = :partnerId', { partnerId: filter.partnerId });
-    if (filter.distributorId) query.andWhere('license.distributorId = :distributorId', { distributorId: filter.distributorId });
-    if (filter.customerId) query.andWhere('license.customerId = :customerId', { customerId: filter.customerId });
+    if (filter.partnerId != null) query.andWhere('license.partnerId = :partnerId', { partnerId: filter.partnerId });
+    if (filter.distributorId != null) query.andWhere('license.distributorId = :distributorId', { distributorId: filter.distributorId });
+    if (filter.customerId != null) query.andWhere('license.customerId = :customerId', { customerId: filter.customerId });
     if (filter.status?.length) query.andWhere('license.status IN (:...statuses)', { statuses: filter.status });
     if (filter.sku) query.andWhere('license.sku = :sku', { sku: filter.sku.trim().toUpperCase() });
     if (filter.productLine) query.andWhere('license.productLine = :productLine', { productLine: filter.productLine.trim().toUpperCase() });
@@ -96,14 +96,20 @@ export class LicensesService {
     const seats = checkLicenseSeats('seats', input.seats);
     const today = this.clock.today();
     const startsOn = input.startsOn ? parseIsoDate('startsOn', input.startsOn) : today;
+    const distributorId = input.distributorId ?? (caller.role === 'distributor' ? (caller.distributorId ?? null) : null);
+    // Decided before anything is looked up: a caller who may not issue learns nothing about
+    // other partners, not even whether an id exists.
+    if (!isStaff(caller) && !(caller.role === 'distributor' && distributorId !== null && distributorId === caller.distributorId)) {
+      throw new ForbiddenError('Licences are issued by channel staff or by the distributor fulfilling the order');
+    }
     const license = await this.database.transaction(async (manager) => {
       const partner = await manager.findOneBy(PartnerRefEntity, { id: input.partnerId });
+      // A distributor gets one answer for "no such partner" and "not one of yours".
+      if (caller.role === 'distributor' && (!partner || distributorId === null || !partner.distributorIds.includes(distributorId))) {
+        throw new ForbiddenError('A distributor issues licences only for partners that buy through it');
+      }
       if (!partner) throw new InvalidInputError('partnerId', `unknown partner "${input.partnerId}"`);
       if (partner.status === 'TERMINATED') throw new InvalidInputError('partnerId', `${partner.name} is terminated`);
-      const distributorId = input.distributorId ?? (caller.role === 'distributor' ? caller.distributorId! : null);
-      if (!isStaff(caller) && !(caller.role === 'distributor' && distributorId === caller.distributorId)) {
-        throw new ForbiddenError('Licences are issued by channel staff or by the distributor fulfilling the order');
-      }
       if (distributorId !== null) {
         if (!(await manager.existsBy(DistributorRefEntity, { id: distributorId }))) throw new InvalidInputError('distributorId', `unknown distributor "${distributorId}"`);
         if (!partner.distributorIds.includes(distributorId)) throw new InvalidInputError('distributorId', `${partner.name} does not buy through distributor ${distributorId}`);
@@ -207,7 +213,7 @@ export class LicensesService {
       license.endsOn = term.endsOn;
       // A renewal that covers today brings an expired licence back.
       license.status = hasLapsed(license.endsOn, this.clock.today()) ? 'EXPIRED' : 'ACTIVE';
-      if (renewer.distributorId) license.distributorId = renewer.distributorId;
+      if (renewer.distributorId !== null) license.distributorId = renewer.distributorId;
       license.updatedAt = this.clock.now();
       await manager.save(LicenseEntity, license);
       await this.emit(manager, 'license.renewed', license, term);
@@ -353,11 +359,12 @@ export class LicensesService {
     const caller = requireClaims(claims ?? undefined);
     if (isStaff(caller)) return { sub: caller.sub, distributorId: null };
     if (caller.role === 'partner' && caller.partnerId === license.partnerId) return { sub: caller.sub, distributorId: null };
-    if (caller.role === 'distributor' && caller.distributorId) {
-      const distributor = await manager.findOneBy(DistributorRefEntity, { id: caller.distributorId });
+    if (caller.role === 'distributor') {
+      const own = ownDistributorId(caller);
+      const distributor = await manager.findOneBy(DistributorRefEntity, { id: own });
       const partner = await manager.findOneBy(PartnerRefEntity, { id: license.partnerId });
-      const serves = license.distributorId === caller.distributorId || (partner?.distributorIds.includes(caller.distributorId) ?? false);
-      if (distributor?.handlesRenewals && serves) return { sub: caller.sub, distributorId: caller.distributorId };
+      const serves = license.distributorId === own || (partner?.distributorIds.includes(own) ?? false);
+      if (distributor?.handlesRenewals && serves) return { sub: caller.sub, distributorId: own };
       if (serves) throw new ForbiddenError(`${distributor?.name ?? 'This distributor'} does not handle renewals`);
     }
     throw new ForbiddenError(`You may not renew licence ${license.id}`);
