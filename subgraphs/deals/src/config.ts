@@ -42,7 +42,8 @@ export type DealsConfig = z.infer<typeof schema>;
 
 /** The only reader of process.env in the subgraph. */
 export function loadDealsConfig(env: Record<string, string | undefined> = process.env): DealsConfig {
-  return parseConfig(schema, env, productionRules);
+  // Standalone, the subgraph holds the gateway secret too (embedded, the gateway's config checks it).
+  return parseConfig(schema, env, { secrets: ['GATEWAY_SECRET', ...productionRules.secrets] });
 }
 
 const webhookSchema = z.object(webhookVariables);

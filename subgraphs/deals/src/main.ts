@@ -1,13 +1,17 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
+import { loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
+import { shareGatewayNonces } from '@hub/graphql-kit';
 import { loadDealsConfig, webhookSecurity } from './config';
 import { createDealsServer, openDealsDatabase } from './server';
 
 // Runs the deals subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
 // Events travel on Redis Streams; live updates reach the subscribers of every instance through
 // Redis pub/sub.
-const config = loadDealsConfig();
+const config = loadConfigOrExit(() => loadDealsConfig());
+// Every instance refuses a gateway request another instance has already accepted.
+const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const publishClient = new Redis(config.REDIS_URL);
 const subscribeClient = new Redis(config.REDIS_URL);
@@ -27,6 +31,7 @@ const stop = async () => {
   await bus.close();
   publishClient.disconnect();
   subscribeClient.disconnect();
+  closeNonces();
   await database.dataSource.destroy();
   process.exit(0);
 };
