@@ -63,5 +63,8 @@ export function parseEndCustomer(field: string, input: EndCustomerInput): EndCus
   if (domain !== null && (domain.length > 253 || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain))) {
     throw new InvalidInputError(`${field}.domain`, `"${input.domain}" is not a domain name`);
   }
-  return { name, key: normalizeCustomerName(name), country, domain };
+  // "&" becomes " and ": the key can outgrow the name, and it is kept in a column as long as the name's.
+  const key = normalizeCustomerName(name);
+  if (key.length > MAX_NAME) throw new InvalidInputError(`${field}.name`, `must be at most ${MAX_NAME} characters once normalised ("&" counts as " and ")`);
+  return { name, key, country, domain };
 }

@@ -112,6 +112,8 @@ const CASES: Case[] = [
   register('an expected close date in 2101', 'expectedCloseDate', { expectedCloseDate: '2101-01-01' }),
   register('an empty customer name', 'endCustomer.name', { endCustomer: { name: ' ', country: 'DE' } }),
   register('a customer name of 201 characters', 'endCustomer.name', { endCustomer: { name: 'N'.repeat(201), country: 'DE' } }),
+  register('a customer name of 200 characters that normalises longer', 'endCustomer.name', { endCustomer: { name: 'A&'.repeat(100), country: 'DE' } }),
+  register('a customer domain of 254 characters', 'endCustomer.domain', { endCustomer: { name: 'Long Domain GmbH', country: 'DE', domain: `${'d'.repeat(250)}.com` } }),
   register('a bad country', 'endCustomer.country', { endCustomer: { name: 'Somewhere Ltd', country: 'XY' } }),
   { mutation: 'registerDeal', name: 'another partner', query: REGISTER, variables: () => ({ input: registration({ partnerId: OTHER_PARTNER }) }), code: 'FORBIDDEN', claims: { sub: 'user@alpha', role: 'partner', partnerId: PARTNER } },
   { mutation: 'approveDeal', name: 'an unknown deal', query: BY_ID.approveDeal!, variables: () => ({ id: newId() }), code: 'NOT_FOUND' },

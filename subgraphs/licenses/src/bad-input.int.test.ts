@@ -79,6 +79,7 @@ const CASES: Case[] = [
   issue('a usage SKU', 'sku', { sku: USAGE_SKU }),
   issue('an unknown partner', 'partnerId', { partnerId: newId() }),
   issue('a customer name of 201 characters', 'customer.name', { customer: badCustomer }),
+  issue('a customer name of 200 characters that normalises longer', 'customer.name', { customer: { name: 'A&'.repeat(100), country: 'DE' } }),
   issue('a deployment the SKU does not run under', 'deployment', { sku: 'NETWORK-STD-T', deployment: 'CLOUD' }),
   { ...issue('a partner issuing its own licence', '', {}), code: 'FORBIDDEN', field: undefined, claims: partnerClaims(RESELLER_A) },
   { mutation: 'renewLicense', name: '0 months', query: RENEW, variables: (f) => ({ id: f.license, months: 0 }), code: 'BAD_USER_INPUT', field: 'termMonths' },
