@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { canReadPartner, claimsFromPayload, requireRole, type Claims } from './claims';
+import { canReadPartner, claimsFromPayload, ownDistributorId, ownPartnerId, requireRole, type Claims } from './claims';
 import { signGatewayRequest, signSubscription, SIGNATURE_HEADER, SUBSCRIPTION_AUTH_EXTENSION, verifyGatewayRequest, verifySubscription } from './gateway-signature';
 import { bearerToken, createJwtVerifier, mintToken, tokenLifetimeSeconds } from './jwt';
 import { memoryNonceStore } from './nonce-store';
@@ -226,6 +226,17 @@ describe('memory nonce store', () => {
 });
 
 describe('access rules', () => {
+  it('names the caller\'s own partner or distributor, and refuses claims that name none', () => {
+    expect(ownPartnerId(partner)).toBe(PARTNER_ID);
+    expect(ownDistributorId(distributor)).toBe(DISTRIBUTOR_ID);
+    for (const claims of [{ ...partner, partnerId: '' }, { sub: 'u', role: 'partner' }, distributor, { sub: 'a', role: 'vendor_admin' }] as Claims[]) {
+      expect(() => ownPartnerId(claims)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    }
+    for (const claims of [{ ...distributor, distributorId: '' }, { sub: 'u', role: 'distributor' }, partner] as Claims[]) {
+      expect(() => ownDistributorId(claims)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    }
+  });
+
   it('lets a partner read only itself and staff read everyone', () => {
     expect(canReadPartner(partner, PARTNER_ID)).toBe(true);
     expect(canReadPartner(partner, DISTRIBUTOR_ID)).toBe(false);

@@ -79,6 +79,27 @@ export function requireRole(claims: Claims | undefined, roles: readonly Role[]):
   return caller;
 }
 
+/**
+ * The partner a partner's claims speak for. Claims are validated on arrival, so this refuses
+ * only claims built some other way; it is here so that scoping code never turns a missing or
+ * empty id into a query without that condition (a partner token with partnerId '' once listed
+ * every partner).
+ */
+export function ownPartnerId(claims: Claims): string {
+  if (claims.role !== 'partner' || claims.partnerId === undefined || !ID_PATTERN.test(claims.partnerId)) {
+    throw new UnauthenticatedError('these claims speak for no partner');
+  }
+  return claims.partnerId;
+}
+
+/** The distributor a distributor's claims speak for; see ownPartnerId. */
+export function ownDistributorId(claims: Claims): string {
+  if (claims.role !== 'distributor' || claims.distributorId === undefined || !ID_PATTERN.test(claims.distributorId)) {
+    throw new UnauthenticatedError('these claims speak for no distributor');
+  }
+  return claims.distributorId;
+}
+
 /** Staff and BI read every partner; a partner reads only itself. */
 export function canReadPartner(claims: Claims, partnerId: string): boolean {
   if (READ_ALL_ROLES.includes(claims.role)) return true;

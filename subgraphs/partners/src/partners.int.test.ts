@@ -7,6 +7,8 @@ import { seedDemoData } from './seeds/seed';
 import type { ProgramSnapshot } from './services/partner-events';
 import { OutboxEntity } from '@hub/events';
 import { createPartnersServer, openPartnersDatabase } from './server';
+import { PartnersService } from './services/partners.service';
+import { TiersService } from './services/tiers.service';
 import { fixedClock } from '@hub/domain';
 
 const SECRET = 'integration-test-gateway-secret-0123456789';
@@ -338,6 +340,25 @@ describe.each([
       expect(reviews.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const mine = await call<{ partners: { totalCount: number; edges: { node: { id: string } }[] } }>(partner, '{ partners(first: 50) { totalCount edges { node { id } } } }');
       expect(mine.data!.partners.edges.map((e) => e.node.id)).toEqual([own]);
+    });
+
+    it('refuses a partner or distributor whose id claim is empty or missing, instead of listing every partner', async () => {
+      const clock = fixedClock('2026-06-15T10:00:00Z');
+      const service = new PartnersService(database, clock, new TiersService(database, clock));
+      const unscoped = [
+        { sub: 'p', role: 'partner', partnerId: '' },
+        { sub: 'p', role: 'partner' },
+        { sub: 'd', role: 'distributor', distributorId: '' },
+        { sub: 'd', role: 'distributor' },
+      ] as Claims[];
+      for (const claims of unscoped) {
+        // At the subgraph's door: the signed claims are refused.
+        const answer = await call(claims, '{ partners(first: 50) { totalCount } }');
+        expect(answer.status).toBe(401);
+        expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        // And behind it: the service does not read a missing id as "no filter".
+        await expect(service.list(claims, {}, { first: 50 })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      }
     });
 
     it('lets a distributor list only the partners that buy through it', async () => {

@@ -84,8 +84,8 @@ export class DealsService {
       query.andWhere('deal.distributorId = :mine', { mine: caller.distributorId });
     }
     if (filter.status?.length) query.andWhere('deal.status IN (:...statuses)', { statuses: filter.status });
-    if (filter.partnerId) query.andWhere('deal.partnerId = :partnerId', { partnerId: filter.partnerId });
-    if (filter.distributorId) query.andWhere('deal.distributorId = :distributorId', { distributorId: filter.distributorId });
+    if (filter.partnerId != null) query.andWhere('deal.partnerId = :partnerId', { partnerId: filter.partnerId });
+    if (filter.distributorId != null) query.andWhere('deal.distributorId = :distributorId', { distributorId: filter.distributorId });
     if (filter.type) query.andWhere('deal.type = :type', { type: filter.type });
     if (filter.segment) query.andWhere('deal.segment = :segment', { segment: filter.segment });
     if (filter.productLine) query.andWhere('deal.productLine = :productLine', { productLine: filter.productLine });
@@ -113,7 +113,7 @@ export class DealsService {
       const partner = await manager.findOneBy(PartnerRefEntity, { id: input.partnerId });
       if (!partner) throw new InvalidInputError('partnerId', `unknown partner "${input.partnerId}"`);
       if (partner.status === 'TERMINATED') throw new DealsError('DEALS.PARTNER_INACTIVE', `${partner.name} is terminated and cannot register deals`, { partnerId: partner.id });
-      if (input.distributorId) {
+      if (input.distributorId != null) {
         if (!(await manager.existsBy(DistributorRefEntity, { id: input.distributorId }))) {
           throw new InvalidInputError('distributorId', `unknown distributor "${input.distributorId}"`);
         }
@@ -121,7 +121,7 @@ export class DealsService {
           throw new InvalidInputError('distributorId', `${partner.name} does not buy through distributor ${input.distributorId}`);
         }
       }
-      if (input.referringPartnerId) {
+      if (input.referringPartnerId != null) {
         if (input.referringPartnerId === input.partnerId) throw new InvalidInputError('referringPartnerId', 'a partner cannot refer its own deal');
         if (!(await manager.existsBy(PartnerRefEntity, { id: input.referringPartnerId }))) {
           throw new InvalidInputError('referringPartnerId', `unknown partner "${input.referringPartnerId}"`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Claims } from '@hub/auth';
+import { ownDistributorId, READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Claims } from '@hub/auth';
 import type { EntityManager } from 'typeorm';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
@@ -130,22 +130,22 @@ export class WebhooksService {
 
   endpoints(claims: Claims | null, distributorId?: string | null): Promise<WebhookEndpointEntity[]> {
     const mine = this.readScope(claims);
-    const where = mine ?? distributorId;
-    return this.database.dataSource.manager.find(WebhookEndpointEntity, { where: where ? { distributorId: where } : {}, order: { id: 'ASC' } });
+    const where = mine ?? distributorId ?? undefined;
+    return this.database.dataSource.manager.find(WebhookEndpointEntity, { where: where === undefined ? {} : { distributorId: where }, order: { id: 'ASC' } });
   }
 
   deliveries(claims: Claims | null, filter: WebhookDeliveryFilter, page: { first: number; after?: string }): Promise<KeysetPage<WebhookDeliveryEntity>> {
     const mine = this.readScope(claims);
     const query = this.database.dataSource.manager.createQueryBuilder(WebhookDeliveryEntity, 'delivery');
     // Row-level access first: a distributor sees the deliveries to its own endpoints, whatever the filter says.
-    if (mine) {
+    if (mine !== null) {
       query.andWhere(
         (sub) => `delivery.endpointId IN ${sub.subQuery().select('endpoint.id').from(WebhookEndpointEntity, 'endpoint').where('endpoint.distributorId = :mine').getQuery()}`,
         { mine },
       );
     }
-    if (filter.endpointId) query.andWhere('delivery.endpointId = :endpointId', { endpointId: filter.endpointId });
-    if (filter.eventId) query.andWhere('delivery.eventId = :eventId', { eventId: filter.eventId });
+    if (filter.endpointId != null) query.andWhere('delivery.endpointId = :endpointId', { endpointId: filter.endpointId });
+    if (filter.eventId != null) query.andWhere('delivery.eventId = :eventId', { eventId: filter.eventId });
     if (filter.status) query.andWhere('delivery.status = :status', { status: filter.status });
     return keysetPage(query, [{ column: 'delivery.id', value: (delivery) => delivery.id }], page);
   }
@@ -171,19 +171,20 @@ export class WebhooksService {
   private readScope(claims: Claims | null): string | null {
     const caller = requireClaims(claims ?? undefined);
     if (READ_ALL_ROLES.includes(caller.role)) return null;
-    if (caller.role === 'distributor' && caller.distributorId) return caller.distributorId;
+    if (caller.role === 'distributor') return ownDistributorId(caller);
     throw new ForbiddenError('Only the distributor, channel staff and BI read webhooks');
   }
 
   /** A distributor registers for itself; channel staff for the distributor they name. */
   private async ownerFor(claims: Claims | null, distributorId?: string | null): Promise<string> {
     const caller = requireClaims(claims ?? undefined);
-    if (caller.role === 'distributor' && caller.distributorId) {
-      if (distributorId && distributorId !== caller.distributorId) throw new ForbiddenError('A distributor registers webhooks only for itself');
-      return caller.distributorId;
+    if (caller.role === 'distributor') {
+      const own = ownDistributorId(caller);
+      if (distributorId != null && distributorId !== own) throw new ForbiddenError('A distributor registers webhooks only for itself');
+      return own;
     }
     if (!STAFF_ROLES.includes(caller.role)) throw new ForbiddenError('Only the distributor and channel staff manage webhooks');
-    if (!distributorId) throw new InvalidInputError('distributorId', 'is required when channel staff register a webhook');
+    if (distributorId == null) throw new InvalidInputError('distributorId', 'is required when channel staff register a webhook');
     if (!(await this.database.dataSource.manager.existsBy(DistributorRefEntity, { id: distributorId }))) {
       throw new InvalidInputError('distributorId', `unknown distributor "${distributorId}"`);
     }

@@ -53,7 +53,7 @@ export class MetricsService {
     if (filter.country) query.andWhere('partner.country = :country', { country: filter.country.trim().toUpperCase() });
     if (filter.status) query.andWhere('partner.status = :status', { status: filter.status });
     if (filter.segmentFocus) query.andWhere('partner.segmentFocus = :segmentFocus', { segmentFocus: filter.segmentFocus });
-    if (filter.distributorId) query.andWhere('partner.distributorIds LIKE :distributor', { distributor: `%"${filter.distributorId}"%` });
+    if (filter.distributorId != null) query.andWhere('partner.distributorIds LIKE :distributor', { distributor: `%"${filter.distributorId}"%` });
     if (filter.nameContains) {
       if (filter.nameContains.length > 200) throw new InvalidInputError('filter.nameContains', 'must be at most 200 characters');
       query.andWhere(new Brackets((name) => name.where('LOWER(partner.name) LIKE :name', { name: `%${filter.nameContains!.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` })));

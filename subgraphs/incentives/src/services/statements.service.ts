@@ -101,7 +101,7 @@ export class StatementsService {
     if (caller.role === 'partner') query.andWhere("statement.payeeKind = 'PARTNER' AND statement.payeeId = :me", { me: caller.partnerId });
     else if (caller.role === 'distributor') query.andWhere("statement.payeeKind = 'DISTRIBUTOR' AND statement.payeeId = :me", { me: caller.distributorId });
     else if (!READ_ALL_ROLES.includes(caller.role)) throw new ForbiddenError('You may not list statements');
-    if (filter.payeeId) query.andWhere('statement.payeeId = :payeeId', { payeeId: filter.payeeId });
+    if (filter.payeeId != null) query.andWhere('statement.payeeId = :payeeId', { payeeId: filter.payeeId });
     if (filter.payeeKind) query.andWhere('statement.payeeKind = :payeeKind', { payeeKind: filter.payeeKind });
     if (filter.period) query.andWhere('statement.period = :period', { period: parseQuarter('filter.period', filter.period) });
     if (filter.status?.length) query.andWhere('statement.status IN (:...statuses)', { statuses: filter.status });

@@ -340,8 +340,8 @@ export class UsageService {
     if (caller.role === 'partner') query.andWhere('statement.partnerId = :me', { me: caller.partnerId });
     else if (caller.role === 'distributor') query.andWhere('statement.distributorId = :mine', { mine: caller.distributorId });
     else if (!isStaff(caller) && caller.role !== 'bi') throw new ForbiddenError('You may not list usage statements');
-    if (filter.partnerId) query.andWhere('statement.partnerId = :partnerId', { partnerId: filter.partnerId });
-    if (filter.distributorId) query.andWhere('statement.distributorId = :distributorId', { distributorId: filter.distributorId });
+    if (filter.partnerId != null) query.andWhere('statement.partnerId = :partnerId', { partnerId: filter.partnerId });
+    if (filter.distributorId != null) query.andWhere('statement.distributorId = :distributorId', { distributorId: filter.distributorId });
     if (filter.month) query.andWhere('statement.month = :month', { month: parseMonth('filter.month', filter.month) });
     if (filter.status) query.andWhere('statement.status = :status', { status: filter.status });
     return keysetPage(query, [{ column: 'statement.id', value: (statement) => statement.id }], page);

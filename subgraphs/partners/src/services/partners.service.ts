@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import { requireClaims, type Claims } from '@hub/auth';
+import { ownDistributorId, ownPartnerId, requireClaims, type Claims } from '@hub/auth';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, InvalidInputError, type IsoDate, NotFoundError } from '@hub/domain';
 import {
@@ -79,7 +79,7 @@ export class PartnersService {
     requireClaims(claims ?? undefined);
     const scoped = scopeToCaller(claims, filter);
     const query = this.database.dataSource.manager.createQueryBuilder(PartnerEntity, 'partner');
-    if (scoped.onlyPartnerId) query.andWhere('partner.id = :onlyPartnerId', { onlyPartnerId: scoped.onlyPartnerId });
+    if (scoped.onlyPartnerId !== undefined) query.andWhere('partner.id = :onlyPartnerId', { onlyPartnerId: scoped.onlyPartnerId });
     if (scoped.programCode) query.andWhere('partner.programCode = :programCode', { programCode: scoped.programCode });
     if (scoped.country) query.andWhere('partner.country = :country', { country: scoped.country.toUpperCase() });
     if (scoped.status) query.andWhere('partner.status = :status', { status: scoped.status });
@@ -88,7 +88,7 @@ export class PartnersService {
       // '!' escapes the wildcards on every dialect; SQLite has no default escape character.
       query.andWhere("LOWER(partner.name) LIKE :pattern ESCAPE '!'", { pattern: `%${scoped.nameContains.toLowerCase().replace(/[!%_]/g, '!$&')}%` });
     }
-    if (scoped.distributorId) {
+    if (scoped.distributorId !== undefined && scoped.distributorId !== null) {
       query.andWhere('partner.id IN (SELECT link.partnerId FROM partner_distributor link WHERE link.distributorId = :distributorId)', {
         distributorId: scoped.distributorId,
       });
@@ -201,10 +201,13 @@ export class PartnersService {
   }
 }
 
-/** Partners see only themselves and distributors only their partners, whatever filter they send. */
+/**
+ * Partners see only themselves and distributors only their partners, whatever filter they send.
+ * The scope follows the role, and that role's id must be there: an empty id never means "no filter".
+ */
 function scopeToCaller(claims: Claims | null, filter: PartnerFilter): PartnerFilter & { onlyPartnerId?: string } {
-  if (claims?.role === 'partner') return { ...filter, onlyPartnerId: claims.partnerId };
-  if (claims?.role === 'distributor') return { ...filter, distributorId: claims.distributorId };
+  if (claims?.role === 'partner') return { ...filter, onlyPartnerId: ownPartnerId(claims) };
+  if (claims?.role === 'distributor') return { ...filter, distributorId: ownDistributorId(claims) };
   return filter;
 }
 
