@@ -26,6 +26,7 @@ describe('loadGatewayConfig', () => {
       jwt: { secret: DEV_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined, maxTtlSeconds: 24 * 3600 },
       gatewaySecret: DEV_GATEWAY_SECRET,
       subgraphUrls: { partners: undefined },
+      redisUrl: undefined,
       production: false,
       ide: true,
       introspection: true,

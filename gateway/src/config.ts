@@ -86,6 +86,8 @@ export interface GatewayConfig extends AuthConfig, ExposureConfig {
   supergraphPath: string;
   /** Per-subgraph location overrides; absent means the URL composed into the supergraph. */
   subgraphUrls: Record<string, string | undefined>;
+  /** Shared by several gateways (rate-limit counters); absent means in memory. */
+  redisUrl?: string;
 }
 
 /** The standalone gateway (docker / MySQL mode): subgraphs run as their own processes. */
@@ -99,6 +101,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       // In its own container the gateway must listen beyond loopback, as the subgraphs do.
       HOST: z.string().min(1).default('0.0.0.0'),
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
+      REDIS_URL: unsetWhenBlank(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
       ...urlShape,
     }),
     env,
@@ -112,6 +115,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
     host: parsed.HOST,
     supergraphPath: parsed.SUPERGRAPH_PATH,
     subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, urls[subgraphUrlVariable(name)]])),
+    redisUrl: parsed.REDIS_URL,
   };
 }
 

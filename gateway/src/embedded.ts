@@ -1,18 +1,21 @@
 import { join } from 'node:path';
 import { createJwtVerifier, mintToken } from '@hub/auth';
-import { loadConfigOrExit } from '@hub/config';
+import { loadConfigOrExit, loadConfigs } from '@hub/config';
 import { InProcessBus } from '@hub/events';
 import type { StartedSubgraph } from '@hub/graphql-kit';
 import { composeSupergraph, printSubgraphs } from './compose';
 import { loadEmbeddedConfig, subgraphDatabaseUrl } from './config';
 import { createGateway, type Gateway } from './create-gateway';
 import { runDemoActivity } from './demo-activity';
+import { loadEdgeConfig } from './edge-config';
 import { closeOnSignal } from './shutdown';
 import { subgraphs, subscriptionSubgraphs } from './subgraphs';
 
 // `pnpm start`: every subgraph and the gateway in this one process. Without DATABASE_URL each
 // subgraph keeps a SQLite file under DATA_DIR (default .data/), created and seeded on first start.
-const config = loadConfigOrExit(() => loadEmbeddedConfig(process.env, subgraphs));
+const [config] = loadConfigOrExit(() => loadConfigs(() => loadEmbeddedConfig(process.env, subgraphs), () => loadEdgeConfig(process.env)));
+// Browsers may call the hub from its own pages (the IDE) unless CORS_ORIGINS says otherwise.
+const edge = loadEdgeConfig(process.env, ownOrigins(config.host, config.port));
 const started: StartedSubgraph[] = [];
 // One process, so one in-process bus carries every subgraph's events to the others.
 const bus = new InProcessBus();
@@ -50,6 +53,9 @@ try {
     verifyToken: createJwtVerifier(config.jwt),
     gatewaySecret: config.gatewaySecret,
     logging: 'warn',
+    edge,
+    ide: config.ide,
+    introspection: config.introspection,
   });
   const url = await gateway.listen(config.port, config.host);
   // Production gets no demo history and no admin token written to its logs.
@@ -86,4 +92,11 @@ Try:
 curl -s ${url} -H 'content-type: application/json' -H 'authorization: Bearer ${token}' \\
   -d '{"query":"{ programs { code name tiers { code name } } }"}'
 `);
+}
+
+/** The origins the hub's own pages are served from; none while the port is not known yet (0). */
+function ownOrigins(host: string, port: number): string[] {
+  if (port === 0) return [];
+  const hosts = new Set(['localhost', '127.0.0.1', ...(host === '0.0.0.0' || host === '::' ? [] : [host])]);
+  return [...hosts].map((name) => `http://${name.includes(':') ? `[${name}]` : name}:${port}`);
 }

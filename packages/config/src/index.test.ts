@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, databaseUrl, DEV_GATEWAY_SECRET, duration, flag, parseConfig, parseDurationSeconds, port, secret, z } from './index';
+import { ConfigError, databaseUrl, DEV_GATEWAY_SECRET, duration, flag, loadConfigs, parseConfig, parseDurationSeconds, port, secret, z } from './index';
 
 const problemsOf = (parse: () => unknown): readonly string[] => {
   try {
@@ -33,6 +33,22 @@ describe('parseConfig', () => {
     ]);
     expect(problemsOf(() => parseConfig(withSecret, { NODE_ENV: 'production', GATEWAY_SECRET: 'short' }, rules))).toEqual([
       'GATEWAY_SECRET: must be at least 32 characters',
+    ]);
+  });
+});
+
+describe('loadConfigs', () => {
+  const first = z.object({ PORT: port(4000) });
+  const second = z.object({ NAME: z.string().min(1) });
+
+  it('returns each part when all load', () => {
+    expect(loadConfigs(() => parseConfig(first, {}), () => parseConfig(second, { NAME: 'hub' }))).toEqual([{ PORT: 4000 }, { NAME: 'hub' }]);
+  });
+
+  it('reports the problems of every part in one error', () => {
+    expect(problemsOf(() => loadConfigs(() => parseConfig(first, { PORT: 'x' }), () => parseConfig(second, {}))).map((p) => p.split(':')[0])).toEqual([
+      'PORT',
+      'NAME',
     ]);
   });
 });

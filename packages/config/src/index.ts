@@ -37,6 +37,25 @@ export function parseConfig<T extends z.ZodType>(schema: T, env: Env, rules?: Pr
 }
 
 /**
+ * Runs several loaders and throws one ConfigError with all their problems, so a process whose
+ * configuration comes in parts still reports everything wrong at once.
+ */
+export function loadConfigs<T extends readonly unknown[]>(...loads: { readonly [K in keyof T]: () => T[K] }): T {
+  const problems: string[] = [];
+  const results = loads.map((load) => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.filter((problem) => !problems.includes(problem)));
+      return undefined;
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return results as unknown as T;
+}
+
+/**
  * For entry points: the configuration, or the one report of everything wrong with it on stderr
  * and exit code 1 (a stack trace would bury the variable names).
  */
