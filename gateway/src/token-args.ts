@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { isRole, ROLES, type Claims } from '@hub/auth';
+import { claimsFromPayload, isRole, ROLES, type Claims } from '@hub/auth';
 
 export const TOKEN_USAGE = `usage: pnpm -s token --role <role> [--partner <id>] [--distributor <id>] [--sub <subject>] [--expires 12h]
   roles: ${ROLES.join(', ')}
-  --partner is required for (and only for) --role partner, --distributor for --role distributor
-  --expires: a number and a unit s, m, h, d or w (default 12h)`;
+  --partner is required for (and only for) --role partner, --distributor for --role distributor (ids as the hub gives them)
+  --expires: a number and a unit s, m, h, d or w (default 12h), at most JWT_MAX_TTL`;
 
 export class UsageError extends Error {
   constructor(problem: string) {
@@ -18,8 +18,14 @@ export interface TokenRequest {
   expiresIn: string;
 }
 
-/** Turns `pnpm token` arguments into the claims of a development token, or a usage error. */
-export function parseTokenArgs(args: readonly string[]): TokenRequest {
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/**
+ * Turns `pnpm token` arguments into the claims of a development token, or a usage error: the
+ * claims pass the gateway's own check and the lifetime its maximum, so no token is printed that
+ * the gateway would refuse.
+ */
+export function parseTokenArgs(args: readonly string[], maxTtlSeconds = 24 * 3600): TokenRequest {
   let values: { role?: string; partner?: string; distributor?: string; sub?: string; expires?: string };
   try {
     ({ values } = parseArgs({
@@ -47,10 +53,15 @@ export function parseTokenArgs(args: readonly string[]): TokenRequest {
   if (distributor && role !== 'distributor') throw new UsageError('--distributor only applies to --role distributor');
   const expiresIn = values.expires ?? '12h';
   if (!/^\d+[smhdw]$/.test(expiresIn)) throw new UsageError(`--expires "${expiresIn}" is not like 30m, 12h or 7d`);
+  if (Number(expiresIn.slice(0, -1)) * SECONDS_PER_UNIT[expiresIn.slice(-1)]! > maxTtlSeconds) {
+    throw new UsageError(`--expires ${expiresIn} is longer than tokens may live (${maxTtlSeconds} s, JWT_MAX_TTL)`);
+  }
 
   const sub = values.sub ?? `dev-${partner ?? distributor ?? role}`;
-  return {
-    claims: { sub, role, ...(partner ? { partnerId: partner } : {}), ...(distributor ? { distributorId: distributor } : {}) },
-    expiresIn,
-  };
+  try {
+    const claims = claimsFromPayload({ sub, role, partnerId: partner, distributorId: distributor });
+    return { claims, expiresIn };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

@@ -7,8 +7,8 @@ import { parseTokenArgs, UsageError } from './token-args';
 // TOKEN=$(pnpm -s token --role vendor_admin)
 async function main(): Promise<number> {
   try {
-    const { claims, expiresIn } = parseTokenArgs(process.argv.slice(2));
     const { jwt } = loadAuthConfig(process.env);
+    const { claims, expiresIn } = parseTokenArgs(process.argv.slice(2), jwt.maxTtlSeconds);
     console.log(await mintToken(claims, { secret: jwt.secret, expiresIn, issuer: jwt.issuer, audience: jwt.audience }));
     return 0;
   } catch (error) {

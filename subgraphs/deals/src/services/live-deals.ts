@@ -40,8 +40,8 @@ export function createLiveDeals(eventTarget?: PubSubEventTarget<LiveTopics>) {
         filter(
           (event: LiveDealEvent) =>
             canReadDeal(caller, event.payload) &&
-            (!args.partnerId || event.payload.partnerId === args.partnerId || event.payload.referringPartnerId === args.partnerId) &&
-            (!args.distributorId || event.payload.distributorId === args.distributorId),
+            (args.partnerId == null || event.payload.partnerId === args.partnerId || event.payload.referringPartnerId === args.partnerId) &&
+            (args.distributorId == null || event.payload.distributorId === args.distributorId),
         ),
       );
     },
