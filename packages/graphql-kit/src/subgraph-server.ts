@@ -25,6 +25,7 @@ const CLOSE_GRACE_MS = 5_000;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
+  /** Its name in the supergraph: only requests the gateway signed for this name are accepted. */
   name: string;
   schema: GraphQLSchema;
   /** Shared with the gateway; every GraphQL request must carry its signature. */
