@@ -60,7 +60,8 @@ describe('production mode', () => {
   it('refuses the development secrets and names both variables in one report', () => {
     const env = { NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET, GATEWAY_SECRET: DEV_GATEWAY_SECRET };
     expect(problemsOf(() => loadGatewayConfig(env, ['partners'])).sort()).toEqual(['GATEWAY_SECRET', 'JWT_SECRET']);
-    expect(problemsOf(() => loadEmbeddedConfig(env, [])).sort()).toEqual(['GATEWAY_SECRET', 'JWT_SECRET']);
+    // The embedded hub runs deals too, so deals' webhook key is in the same report.
+    expect(problemsOf(() => loadEmbeddedConfig(env, [])).sort()).toEqual(['GATEWAY_SECRET', 'JWT_SECRET', 'WEBHOOK_SECRET_KEY']);
   });
 
   it('refuses unset secrets rather than falling back to the development ones', () => {
@@ -75,7 +76,7 @@ describe('production mode', () => {
 
   it('turns the IDE and introspection off by default, and lets each be switched on', () => {
     expect(loadGatewayConfig(production, [])).toMatchObject({ production: true, ide: false, introspection: false });
-    expect(loadEmbeddedConfig({ ...production, GRAPHQL_IDE: 'true' }, [])).toMatchObject({ ide: true, introspection: false });
+    expect(loadEmbeddedConfig({ ...production, WEBHOOK_SECRET_KEY: 'k'.repeat(44), GRAPHQL_IDE: 'true' }, [])).toMatchObject({ ide: true, introspection: false });
     expect(loadGatewayConfig({ GRAPHQL_IDE: 'false', INTROSPECTION: 'false' }, [])).toMatchObject({ production: false, ide: false, introspection: false });
   });
 

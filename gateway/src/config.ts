@@ -33,6 +33,8 @@ const authShape = {
 
 /** What a gateway refuses to start with in production (see @hub/config). */
 const gatewayRules: ProductionRules = { secrets: ['GATEWAY_SECRET'], verifiesTokens: true };
+/** The embedded hub runs deals in the same process, so its webhook key is checked in the same report. */
+const embeddedRules: ProductionRules = { ...gatewayRules, secrets: [...gatewayRules.secrets, 'WEBHOOK_SECRET_KEY'] };
 
 export interface AuthConfig {
   /** How incoming bearer tokens are verified (a JWKS URL takes precedence over the secret). */
@@ -150,7 +152,7 @@ export function loadEmbeddedConfig(env: Env, subgraphs: readonly { name: string;
       ...portShape,
     }),
     env,
-    gatewayRules,
+    embeddedRules,
   );
   const ports = parsed as unknown as Record<string, number>;
   return {
