@@ -1,0 +1,5 @@
+export { ACTIVE_JOB_STATUSES, isFinished, JobEntity, type JobStatus } from './job.entity';
+export { JobStore } from './job-store';
+export { JobRunner, type JobRunnerOptions, type JobWork, type PageLog } from './job-runner';
+export { JobProgressType, JobType, toJob } from './job.type';
+export { readJob, watchJob } from './job-access';
