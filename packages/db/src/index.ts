@@ -3,6 +3,8 @@ export * from './data-source';
 export * from './ids';
 export * from './query-counter';
 export * from './keyset';
+export * from './commit-signals';
+export * from './per-arguments';
 export * from './migration-helpers';
 export { lockNames } from './named-locks';
 export * from './audit';

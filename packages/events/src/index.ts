@@ -8,7 +8,7 @@ export * from './backoff';
 export * from './stream-entry';
 export { OutboxEntity } from './outbox.entity';
 export { ProcessedEventEntity } from './processed-event.entity';
-export { recordEvent, recordEvents, envelopeOf } from './record-event';
+export { recordEvent, recordEvents, envelopeOf, OUTBOX_SIGNAL, outboxSignal } from './record-event';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { applyOnce, createEventConsumer, type EventConsumerOptions } from './event-consumer';
 export { InProcessBus, type InProcessBusOptions } from './in-process.bus';

@@ -4,7 +4,7 @@ import type { EventBus } from './bus';
 import { consoleLogger, type EventsLogger } from './logger';
 import { OutageLog } from './outage-log';
 import { OutboxEntity } from './outbox.entity';
-import { envelopeOf } from './record-event';
+import { envelopeOf, OUTBOX_SIGNAL } from './record-event';
 import { Doorbell, sleep } from './timers';
 
 export interface OutboxRelayOptions {
@@ -41,6 +41,7 @@ export class OutboxRelay {
   private notified = false;
   private controller: AbortController | null = null;
   private running: Promise<void> | null = null;
+  private stopListening: (() => void) | null = null;
 
   constructor(options: OutboxRelayOptions) {
     this.database = options.database;
@@ -69,15 +70,22 @@ export class OutboxRelay {
     });
   }
 
-  /** Relays continuously until `stop()`: drains a backlog batch after batch, then polls. */
+  /**
+   * Relays continuously until `stop()`: drains a backlog batch after batch, then polls. Every
+   * transaction of this process that records events wakes it once committed, so they leave at
+   * once; polling picks up what other processes wrote.
+   */
   start(): void {
     if (this.running) return;
     const controller = new AbortController();
     this.controller = controller;
+    this.stopListening = this.database.onCommit((signals) => {
+      if (signals.has(OUTBOX_SIGNAL)) this.notify();
+    });
     this.running = this.loop(controller.signal);
   }
 
-  /** Relay now rather than at the next poll: call after committing a transaction that recorded events. */
+  /** Relay now rather than at the next poll (committed transactions of this process already do). */
   notify(): void {
     this.notified = true;
     this.bell.fire();
@@ -85,6 +93,8 @@ export class OutboxRelay {
 
   /** Lets the batch in progress finish (commit or roll back), then stops. */
   async stop(): Promise<void> {
+    this.stopListening?.();
+    this.stopListening = null;
     this.controller?.abort();
     await this.running;
     this.running = null;

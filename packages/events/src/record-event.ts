@@ -1,7 +1,17 @@
 import type { EntityManager } from 'typeorm';
-import { newId } from '@hub/db';
+import { newId, signalOnCommit } from '@hub/db';
 import { checkNewEvent, type DomainEvent, type NewEvent } from './envelope';
 import { OutboxEntity } from './outbox.entity';
+
+/** Raised (see `signalOnCommit`) by a transaction that recorded events: the outbox relay wakes on it. */
+export const OUTBOX_SIGNAL = 'outbox';
+/** Raised with OUTBOX_SIGNAL for each type of event recorded, e.g. `outbox:program.saved`. */
+export const outboxSignal = (type: string): string => `${OUTBOX_SIGNAL}:${type}`;
+
+function signalRecorded(manager: EntityManager, types: Iterable<string>): void {
+  signalOnCommit(manager, OUTBOX_SIGNAL);
+  for (const type of types) signalOnCommit(manager, outboxSignal(type));
+}
 
 /**
  * Writes an event to the outbox with the caller's transaction manager, so it commits or rolls
@@ -29,6 +39,7 @@ export async function recordEvent<P>(manager: EntityManager, event: NewEvent<P>,
     occurredAt: now,
     publishedAt: null,
   });
+  signalRecorded(manager, [envelope.type]);
   return envelope;
 }
 
@@ -53,6 +64,7 @@ export async function recordEvents<P>(manager: EntityManager, events: readonly N
       })),
     );
   }
+  signalRecorded(manager, new Set(envelopes.map((envelope) => envelope.type)));
   return envelopes;
 }
 

@@ -141,7 +141,7 @@ export class PartnerDealsResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: DealsContext,
   ) {
-    return toConnection(await ctx.deals.list(ctx.claims, { ...filter, partnerId: partner.id }, pageRequest(page)));
+    return toConnection(await ctx.loaders.dealsOfPartner({ claims: ctx.claims, filter: filter ?? {}, page: pageRequest(page) }).load(partner.id));
   }
 }
 

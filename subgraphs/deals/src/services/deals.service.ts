@@ -1,6 +1,6 @@
-import { Brackets, LessThan, type EntityManager } from 'typeorm';
+import { Brackets, LessThan, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { requireClaims, type Claims } from '@hub/auth';
-import { keysetPage, lockNames, newId, type Database, type KeysetPage } from '@hub/db';
+import { keysetPage, keysetPagesByParent, lockNames, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
 import { addDays, type Clock, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
   DealsError,
@@ -74,29 +74,7 @@ export class DealsService {
   }
 
   async list(claims: Claims | null, filter: DealFilter, page: { first: number; after?: string }): Promise<KeysetPage<DealEntity>> {
-    const caller = requireClaims(claims ?? undefined);
-    const query = this.database.dataSource.manager.createQueryBuilder(DealEntity, 'deal');
-    // Row-level access first: whatever the filter says, a partner sees its own (and referred) deals,
-    // a distributor the deals it fulfils.
-    if (caller.role === 'partner') {
-      query.andWhere(new Brackets((own) => own.where('deal.partnerId = :me', { me: caller.partnerId }).orWhere('deal.referringPartnerId = :me')));
-    } else if (caller.role === 'distributor') {
-      query.andWhere('deal.distributorId = :mine', { mine: caller.distributorId });
-    }
-    if (filter.status?.length) query.andWhere('deal.status IN (:...statuses)', { statuses: filter.status });
-    if (filter.partnerId != null) query.andWhere('deal.partnerId = :partnerId', { partnerId: filter.partnerId });
-    if (filter.distributorId != null) query.andWhere('deal.distributorId = :distributorId', { distributorId: filter.distributorId });
-    if (filter.type) query.andWhere('deal.type = :type', { type: filter.type });
-    if (filter.segment) query.andWhere('deal.segment = :segment', { segment: filter.segment });
-    if (filter.productLine) query.andWhere('deal.productLine = :productLine', { productLine: filter.productLine });
-    const range = (column: string, field: string, from?: string | null, to?: string | null, instant = false) => {
-      if (from) query.andWhere(`${column} >= :${field}From`, { [`${field}From`]: instant ? `${parseIsoDate(`${field}From`, from)} 00:00:00` : parseIsoDate(`${field}From`, from) });
-      if (to) query.andWhere(`${column} ${instant ? '<' : '<='} :${field}To`, { [`${field}To`]: instant ? `${addDays(parseIsoDate(`${field}To`, to), 1)} 00:00:00` : parseIsoDate(`${field}To`, to) });
-    };
-    range('deal.registeredAt', 'registered', filter.registeredFrom, filter.registeredTo, true);
-    range('deal.expectedCloseDate', 'expectedClose', filter.expectedCloseFrom, filter.expectedCloseTo);
-    range('deal.closedAt', 'closed', filter.closedFrom, filter.closedTo);
-    return keysetPage(query, [{ column: 'deal.id', value: (deal) => deal.id }], page);
+    return keysetPage(dealsQuery(this.database.dataSource.manager, claims, filter), [DEAL_KEY], page);
   }
 
   async register(claims: Claims | null, input: RegisterDealInput): Promise<DealEntity> {
@@ -371,4 +349,48 @@ function requiredReason(reason: string): string {
   if (why === '') throw new InvalidInputError('reason', 'must not be empty');
   if (why.length > MAX_REASON) throw new InvalidInputError('reason', `must be at most ${MAX_REASON} characters`);
   return why;
+}
+
+const DEAL_KEY: KeysetKey<DealEntity> = { column: 'deal.id', value: (deal) => deal.id };
+
+/** The deals `claims` may read that match `filter`, as a query to page. */
+function dealsQuery(manager: EntityManager, claims: Claims | null, filter: DealFilter): SelectQueryBuilder<DealEntity> {
+  const caller = requireClaims(claims ?? undefined);
+  const query = manager.createQueryBuilder(DealEntity, 'deal');
+  // Row-level access first: whatever the filter says, a partner sees its own (and referred) deals,
+  // a distributor the deals it fulfils.
+  if (caller.role === 'partner') {
+    query.andWhere(new Brackets((own) => own.where('deal.partnerId = :me', { me: caller.partnerId }).orWhere('deal.referringPartnerId = :me')));
+  } else if (caller.role === 'distributor') {
+    query.andWhere('deal.distributorId = :mine', { mine: caller.distributorId });
+  }
+  if (filter.status?.length) query.andWhere('deal.status IN (:...statuses)', { statuses: filter.status });
+  if (filter.partnerId != null) query.andWhere('deal.partnerId = :partnerId', { partnerId: filter.partnerId });
+  if (filter.distributorId != null) query.andWhere('deal.distributorId = :distributorId', { distributorId: filter.distributorId });
+  if (filter.type) query.andWhere('deal.type = :type', { type: filter.type });
+  if (filter.segment) query.andWhere('deal.segment = :segment', { segment: filter.segment });
+  if (filter.productLine) query.andWhere('deal.productLine = :productLine', { productLine: filter.productLine });
+  const range = (column: string, field: string, from?: string | null, to?: string | null, instant = false) => {
+    if (from) query.andWhere(`${column} >= :${field}From`, { [`${field}From`]: instant ? `${parseIsoDate(`${field}From`, from)} 00:00:00` : parseIsoDate(`${field}From`, from) });
+    if (to) query.andWhere(`${column} ${instant ? '<' : '<='} :${field}To`, { [`${field}To`]: instant ? `${addDays(parseIsoDate(`${field}To`, to), 1)} 00:00:00` : parseIsoDate(`${field}To`, to) });
+  };
+  range('deal.registeredAt', 'registered', filter.registeredFrom, filter.registeredTo, true);
+  range('deal.expectedCloseDate', 'expectedClose', filter.expectedCloseFrom, filter.expectedCloseTo);
+  range('deal.closedAt', 'closed', filter.closedFrom, filter.closedTo);
+  return query;
+}
+
+/**
+ * Partner.deals for every partner of a request: each partner's page of the deals `claims` may
+ * read that match `filter` (its partnerId set aside), in two statements however many partners.
+ */
+export function dealPagesByPartner(
+  manager: EntityManager,
+  claims: Claims | null,
+  filter: DealFilter,
+  partnerIds: readonly string[],
+  page: { first: number; after?: string },
+): Promise<Map<string, KeysetPage<DealEntity>>> {
+  const query = dealsQuery(manager, claims, { ...filter, partnerId: null });
+  return keysetPagesByParent(query, { column: 'deal.partnerId', of: (deal) => deal.partnerId }, DEAL_KEY, partnerIds, page);
 }
