@@ -11,4 +11,4 @@ export const subgraphs: readonly SubgraphModule[] = [partnersSubgraph, dealsSubg
  * Subgraphs whose Subscription fields the gateway runs over graphql-ws at their /graphql
  * (Apollo Server subgraphs serve subscriptions only that way).
  */
-export const subscriptionSubgraphs: ReadonlySet<string> = new Set(['deals']);
+export const subscriptionSubgraphs: ReadonlySet<string> = new Set(['deals', 'incentives']);

@@ -26,7 +26,7 @@ const REQUEST = 'mutation ($input: MdfRequestInput!) { requestMdf(input: $input)
 const DECIDE_REQUEST = 'mutation ($id: ID!, $approve: Boolean!, $note: String) { decideMdfRequest(id: $id, approve: $approve, note: $note) { id } }';
 const CLAIM = 'mutation ($input: MdfClaimInput!) { claimMdf(input: $input) { id } }';
 const DECIDE_CLAIM = 'mutation ($id: ID!, $approve: Boolean!, $note: String) { decideMdfClaim(id: $id, approve: $approve, note: $note) { id } }';
-const COMPUTE = 'mutation ($period: String!) { computeStatements(period: $period) { computed } }';
+const COMPUTE = 'mutation ($period: String!) { computeStatements(period: $period) { id status } }';
 const APPROVE = 'mutation ($id: ID!) { approveStatement(id: $id) { id } }';
 const PAID = 'mutation ($id: ID!, $reference: String!) { markStatementPaid(id: $id, reference: $reference) { id } }';
 
@@ -144,7 +144,9 @@ describe.each(['mysql', 'sqlite'] as const)('incentives mutations refused on %s 
     const [pendingRequest, approvedRequest] = [await requested(), await requested()];
     await made(call(admin, DECIDE_REQUEST, { id: approvedRequest, approve: true }), 'decideMdfRequest');
     const pendingClaim = await made(call(me, CLAIM, { input: { requestId: approvedRequest, amount: '40.00', proofOfPerformance: 'invoice 1' } }), 'claimMdf');
-    expect((await call(admin, COMPUTE, { period: '2026-Q2' })).errors).toBeUndefined();
+    const computing = await call<{ computeStatements: { id: string } }>(admin, COMPUTE, { period: '2026-Q2' });
+    expect(computing.errors).toBeUndefined();
+    await server.jobs.runner.settled(computing.data!.computeStatements.id);
     const statements = await call<{ statements: { edges: { node: { id: string } }[] } }>(admin, '{ statements(filter: { period: "2026-Q2" }, first: 5) { edges { node { id } } } }');
     fixtures = { pendingRequest, approvedRequest, pendingClaim, openStatement: statements.data!.statements.edges[0]!.node.id };
   });

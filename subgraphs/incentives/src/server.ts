@@ -2,6 +2,7 @@ import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { createEventConsumer, OutboxRelay, type EventBus, type Subscription } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { incentivesEntities } from './entities';
 import type { IncentivesContext } from './graphql/context';
 import { buildIncentivesSchema } from './graphql/schema';
@@ -14,6 +15,7 @@ import { MdfService } from './services/mdf.service';
 import { MetricsService } from './services/metrics.service';
 import { RulesService } from './services/rules';
 import { StandingService } from './services/standing.service';
+import { STATEMENTS_JOB, statementsWork } from './services/statement-jobs';
 import { StatementsService } from './services/statements.service';
 
 export function openIncentivesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
@@ -25,6 +27,9 @@ export interface IncentivesServerDeps {
   bus: EventBus;
   gatewaySecret: string;
   clock?: Clock;
+  /** Payees per page of a statements job (tests use small pages to stop and resume mid-run). */
+  statementsPageSize?: number;
+  jobs?: JobRunnerOptions;
 }
 
 /**
@@ -35,7 +40,9 @@ export interface IncentivesServerDeps {
 export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const clock = deps.clock ?? systemClock;
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
-  const statements = new StatementsService(deps.database, clock, () => relay.notify());
+  const statements = new StatementsService(deps.database, clock, () => relay.notify(), deps.statementsPageSize);
+  const jobStore = new JobStore(deps.database, () => clock.now());
+  const jobs = { store: jobStore, runner: new JobRunner(jobStore, { [STATEMENTS_JOB]: statementsWork(statements) }, deps.jobs) };
   const deals = new DealIncentivesService(deps.database, clock);
   const standing = new StandingService(deps.database, clock);
   const mdf = new MdfService(deps.database, clock);
@@ -50,9 +57,12 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
     standing,
     mdf,
     relay,
+    jobs,
     schema,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
+      // Resumes the jobs a stopped or killed process left (and any queued elsewhere, unclaimed).
+      jobs.runner.start();
       const ledger: Subscription = await createEventConsumer({
         name: LEDGER_CONSUMER,
         database: deps.database,
@@ -66,7 +76,8 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           name: 'incentives',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, metrics, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
+          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, metrics, jobs, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
+          subscriptions: true,
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
@@ -78,6 +89,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
         ...running,
         close: async () => {
           await running.close();
+          await jobs.runner.stop();
           await ledger.stop();
           await relay.stop();
         },

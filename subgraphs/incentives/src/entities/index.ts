@@ -1,5 +1,6 @@
 import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
+import { JobEntity } from '@hub/jobs';
 import {
   CertificationFactEntity,
   DealFactEntity,
@@ -34,6 +35,7 @@ export const incentivesEntities = [
   MdfAllocationEntity,
   MdfRequestEntity,
   MdfClaimEntity,
+  JobEntity,
   ...eventsEntities,
   ...auditEntities,
 ];

@@ -1,4 +1,5 @@
 import type { Claims } from '@hub/auth';
+import type { JobRunner, JobStore } from '@hub/jobs';
 import type { IncentivesLoaders } from '../loaders/incentives.loaders';
 import type { DealIncentivesService } from '../services/deal-incentives.service';
 import type { MdfService } from '../services/mdf.service';
@@ -16,4 +17,5 @@ export interface IncentivesContext {
   mdf: MdfService;
   rules: RulesService;
   metrics: MetricsService;
+  jobs: { store: JobStore; runner: JobRunner };
 }

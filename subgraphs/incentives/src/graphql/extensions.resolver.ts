@@ -3,6 +3,7 @@ import { DateScalar, PageArgs, pageRequest, toConnection, toMoney } from '@hub/g
 import { keysetSlice } from '@hub/db';
 import { NotFoundError } from '@hub/domain';
 import type { IncentiveLine } from '../domain';
+import type { StatementEntity } from '../entities';
 import type { IncentivesContext } from './context';
 import { DealStub, type DiscountLineType, MdfAllocationType, PartnerStub, PayoutLineType, PriceQuoteType, StatementConnection, TierStandingType } from './types';
 
@@ -57,9 +58,10 @@ export class PartnerIncentivesResolver {
 
   @FieldResolver(() => StatementConnection, { description: "The partner's statements, oldest first." })
   async statements(@Root() partner: PartnerStub, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: IncentivesContext) {
-    // One query for every partner of the request; a partner sees only its own (others: empty).
+    // Two queries for every partner of the request; a partner sees only its own (others: empty).
     const readable = ctx.statements.readableBy(ctx.claims, { kind: 'PARTNER', id: partner.id });
-    return toConnection(keysetSlice(readable ? await ctx.loaders.partnerStatements.load(partner.id) : [], (statement) => statement.id, pageRequest(page)));
+    const request = pageRequest(page);
+    return toConnection(readable ? await ctx.loaders.statementsOfPartner(request).load(partner.id) : keysetSlice([], (statement: StatementEntity) => statement.id, request));
   }
 
   @FieldResolver(() => [MdfAllocationType])

@@ -1,9 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DateScalar, MoneyType, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
+import { JobType, toJob } from '@hub/jobs';
 import type { PayoutLineEntity, StatementEntity } from '../entities';
+import { startStatementsJob } from '../services/statement-jobs';
 import type { IncentivesContext } from './context';
 import { PartnerFilter, StatementFilter } from './inputs';
-import { ComputeStatementsResultType, IncentiveRuleType, PartnerMetricsConnection, PayeeUnion, PayoutLineType, StatementConnection, StatementType } from './types';
+import { IncentiveRuleType, PartnerMetricsConnection, PayeeUnion, PayoutLineType, StatementConnection, StatementType } from './types';
 
 @Resolver(() => StatementType)
 export class StatementResolver {
@@ -47,9 +49,11 @@ export class StatementResolver {
     });
   }
 
-  @Mutation(() => ComputeStatementsResultType, { description: 'Builds or rebuilds every open statement of the quarter; idempotent. Vendor admins.' })
-  computeStatements(@Arg('period', () => String) period: string, @Ctx() ctx: IncentivesContext) {
-    return ctx.statements.computeFor(ctx.claims, period);
+  @Mutation(() => JobType, {
+    description: "Builds or rebuilds every open statement of the quarter as a job, answered at once (the quarter's job already queued or running if there is one); idempotent. Vendor admins.",
+  })
+  async computeStatements(@Arg('period', () => String) period: string, @Ctx() ctx: IncentivesContext): Promise<JobType> {
+    return toJob(await startStatementsJob(ctx.jobs.runner, ctx.claims, period));
   }
 
   @Mutation(() => StatementType)

@@ -183,21 +183,6 @@ export class TierStandingType {
   notes: string[];
 }
 
-@ObjectType('ComputeStatementsResult')
-export class ComputeStatementsResultType {
-  @Field(() => String)
-  period: string;
-
-  @Field(() => Int, { description: 'Open statements created or recomputed.' })
-  computed: number;
-
-  @Field(() => Int, { description: 'Approved or paid statements left untouched.' })
-  frozen: number;
-
-  @Field(() => Int)
-  lines: number;
-}
-
 @ObjectType('MdfAllocation')
 export class MdfAllocationType {
   @Field(() => ID)

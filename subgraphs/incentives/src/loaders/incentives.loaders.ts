@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
+import { keysetPagesByParent, perArguments, type KeysetPage } from '@hub/db';
 import { manyLoader, oneLoader } from '@hub/graphql-kit';
 import { MdfAllocationEntity, MdfClaimEntity, MdfRequestEntity, PayoutLineEntity, StatementEntity } from '../entities';
 import type { DealIncentives, DealIncentivesService } from '../services/deal-incentives.service';
@@ -10,7 +11,21 @@ export function createIncentivesLoaders(dataSource: DataSource, deals: DealIncen
   const manager = dataSource.manager;
   return {
     statement: oneLoader((ids) => manager.findBy(StatementEntity, { id: In([...ids]) }), (statement) => statement.id),
-    partnerStatements: manyLoader((ids) => manager.findBy(StatementEntity, { payeeKind: 'PARTNER', payeeId: In([...ids]) }), (statement) => statement.payeeId),
+    /** Partner.statements: each partner's page, two statements for every partner asking for the same page. */
+    statementsOfPartner: perArguments(
+      (page: { first: number; after?: string }) =>
+        new DataLoader<string, KeysetPage<StatementEntity>>(async (partnerIds) => {
+          const query = manager.createQueryBuilder(StatementEntity, 'statement').where("statement.payeeKind = 'PARTNER'");
+          const pages = await keysetPagesByParent(
+            query,
+            { column: 'statement.payeeId', of: (statement) => statement.payeeId },
+            { column: 'statement.id', value: (statement) => statement.id },
+            partnerIds,
+            page,
+          );
+          return partnerIds.map((id) => pages.get(id)!);
+        }),
+    ),
     linesByStatement: manyLoader(
       (ids) => manager.find(PayoutLineEntity, { where: { statementId: In([...ids]) }, order: { position: 'ASC' } }),
       (line) => line.statementId,

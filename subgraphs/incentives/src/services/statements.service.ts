@@ -3,7 +3,8 @@ import { Between, Brackets, In, LessThanOrEqual, type EntityManager } from 'type
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { READ_ALL_ROLES, requireClaims, type Claims } from '@hub/auth';
 import { type Clock, DomainError, ForbiddenError, formatAmount, InvalidInputError, NotFoundError } from '@hub/domain';
-import { isDuplicateKeyError, recordEvent } from '@hub/events';
+import { isDuplicateKeyError, recordEvent, recordEvents, type NewEvent } from '@hub/events';
+import type { PageLog } from '@hub/jobs';
 import {
   assembleStatement,
   clawback,
@@ -43,33 +44,24 @@ export interface ComputeResult {
   lines: number;
 }
 
-/** Payees computed per batch of ledger reads. */
+/** Payees per page: one batch of ledger reads, one write transaction, one progress step. */
 const PAYEE_PAGE = 500;
 const FINAL: readonly string[] = ['APPROVED', 'PAID'];
-
-interface PayeeKey {
-  kind: PayeeKind;
-  id: string;
-}
 
 /**
  * Builds the statements of a quarter from the ledger. Payees are taken in pages: for each page
  * the ledger is read in a fixed number of queries (deals, partner histories, MDF claims, paid
- * lines of reversed deals), lines are computed by the pure rules, and each statement is then
- * written in its own transaction. Approved and paid statements are never touched.
+ * lines of reversed deals), lines are computed by the pure rules, and the page's statements are
+ * written in one transaction (with the job's progress, when run as a job). Approved and paid
+ * statements are never touched.
  */
 export class StatementsService {
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
     private readonly wakeRelay: () => void = () => undefined,
+    private readonly pageSize = PAYEE_PAGE,
   ) {}
-
-  /** `computeStatements(period)`: vendor admins only. */
-  computeFor(claims: Claims | null, periodInput: string): Promise<ComputeResult> {
-    requireAdmin(claims);
-    return this.compute(parseQuarter('period', periodInput));
-  }
 
   async get(claims: Claims | null, payeeId: string, periodInput: string): Promise<StatementEntity | null> {
     const caller = requireClaims(claims ?? undefined);
@@ -151,29 +143,37 @@ export class StatementsService {
     return statement;
   }
 
-  async compute(period: Quarter): Promise<ComputeResult> {
+  /**
+   * Computes the quarter's statements a page of payees at a time; with a job's `log`, each page
+   * commits with the job's progress and a resumed job starts after its last committed page.
+   * Pages are independent (a page reads only frozen statements, and writes only open ones), so
+   * a resumed run ends with the statements an uninterrupted one would have written.
+   */
+  async compute(period: Quarter, log?: PageLog): Promise<ComputeResult> {
     const manager = this.database.dataSource.manager;
-    const rules = await loadRules(manager);
-    const programs = await loadPrograms(manager);
+    const [rules, programs] = await Promise.all([loadRules(manager), loadPrograms(manager)]);
     const result: ComputeResult = { period, computed: 0, frozen: 0, lines: 0 };
-    for (const kind of ['PARTNER', 'DISTRIBUTOR'] as const) {
-      const payees = await this.payeesOf(kind, period);
-      for (let i = 0; i < payees.length; i += PAYEE_PAGE) {
-        const page = payees.slice(i, i + PAYEE_PAGE);
-        const lines = kind === 'PARTNER' ? await this.partnerLines(page, period, rules, programs) : await this.distributorLines(page, period, rules, programs);
-        const clawbacks = await this.clawbacks(kind, page, period);
-        const volumeClawbacks = kind === 'PARTNER' ? await this.volumeClawbacks(page, period, rules, programs) : new Map<string, PayoutLine[]>();
-        const late = kind === 'PARTNER' ? await this.latePartnerLines(page, period, rules, programs) : new Map<string, PayoutLine[]>();
-        for (const id of page) {
-          const own = [...(lines.get(id) ?? []), ...(clawbacks.get(id) ?? []), ...(volumeClawbacks.get(id) ?? []), ...(late.get(id) ?? [])];
-          const outcome = await this.write({ kind, id }, period, own);
-          result.computed += outcome.written;
-          result.frozen += outcome.frozen;
-          result.lines += outcome.lines;
-        }
-      }
+    const pages: { kind: PayeeKind; ids: string[] }[] = [];
+    for (const kind of PAYEE_KINDS) {
+      const payees = remainingAfter(log?.resumeAfter ?? null, kind, await this.payeesOf(kind, period));
+      for (let i = 0; i < payees.length; i += this.pageSize) pages.push({ kind, ids: payees.slice(i, i + this.pageSize) });
     }
-    this.wakeRelay();
+    await log?.plan(pages.reduce((sum, page) => sum + page.ids.length, 0));
+    for (const { kind, ids } of pages) {
+      log?.checkpoint();
+      const [lines, clawbacks, volumeClawbacks, late] = await Promise.all([
+        kind === 'PARTNER' ? this.partnerLines(ids, period, rules, programs) : this.distributorLines(ids, period, rules, programs),
+        this.clawbacks(kind, ids, period),
+        kind === 'PARTNER' ? this.volumeClawbacks(ids, period, rules, programs) : new Map<string, PayoutLine[]>(),
+        kind === 'PARTNER' ? this.latePartnerLines(ids, period, rules, programs) : new Map<string, PayoutLine[]>(),
+      ]);
+      const owed = new Map(ids.map((id) => [id, [lines, clawbacks, volumeClawbacks, late].flatMap((found) => found.get(id) ?? [])]));
+      const outcome = await this.writePage(kind, period, owed, (manager) => log?.commit(manager, resumeKey(kind, ids.at(-1)!), ids.length));
+      result.computed += outcome.written;
+      result.frozen += outcome.frozen;
+      result.lines += outcome.lines;
+      this.wakeRelay();
+    }
     return result;
   }
 
@@ -257,14 +257,14 @@ export class StatementsService {
     const requests = claims.length > 0 ? await manager.findBy(MdfRequestEntity, { id: In(claims.map((c) => c.requestId)) }) : [];
     const activityOf = new Map(requests.map((r) => [r.id, r.activity]));
     const lines = new Map<string, PayoutLine[]>();
-    const push = (line: PayoutLine) => lines.set(line.payee.id, [...(lines.get(line.payee.id) ?? []), line]);
+    const push = (line: PayoutLine) => append(lines, line.payee.id, line);
 
     const quarterDeals = new Map<string, QuarterDeal[]>();
     for (const row of own) {
       const deal = dealFacts(row);
       const standing = histories.standingOn(row.partnerId, row.closedOn!);
       if (!standing) continue;
-      quarterDeals.set(row.partnerId, [...(quarterDeals.get(row.partnerId) ?? []), { deal, standing }]);
+      append(quarterDeals, row.partnerId, { deal, standing });
       for (const line of dealPayouts(deal, standing, { ...dealRuleSet(rules, row.programCode, row.closedOn!), referral: undefined, distributor: undefined })) push(line);
     }
     for (const row of referred) {
@@ -306,7 +306,7 @@ export class StatementsService {
       const standing = histories.standingOn(row.partnerId, row.closedOn!);
       const rule = ruleInEffect(rules, row.programCode, 'DISTRIBUTOR_INCENTIVE', row.closedOn!);
       const line = standing && rule && distributorIncentive(dealFacts(row), standing, rule);
-      if (line) lines.set(line.payee.id, [...(lines.get(line.payee.id) ?? []), line]);
+      if (line) append(lines, line.payee.id, line);
     }
     return lines;
   }
@@ -357,7 +357,7 @@ export class StatementsService {
         payee: { kind, id: row.payeeId },
       };
       if (frozenNet.get(`${row.payeeId}:${row.source}`) === 0n) continue;
-      lines.set(row.payeeId, [...(lines.get(row.payeeId) ?? []), clawback(original, reversedOn, row.paidPeriod)]);
+      append(lines, row.payeeId, clawback(original, reversedOn, row.paidPeriod));
     }
     return lines;
   }
@@ -403,7 +403,7 @@ export class StatementsService {
       return target === period;
     };
     const lines = new Map<string, PayoutLine[]>();
-    const push = (line: PayoutLine) => lines.set(line.payee.id, [...(lines.get(line.payee.id) ?? []), line]);
+    const push = (line: PayoutLine) => append(lines, line.payee.id, line);
     const histories = await PartnerHistories.load(manager, deals.map((d) => d.partnerId), programs);
     for (const row of deals) {
       const quarter = quarterOf(row.closedOn!);
@@ -503,72 +503,131 @@ export class StatementsService {
   }
 
   /**
-   * Writes one payee's statement for the quarter in its own transaction, under the row lock of
-   * the existing statement: an approved or paid one is left as it is; an open one gets exactly
-   * these lines. Line ids derive from the statement and position, so recomputing the same facts
-   * rewrites identical rows.
+   * Writes a page of payees' statements in one transaction, under the row locks of their
+   * existing statements: approved and paid ones are left as they are, open ones get exactly
+   * these lines. Statements, lines and events go in multi-row INSERTs. Line ids derive from the
+   * statement and position, so recomputing the same facts rewrites identical rows.
    */
-  private async write(payee: PayeeKey, period: Quarter, lines: PayoutLine[]): Promise<{ written: number; frozen: number; lines: number }> {
-    const byCurrency = new Map<string, PayoutLine[]>();
-    for (const line of lines) byCurrency.set(line.currency, [...(byCurrency.get(line.currency) ?? []), line]);
-    const outcome = { written: 0, frozen: 0, lines: 0 };
-    const existingCurrencies = await this.database.dataSource.manager.find(StatementEntity, { select: { currency: true }, where: { payeeKind: payee.kind, payeeId: payee.id, period } });
-    for (const { currency } of existingCurrencies) if (!byCurrency.has(currency)) byCurrency.set(currency, []);
-    for (const [currency, currencyLines] of [...byCurrency].sort(([a], [b]) => a.localeCompare(b))) {
-      const assembled = assembleStatement(currencyLines);
-      // Two computations of one period may both find no statement and insert it (REPEATABLE READ's
-      // gap lock prevents that, READ COMMITTED does not): the loser of the unique index runs
-      // again and then finds, and locks, the winner's row.
-      await retryOnDuplicateKey(() => this.database.transaction(async (manager) => {
-        const existing = await this.lockStatement(manager, payee, period, currency);
-        if (existing && FINAL.includes(existing.status)) {
-          outcome.frozen += 1;
-          return;
-        }
+  private writePage(kind: PayeeKind, period: Quarter, owed: Map<string, PayoutLine[]>, commit: (manager: EntityManager) => Promise<void> | undefined): Promise<PageOutcome> {
+    // Two computations of one period may both find no statement and insert it (REPEATABLE READ's
+    // gap lock prevents that, READ COMMITTED does not): the loser of the unique index runs the
+    // page again and then finds, and locks, the winner's rows.
+    return retryOnDuplicateKey(() =>
+      this.database.transaction(async (manager) => {
+        const existing = groupBy(await this.lockStatements(manager, kind, [...owed.keys()], period), (statement) => statement.payeeId);
         const now = this.clock.now();
-        const statement: StatementEntity = existing ?? manager.create(StatementEntity, { id: newId(), payeeKind: payee.kind, payeeId: payee.id, period, currency, status: 'OPEN', approvedAt: null, approvedBy: null, paidAt: null, paymentReference: null });
-        statement.total = assembled.totalMinor;
-        statement.computedAt = now;
-        if (existing) {
-          await manager.delete(PayoutLineEntity, { statementId: statement.id });
-          await manager.update(StatementEntity, { id: statement.id }, { total: statement.total, computedAt: now });
-        } else {
-          await manager.insert(StatementEntity, statement);
+        const outcome: PageOutcome = { written: 0, frozen: 0, lines: 0 };
+        const fresh: StatementEntity[] = [];
+        const recomputed: StatementEntity[] = [];
+        const lines: PayoutLineEntity[] = [];
+        const events: NewEvent<StatementComputedPayload>[] = [];
+        for (const [payeeId, payeeLines] of owed) {
+          const byCurrency = groupBy(payeeLines, (line) => line.currency);
+          const own = existing.get(payeeId) ?? [];
+          for (const statement of own) if (!byCurrency.has(statement.currency)) byCurrency.set(statement.currency, []);
+          for (const [currency, currencyLines] of [...byCurrency].sort(([a], [b]) => a.localeCompare(b))) {
+            const current = own.find((statement) => statement.currency === currency);
+            if (current && FINAL.includes(current.status)) {
+              outcome.frozen += 1;
+              continue;
+            }
+            const assembled = assembleStatement(currencyLines);
+            const statement: StatementEntity = current ?? manager.create(StatementEntity, { id: newId(), payeeKind: kind, payeeId, period, currency, status: 'OPEN', approvedAt: null, approvedBy: null, paidAt: null, paymentReference: null });
+            statement.total = assembled.totalMinor;
+            statement.computedAt = now;
+            (current ? recomputed : fresh).push(statement);
+            const rows = assembled.lines.map((line, position) => lineRow(statement.id, position, line));
+            lines.push(...rows);
+            events.push({
+              type: 'statement.computed',
+              source: 'incentives',
+              aggregateId: statement.id,
+              payload: { statementId: statement.id, payeeKind: kind, payeeId, period, currency, totalMinor: statement.total.toString(), lines: rows.length },
+            });
+            outcome.written += 1;
+            outcome.lines += rows.length;
+          }
         }
-        const rows = assembled.lines.map((line, position) => lineRow(statement.id, position, line));
-        for (let i = 0; i < rows.length; i += 500) await manager.insert(PayoutLineEntity, rows.slice(i, i + 500));
-        await recordEvent(
-          manager,
-          {
-            type: 'statement.computed',
-            source: 'incentives',
-            aggregateId: statement.id,
-            payload: { statementId: statement.id, payeeKind: payee.kind, payeeId: payee.id, period, currency, totalMinor: statement.total.toString(), lines: rows.length },
-          },
-          now,
-        );
-        outcome.written += 1;
-        outcome.lines += rows.length;
-      }));
-    }
-    return outcome;
+        for (const chunk of chunks(recomputed.map((st) => st.id))) await manager.delete(PayoutLineEntity, { statementId: In(chunk) });
+        // The recomputed rows are locked and exist: one upsert per chunk sets their new totals.
+        for (const chunk of chunks(recomputed)) await manager.createQueryBuilder().insert().into(StatementEntity).values(chunk).orUpdate(['total', 'computedAt'], ['id']).execute();
+        for (const chunk of chunks(fresh)) await manager.insert(StatementEntity, chunk);
+        for (const chunk of chunks(lines)) await manager.insert(PayoutLineEntity, chunk);
+        await recordEvents(manager, events, now);
+        await commit(manager);
+        return outcome;
+      }),
+    );
   }
 
-  private async lockStatement(manager: EntityManager, payee: PayeeKey, period: Quarter, currency: string): Promise<StatementEntity | null> {
+  private async lockStatements(manager: EntityManager, kind: PayeeKind, payeeIds: string[], period: Quarter): Promise<StatementEntity[]> {
+    if (payeeIds.length === 0) return [];
     const query = manager
       .createQueryBuilder(StatementEntity, 'statement')
-      .where('statement.payeeKind = :kind AND statement.payeeId = :id AND statement.period = :period AND statement.currency = :currency', { kind: payee.kind, id: payee.id, period, currency });
+      .where('statement.payeeKind = :kind AND statement.period = :period AND statement.payeeId IN (:...payeeIds)', { kind, period, payeeIds });
     if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
-    return query.getOne();
+    return query.getMany();
   }
 }
 
-async function retryOnDuplicateKey(work: () => Promise<void>): Promise<void> {
+interface PageOutcome {
+  written: number;
+  frozen: number;
+  lines: number;
+}
+
+interface StatementComputedPayload {
+  statementId: string;
+  payeeKind: PayeeKind;
+  payeeId: string;
+  period: string;
+  currency: string;
+  totalMinor: string;
+  lines: number;
+}
+
+const PAYEE_KINDS: readonly PayeeKind[] = ['PARTNER', 'DISTRIBUTOR'];
+
+/** A page's resume key: its kind and last payee (payees are computed partners first, each kind in id order). */
+function resumeKey(kind: PayeeKind, lastPayeeId: string): string {
+  return `${kind}:${lastPayeeId}`;
+}
+
+/** The payees of `kind` (sorted) still to compute after the page `resumeAfter` committed. */
+export function remainingAfter(resumeAfter: string | null, kind: PayeeKind, payees: string[]): string[] {
+  if (resumeAfter === null) return payees;
+  const [doneKind, lastId] = [resumeAfter.slice(0, resumeAfter.indexOf(':')) as PayeeKind, resumeAfter.slice(resumeAfter.indexOf(':') + 1)];
+  const order = PAYEE_KINDS.indexOf(kind) - PAYEE_KINDS.indexOf(doneKind);
+  if (order < 0) return [];
+  return order > 0 ? payees : payees.filter((id) => id > lastId);
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) append(groups, keyOf(item), item);
+  return groups;
+}
+
+/** Adds to a map of lists in place (spreading a copy per item is quadratic in a payee's lines). */
+function append<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
+/** Multi-row INSERT batches: 500 rows stay far below MySQL's and SQLite's placeholder limits. */
+function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+async function retryOnDuplicateKey<T>(work: () => Promise<T>): Promise<T> {
   try {
-    await work();
+    return await work();
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
-    await work();
+    return work();
   }
 }
 

@@ -1,0 +1,23 @@
+import type { Claims } from '@hub/auth';
+import type { JobEntity, JobRunner, JobWork } from '@hub/jobs';
+import { parseQuarter } from '../domain';
+import { requireAdmin } from './access';
+import type { StatementsService } from './statements.service';
+
+export const STATEMENTS_JOB = 'statements';
+
+/** The quarter's statements as a job: its subject is the quarter, its pages pages of payees. */
+export function statementsWork(statements: StatementsService): JobWork {
+  return async (job, log) => {
+    await statements.compute(parseQuarter('period', job.subject), log);
+  };
+}
+
+/**
+ * `computeStatements(period)`: vendor admins only. Answers at once with the queued job, or with
+ * the quarter's job already queued or running (computing twice at once would do every page twice).
+ */
+export function startStatementsJob(runner: JobRunner, claims: Claims | null, periodInput: string): Promise<JobEntity> {
+  const caller = requireAdmin(claims);
+  return runner.submit(STATEMENTS_JOB, parseQuarter('period', periodInput), caller.sub);
+}
