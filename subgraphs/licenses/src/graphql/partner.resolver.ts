@@ -13,7 +13,7 @@ export class PartnerLicensesResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: LicensesContext,
   ) {
-    return toConnection(await ctx.licenses.list(ctx.claims, { ...filter, partnerId: partner.id }, pageRequest(page)));
+    return toConnection(await ctx.loaders.licensesOfPartner({ claims: ctx.claims, filter: filter ?? {}, page: pageRequest(page) }).load(partner.id));
   }
 
   @FieldResolver(() => MasterLicenseType, { nullable: true, description: 'Its master licence in the usage-based program, if any.' })
@@ -23,6 +23,6 @@ export class PartnerLicensesResolver {
 
   @FieldResolver(() => UsageStatementConnection, { description: 'Monthly usage statements, oldest first.' })
   async usageStatements(@Root() partner: PartnerStub, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: LicensesContext) {
-    return toConnection(await ctx.usage.statements(ctx.claims, { partnerId: partner.id }, pageRequest(page)));
+    return toConnection(await ctx.loaders.usageStatementsOfPartner({ claims: ctx.claims, filter: {}, page: pageRequest(page) }).load(partner.id));
   }
 }

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { Claims } from '@hub/auth';
+import { perArguments, type KeysetPage } from '@hub/db';
 import type { PriceTier } from '../domain';
 import { termPricesOn, usageSchedulesOn } from '../services/price-book';
 import { manyLoader, oneLoader } from '@hub/graphql-kit';
@@ -14,6 +16,8 @@ import {
   UsageStatementEntity,
   UsageStatementLineEntity,
 } from '../entities';
+import { licensePagesByPartner, type LicenseFilter } from '../services/licenses.service';
+import { usageStatementPagesByPartner, type UsageStatementFilter } from '../services/usage.service';
 
 /** Per-request loaders: a list of N licences or statements costs one query per relation, not one per row. */
 export function createLicensesLoaders(dataSource: DataSource) {
@@ -58,7 +62,31 @@ export function createLicensesLoaders(dataSource: DataSource) {
       (ids) => manager.find(UsageReportLineEntity, { where: { reportId: In([...ids]) }, order: { position: 'ASC' } }),
       (line) => line.reportId,
     ),
+    /** Partner.licenses: every partner asking for the same page and filter shares one batch. */
+    licensesOfPartner: pagesOfPartners<LicenseFilter, LicenseEntity>(manager, licensePagesByPartner),
+    /** Partner.usageStatements, batched the same way. */
+    usageStatementsOfPartner: pagesOfPartners<UsageStatementFilter, UsageStatementEntity>(manager, usageStatementPagesByPartner),
   };
+}
+
+interface PageArguments<F> {
+  claims: Claims | null;
+  filter: F;
+  page: { first: number; after?: string };
+}
+
+/** One loader of partners' pages per distinct caller, filter and page. */
+function pagesOfPartners<F, T>(
+  manager: EntityManager,
+  pagesByPartner: (manager: EntityManager, claims: Claims | null, filter: F, partnerIds: readonly string[], page: PageArguments<F>['page']) => Promise<Map<string, KeysetPage<T>>>,
+) {
+  return perArguments(
+    ({ claims, filter, page }: PageArguments<F>) =>
+      new DataLoader<string, KeysetPage<T>>(async (partnerIds) => {
+        const pages = await pagesByPartner(manager, claims, filter, partnerIds, page);
+        return partnerIds.map((id) => pages.get(id)!);
+      }),
+  );
 }
 
 /** `<currency>|<date>|<sku>` keys grouped by `<currency>|<date>`. */

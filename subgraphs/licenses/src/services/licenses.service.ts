@@ -1,7 +1,7 @@
-import { In, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { In, LessThanOrEqual, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Claims } from '@hub/auth';
 import { ownDistributorId, requireClaims } from '@hub/auth';
-import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
+import { keysetPage, keysetPagesByParent, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
 import { type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
   assertActionAllowed,
@@ -72,21 +72,7 @@ export class LicensesService {
   }
 
   async list(claims: Claims | null, filter: LicenseFilter, page: { first: number; after?: string }): Promise<KeysetPage<LicenseEntity>> {
-    const caller = requireClaims(claims ?? undefined);
-    const query = this.database.dataSource.manager.createQueryBuilder(LicenseEntity, 'license');
-    // Row-level access before any filter: a partner sees what it owns, a distributor what it serves.
-    if (caller.role === 'partner') query.andWhere('license.partnerId = :me', { me: caller.partnerId });
-    else if (caller.role === 'distributor') query.andWhere('license.distributorId = :mine', { mine: caller.distributorId });
-    else if (!isStaff(caller) && caller.role !== 'bi') throw new ForbiddenError('You may not list licences');
-    if (filter.partnerId != null) query.andWhere('license.partnerId = :partnerId', { partnerId: filter.partnerId });
-    if (filter.distributorId != null) query.andWhere('license.distributorId = :distributorId', { distributorId: filter.distributorId });
-    if (filter.customerId != null) query.andWhere('license.customerId = :customerId', { customerId: filter.customerId });
-    if (filter.status?.length) query.andWhere('license.status IN (:...statuses)', { statuses: filter.status });
-    if (filter.sku) query.andWhere('license.sku = :sku', { sku: filter.sku.trim().toUpperCase() });
-    if (filter.productLine) query.andWhere('license.productLine = :productLine', { productLine: filter.productLine.trim().toUpperCase() });
-    if (filter.endsFrom) query.andWhere('license.endsOn >= :endsFrom', { endsFrom: parseIsoDate('filter.endsFrom', filter.endsFrom) });
-    if (filter.endsTo) query.andWhere('license.endsOn <= :endsTo', { endsTo: parseIsoDate('filter.endsTo', filter.endsTo) });
-    return keysetPage(query, [{ column: 'license.id', value: (license) => license.id }], page);
+    return keysetPage(licensesQuery(this.database.dataSource.manager, claims, filter), [LICENSE_KEY], page);
   }
 
   /** A term licence sold outside a registered deal: by staff, or by a distributor for a partner it serves. */
@@ -419,4 +405,40 @@ export class LicensesService {
     if (!sku.deployments.includes(chosen)) throw new InvalidInputError(field, `${sku.code} runs ${sku.deployments.join(', ')}, not ${chosen}`);
     return chosen;
   }
+}
+
+const LICENSE_KEY: KeysetKey<LicenseEntity> = { column: 'license.id', value: (row) => row.id };
+
+/** The licences `claims` may read that match `filter`, as a query to page. */
+function licensesQuery(manager: EntityManager, claims: Claims | null, filter: LicenseFilter): SelectQueryBuilder<LicenseEntity> {
+  const caller = requireClaims(claims ?? undefined);
+  const query = manager.createQueryBuilder(LicenseEntity, 'license');
+  // Row-level access before any filter: a partner sees what it owns, a distributor what it serves.
+  if (caller.role === 'partner') query.andWhere('license.partnerId = :me', { me: caller.partnerId });
+  else if (caller.role === 'distributor') query.andWhere('license.distributorId = :mine', { mine: caller.distributorId });
+  else if (!isStaff(caller) && caller.role !== 'bi') throw new ForbiddenError('You may not list licences');
+  if (filter.partnerId != null) query.andWhere('license.partnerId = :partnerId', { partnerId: filter.partnerId });
+  if (filter.distributorId != null) query.andWhere('license.distributorId = :distributorId', { distributorId: filter.distributorId });
+  if (filter.customerId != null) query.andWhere('license.customerId = :customerId', { customerId: filter.customerId });
+  if (filter.status?.length) query.andWhere('license.status IN (:...statuses)', { statuses: filter.status });
+  if (filter.sku) query.andWhere('license.sku = :sku', { sku: filter.sku.trim().toUpperCase() });
+  if (filter.productLine) query.andWhere('license.productLine = :productLine', { productLine: filter.productLine.trim().toUpperCase() });
+  if (filter.endsFrom) query.andWhere('license.endsOn >= :endsFrom', { endsFrom: parseIsoDate('filter.endsFrom', filter.endsFrom) });
+  if (filter.endsTo) query.andWhere('license.endsOn <= :endsTo', { endsTo: parseIsoDate('filter.endsTo', filter.endsTo) });
+  return query;
+}
+
+/**
+ * Partner.licenses for every partner of a request: each partner's page of the licences `claims`
+ * may read that match `filter` (its partnerId set aside), in two statements however many partners.
+ */
+export function licensePagesByPartner(
+  manager: EntityManager,
+  claims: Claims | null,
+  filter: LicenseFilter,
+  partnerIds: readonly string[],
+  page: { first: number; after?: string },
+): Promise<Map<string, KeysetPage<LicenseEntity>>> {
+  const query = licensesQuery(manager, claims, { ...filter, partnerId: null });
+  return keysetPagesByParent(query, { column: 'license.partnerId', of: (row) => row.partnerId }, LICENSE_KEY, partnerIds, page);
 }

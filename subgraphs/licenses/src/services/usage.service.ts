@@ -1,7 +1,7 @@
-import { Brackets, In, type EntityManager } from 'typeorm';
+import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Claims } from '@hub/auth';
 import { requireClaims } from '@hub/auth';
-import { keysetPage, lockNames, newId, type Database, type KeysetPage } from '@hub/db';
+import { keysetPage, keysetPagesByParent, lockNames, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
 import { type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer } from '@hub/domain';
 import {
   firstDayOf,
@@ -335,16 +335,7 @@ export class UsageService {
   }
 
   async statements(claims: Claims | null, filter: UsageStatementFilter, page: { first: number; after?: string }): Promise<KeysetPage<UsageStatementEntity>> {
-    const caller = requireClaims(claims ?? undefined);
-    const query = this.database.dataSource.manager.createQueryBuilder(UsageStatementEntity, 'statement');
-    if (caller.role === 'partner') query.andWhere('statement.partnerId = :me', { me: caller.partnerId });
-    else if (caller.role === 'distributor') query.andWhere('statement.distributorId = :mine', { mine: caller.distributorId });
-    else if (!isStaff(caller) && caller.role !== 'bi') throw new ForbiddenError('You may not list usage statements');
-    if (filter.partnerId != null) query.andWhere('statement.partnerId = :partnerId', { partnerId: filter.partnerId });
-    if (filter.distributorId != null) query.andWhere('statement.distributorId = :distributorId', { distributorId: filter.distributorId });
-    if (filter.month) query.andWhere('statement.month = :month', { month: parseMonth('filter.month', filter.month) });
-    if (filter.status) query.andWhere('statement.status = :status', { status: filter.status });
-    return keysetPage(query, [{ column: 'statement.id', value: (statement) => statement.id }], page);
+    return keysetPage(usageStatementsQuery(this.database.dataSource.manager, claims, filter), [STATEMENT_KEY], page);
   }
 
   /** Every version of a provider's report for a month, newest first. */
@@ -544,4 +535,35 @@ export function statementPayload(statement: UsageStatementEntity, lines: readonl
       amountMinor: line.amount.toString(),
     })),
   };
+}
+
+const STATEMENT_KEY: KeysetKey<UsageStatementEntity> = { column: 'statement.id', value: (row) => row.id };
+
+/** The usage statements `claims` may read that match `filter`, as a query to page. */
+function usageStatementsQuery(manager: EntityManager, claims: Claims | null, filter: UsageStatementFilter): SelectQueryBuilder<UsageStatementEntity> {
+  const caller = requireClaims(claims ?? undefined);
+  const query = manager.createQueryBuilder(UsageStatementEntity, 'statement');
+  if (caller.role === 'partner') query.andWhere('statement.partnerId = :me', { me: caller.partnerId });
+  else if (caller.role === 'distributor') query.andWhere('statement.distributorId = :mine', { mine: caller.distributorId });
+  else if (!isStaff(caller) && caller.role !== 'bi') throw new ForbiddenError('You may not list usage statements');
+  if (filter.partnerId != null) query.andWhere('statement.partnerId = :partnerId', { partnerId: filter.partnerId });
+  if (filter.distributorId != null) query.andWhere('statement.distributorId = :distributorId', { distributorId: filter.distributorId });
+  if (filter.month) query.andWhere('statement.month = :month', { month: parseMonth('filter.month', filter.month) });
+  if (filter.status) query.andWhere('statement.status = :status', { status: filter.status });
+  return query;
+}
+
+/**
+ * Partner.usageStatements for every partner of a request: each partner's page of the statements
+ * `claims` may read, in two statements however many partners.
+ */
+export function usageStatementPagesByPartner(
+  manager: EntityManager,
+  claims: Claims | null,
+  filter: UsageStatementFilter,
+  partnerIds: readonly string[],
+  page: { first: number; after?: string },
+): Promise<Map<string, KeysetPage<UsageStatementEntity>>> {
+  const query = usageStatementsQuery(manager, claims, { ...filter, partnerId: null });
+  return keysetPagesByParent(query, { column: 'statement.partnerId', of: (row) => row.partnerId }, STATEMENT_KEY, partnerIds, page);
 }
