@@ -6,15 +6,18 @@ import { REGISTER_DEAL, registerDealInput, startDealsBench, type DealsBench } fr
 
 /**
  * Live deal updates fanned out to many graphql-ws subscribers through the gateway. Each
- * subscriber is a distributor following its own deals, with the partner's name joined from the
- * partners subgraph on every event. Per event and subscriber: the time from the mutation's
- * response (the commit, as the client sees it) to the event's arrival. Mutations are spaced:
- * the next starts once every subscriber has the previous event (or after a timeout), so each
- * figure is one event's fan-out, not a queue building up. 100 and 1,000 subscribers run on the
- * same hub in one run, so their ratio is the point; absolute figures depend on the machine.
+ * subscriber is a distributor following its own deals, with or without the partner's name
+ * joined (deals provides it, `@provides` on `DealEvent.deal`; `partners` asks for a field only
+ * the partners subgraph has, the entity fetch per subscriber and event). Per event and
+ * subscriber: the time from the mutation's response (the commit, as the client sees it) to the
+ * event's arrival. Mutations are spaced: the next starts once every subscriber has the previous
+ * event (or after a timeout), so each figure is one event's fan-out, not a queue building up.
+ * Every subscriber count and join runs on the same hub, in alternating order over the rounds,
+ * so the ratios are the point; absolute figures depend on the machine.
  */
 const SUBSCRIBER_COUNTS = (process.env.BENCH_FANOUT_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
-const SEQUENCES = Number(process.env.BENCH_FANOUT_SEQUENCES ?? 20);
+const SEQUENCES = Number(process.env.BENCH_FANOUT_SEQUENCES ?? 10);
+const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 2);
 const PER_CONNECTION = Number(process.env.BENCH_FANOUT_PER_CONNECTION ?? 1);
 const CONNECT_BATCH = 50;
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -24,12 +27,21 @@ const GAP_MS = 100;
 const SETUP_BUDGET_MS = 30_000;
 const PHASE_BUDGET_MS = 30_000;
 
-const SUBSCRIPTION = `subscription DealFanout($distributorId: ID) {
-  dealUpdated(distributorId: $distributorId) { id kind deal { id status partner { name } } }
+/** The same subscription without the join, with the name deals provides, and through partners. */
+const JOINS = {
+  none: '',
+  provided: 'partner { name }',
+  partners: 'partner { name country }',
+} as const;
+type Join = keyof typeof JOINS;
+const JOINS_RUN = (process.env.BENCH_FANOUT_JOINS ?? 'none,provided').split(',') as Join[];
+
+const subscription = (join: Join) => `subscription DealFanout($distributorId: ID) {
+  dealUpdated(distributorId: $distributorId) { id kind deal { id status ${JOINS[join]} } }
 }`;
 
 interface DealUpdated {
-  dealUpdated: { id: string; kind: string; deal: { id: string; status: string; partner: { name: string } | null } };
+  dealUpdated: { id: string; kind: string; deal: { id: string; status: string; partner?: { name: string } | null } };
 }
 
 /** One mutation whose event every subscriber should receive, and when each did. */
@@ -66,6 +78,7 @@ class Expected {
 }
 
 interface PhaseFigures {
+  rounds: number;
   connections: number;
   'connect s': number;
   'setup s': number;
@@ -87,14 +100,23 @@ function percentile(sorted: readonly number[], p: number): number {
 const round = (ms: number) => Math.round(ms * 10) / 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function phase(bench: DealsBench, subscribers: number): Promise<PhaseFigures & { anomalies: string[] }> {
+interface PhaseResult {
+  connectedMs: number;
+  setupMs: number;
+  latencies: number[];
+  roundTrips: number[];
+  expected: number;
+  anomalies: string[];
+}
+
+async function phase(bench: DealsBench, subscribers: number, join: Join): Promise<PhaseResult> {
   const anomalies: string[] = [];
   const register = async (customer: string) => {
     const result = await bench.post<{ registerDeal: { id: string } }>(REGISTER_DEAL, { input: registerDealInput(bench.partnerId, bench.distributorId, customer) });
     if (!result.data?.registerDeal) throw new Error(`registerDeal failed: ${JSON.stringify(result.errors)}`);
     return result.data.registerDeal.id;
   };
-  const runId = `${subscribers}-${Date.now().toString(36)}`;
+  const runId = `${subscribers}-${join}-${Date.now().toString(36)}`;
 
   // Registered before anyone subscribes, so only the measured approve/won events reach them.
   const dealIds: string[] = [];
@@ -116,7 +138,7 @@ async function phase(bench: DealsBench, subscribers: number): Promise<PhaseFigur
       errors += 1;
       return;
     }
-    if (!event.deal.partner?.name) withoutPartnerName += 1;
+    if (join !== 'none' && !event.deal.partner?.name) withoutPartnerName += 1;
     if (probes.has(event.deal.id)) {
       lastProbeEventAt = at;
       if (!probed[subscriber]) {
@@ -158,7 +180,7 @@ async function phase(bench: DealsBench, subscribers: number): Promise<PhaseFigur
       const client = clients[Math.floor(subscriber / PER_CONNECTION)]!;
       unsubscribes.push(
         client.subscribe<DealUpdated>(
-          { query: SUBSCRIPTION, variables: { distributorId: bench.distributorId } },
+          { query: subscription(join), variables: { distributorId: bench.distributorId } },
           { next: (result) => onEvent(subscriber, result), error: () => (errors += 1), complete: () => undefined },
         ),
       );
@@ -205,8 +227,7 @@ async function phase(bench: DealsBench, subscribers: number): Promise<PhaseFigur
       }
     }
 
-    const latencies = mutationsRun.flatMap((m) => Array.from(m.receivedAt, (at) => at - m.committedAt).filter((ms) => !Number.isNaN(ms))).sort((a, b) => a - b);
-    const roundTrips = mutationsRun.map((m) => m.roundTripMs).sort((a, b) => a - b);
+    const latencies = mutationsRun.flatMap((m) => Array.from(m.receivedAt, (at) => at - m.committedAt).filter((ms) => !Number.isNaN(ms)));
     const expectedCount = mutationsRun.length * subscribers;
     const early = latencies.filter((ms) => ms < 0).length;
     if (early > 0) anomalies.push(`${early} events arrived before their mutation's response (negative latency, counted as is)`);
@@ -215,49 +236,75 @@ async function phase(bench: DealsBench, subscribers: number): Promise<PhaseFigur
     if (unexpected) anomalies.push(`${unexpected} events for deals or kinds not mutated in this phase`);
     if (withoutPartnerName) anomalies.push(`${withoutPartnerName} events without the joined partner name`);
     if (errors) anomalies.push(`${errors} subscription errors`);
-    return {
-      connections,
-      'connect s': round(connectedMs / 1000),
-      'setup s': round(setupMs / 1000),
-      events: mutationsRun.length,
-      'received/expected': `${latencies.length}/${expectedCount} (${((100 * latencies.length) / Math.max(1, expectedCount)).toFixed(1)}%)`,
-      'p50 ms': round(percentile(latencies, 50)),
-      'p95 ms': round(percentile(latencies, 95)),
-      'p99 ms': round(percentile(latencies, 99)),
-      'max ms': round(latencies.at(-1) ?? Number.NaN),
-      'mutation p50 ms': round(percentile(roundTrips, 50)),
-      'mutation max ms': round(roundTrips.at(-1) ?? Number.NaN),
-      anomalies,
-    };
+    return { connectedMs, setupMs, latencies, roundTrips: mutationsRun.map((m) => m.roundTripMs), expected: expectedCount, anomalies };
   } finally {
     for (const unsubscribe of unsubscribes) unsubscribe();
     await Promise.all(clients.map((client) => client.dispose()));
   }
 }
 
+/** The figures of one subscriber count and join over every round. */
+function figures(results: readonly PhaseResult[], connections: number): PhaseFigures {
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const roundTrips = results.flatMap((r) => r.roundTrips).sort((a, b) => a - b);
+  const expected = results.reduce((sum, r) => sum + r.expected, 0);
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+  return {
+    rounds: results.length,
+    connections,
+    'connect s': round(mean(results.map((r) => r.connectedMs)) / 1000),
+    'setup s': round(mean(results.map((r) => r.setupMs)) / 1000),
+    events: roundTrips.length,
+    'received/expected': `${latencies.length}/${expected} (${((100 * latencies.length) / Math.max(1, expected)).toFixed(1)}%)`,
+    'p50 ms': round(percentile(latencies, 50)),
+    'p95 ms': round(percentile(latencies, 95)),
+    'p99 ms': round(percentile(latencies, 99)),
+    'max ms': round(latencies.at(-1) ?? Number.NaN),
+    'mutation p50 ms': round(percentile(roundTrips, 50)),
+    'mutation max ms': round(roundTrips.at(-1) ?? Number.NaN),
+  };
+}
+
 export async function benchDealFanout(): Promise<void> {
   const bench = await startDealsBench('bench_fanout');
   try {
-    const rows: Record<string, PhaseFigures> = {};
+    const results = new Map<string, { subscribers: number; runs: PhaseResult[] }>();
     const notes: string[] = [];
-    for (const subscribers of SUBSCRIBER_COUNTS) {
-      const { anomalies, ...figures } = await phase(bench, subscribers);
-      rows[`${subscribers} subscribers`] = figures;
-      for (const anomaly of anomalies) notes.push(`${subscribers} subscribers: ${anomaly}`);
+    const key = (subscribers: number, join: Join) => `${subscribers} subscribers, join ${join}`;
+    for (let r = 0; r < ROUNDS; r += 1) {
+      // Alternate which join goes first, so neither always runs on a warmer hub.
+      const joins = r % 2 === 0 ? JOINS_RUN : [...JOINS_RUN].reverse();
+      for (const subscribers of SUBSCRIBER_COUNTS) {
+        for (const join of joins) {
+          const result = await phase(bench, subscribers, join);
+          const runs = results.get(key(subscribers, join))?.runs ?? [];
+          results.set(key(subscribers, join), { subscribers, runs: [...runs, result] });
+          for (const anomaly of result.anomalies) notes.push(`round ${r + 1}, ${key(subscribers, join)}: ${anomaly}`);
+        }
+      }
     }
+    const rows = Object.fromEntries([...results].map(([name, { subscribers, runs }]) => [name, figures(runs, Math.ceil(subscribers / PER_CONNECTION))]));
 
-    console.log(`\ndealUpdated fan-out through the gateway (graphql-ws, deal { id status partner { name } } joined from partners) on MariaDB`);
+    console.log(`\ndealUpdated fan-out through the gateway (graphql-ws, deal { id status } with each join) on MariaDB`);
     console.log(
-      `${PER_CONNECTION} subscription(s) per WebSocket connection; ${SEQUENCES} deals × approveDeal + markDealWon, each sent once the previous event ` +
-        `reached every subscriber (or ${DELIVERY_TIMEOUT_MS / 1000}s) plus ${GAP_MS}ms; latency = event arrival − mutation response; ` +
+      `joins: ${JOINS_RUN.map((join) => `${join} = ${JOINS[join] || '(nothing)'}`).join('; ')}. ` +
+        `${PER_CONNECTION} subscription(s) per WebSocket connection; ${ROUNDS} rounds of ${SEQUENCES} deals × approveDeal + markDealWon per row, each sent once the ` +
+        `previous event reached every subscriber (or ${DELIVERY_TIMEOUT_MS / 1000}s) plus ${GAP_MS}ms; latency = event arrival − mutation response; ` +
         `setup = connect + subscribe until every subscriber got a probe event; node ${process.version}, ${cpus().length} cores`,
     );
     console.table(rows);
     for (const note of notes) console.log(`note: ${note}`);
-    const [few, many] = SUBSCRIBER_COUNTS.map((n) => rows[`${n} subscribers`]);
-    if (few && many && SUBSCRIBER_COUNTS.length === 2) {
-      const ratio = (key: 'p50 ms' | 'p99 ms') => (many[key] / few[key]).toFixed(2);
-      console.log(`${SUBSCRIBER_COUNTS[1]} / ${SUBSCRIBER_COUNTS[0]} subscribers: p50 latency ${ratio('p50 ms')}x, p99 latency ${ratio('p99 ms')}x, setup ${(many['setup s'] / few['setup s']).toFixed(2)}x`);
+    const p99 = (subscribers: number, join: Join) => rows[key(subscribers, join)]?.['p99 ms'] ?? Number.NaN;
+    for (const subscribers of SUBSCRIBER_COUNTS) {
+      for (const join of JOINS_RUN.filter((j) => j !== 'none')) {
+        if (!JOINS_RUN.includes('none')) continue;
+        const ratio = p99(subscribers, join) / p99(subscribers, 'none');
+        console.log(`${subscribers} subscribers: p99 with join ${join} ${p99(subscribers, join)} ms / without ${p99(subscribers, 'none')} ms = ${ratio.toFixed(2)}x`);
+      }
+    }
+    const [few, many] = SUBSCRIBER_COUNTS;
+    if (few !== undefined && many !== undefined && SUBSCRIBER_COUNTS.length === 2) {
+      for (const join of JOINS_RUN) console.log(`join ${join}: p99 at ${many} / ${few} subscribers = ${(p99(many, join) / p99(few, join)).toFixed(2)}x`);
     }
   } finally {
     await bench.stop();

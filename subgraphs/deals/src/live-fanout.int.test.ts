@@ -94,9 +94,10 @@ describe('live deal updates across deals instances (Redis)', () => {
     // stream, so both subscribers hear of it only if the pub/sub between instances works.
     const subscribers = [a!, b!].map((instance) => {
       const client = createClient({ url: instance.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
-      const received: { dealUpdated: { kind: string; deal: { id: string } } }[] = [];
-      const iterator = client.iterate<{ dealUpdated: { kind: string; deal: { id: string } } }>({
-        query: 'subscription { dealUpdated { kind deal { id } } }',
+      const received: { dealUpdated: { kind: string; deal: { id: string; partner: { name: string } } } }[] = [];
+      const iterator = client.iterate<(typeof received)[number]>({
+        // The partner's name travels with the event (read once by the instance that consumed it).
+        query: 'subscription { dealUpdated { kind deal { id partner { name } } } }',
         extensions: { [SUBSCRIPTION_AUTH_EXTENSION]: signSubscription({ secret: SECRET, subgraph: 'deals', claims: admin }) },
       });
       const reading = (async () => {
@@ -116,7 +117,9 @@ describe('live deal updates across deals instances (Redis)', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       // Each event exactly once on each instance, although two instances consume the stream.
       for (const subscriber of subscribers) {
-        expect(subscriber.received.filter((r) => ids.includes(r.dealUpdated.deal.id)).map((r) => r.dealUpdated.deal.id)).toEqual(ids);
+        const ours = subscriber.received.filter((r) => ids.includes(r.dealUpdated.deal.id));
+        expect(ours.map((r) => r.dealUpdated.deal.id)).toEqual(ids);
+        expect(ours.map((r) => r.dealUpdated.deal.partner.name)).toEqual(ids.map(() => 'Fanout SARL'));
       }
     } finally {
       for (const subscriber of subscribers) await subscriber.stop();

@@ -13,6 +13,7 @@ import { DealsService } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
 import { createLiveDeals } from './services/live-deals';
 import { applyPartnerEvent } from './services/partner-refs.consumer';
+import { partnerFactsLoader, partnerFactsLookup } from './services/partner-facts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './services/webhook-dispatcher';
 import { enqueueWebhookDeliveries, WEBHOOK_EVENT_TYPES, WEBHOOKS_CONSUMER } from './services/webhooks.consumer';
 import { WebhooksService } from './services/webhooks.service';
@@ -51,7 +52,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
   const clock = deps.clock ?? systemClock;
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
   const deals = new DealsService(deps.database, clock, outboxRecorder(clock, () => relay.notify()));
-  const live = createLiveDeals(deps.liveEventTarget as never);
+  const live = createLiveDeals(partnerFactsLookup(deps.database.dataSource), deps.liveEventTarget as never);
   const { allowPrivate = false, httpsOnly = false, secretKey = DEV_WEBHOOK_SECRET_KEY, secretOverlapMs, ...dispatch } = deps.webhooks ?? {};
   const egress = { allowPrivate, httpsOnly };
   const secrets = new WebhookSecretBox(secretKey);
@@ -102,6 +103,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
             deals,
             live,
             webhooks,
+            partnerFacts: partnerFactsLoader(deps.database.dataSource),
             loaders: { ...createDealsLoaders(deps.database.dataSource), ...createWebhookLoaders(deps.database.dataSource) },
           }),
           subscriptions: true,

@@ -1,8 +1,10 @@
+import type DataLoader from 'dataloader';
 import type { Claims } from '@hub/auth';
 import type { DealsLoaders } from '../loaders/deals.loaders';
 import type { WebhookLoaders } from '../loaders/webhooks.loaders';
 import type { DealsService } from '../services/deals.service';
 import type { LiveDeals } from '../services/live-deals';
+import type { PartnerFacts } from '../services/partner-facts';
 import type { WebhooksService } from '../services/webhooks.service';
 
 export interface DealsContext {
@@ -11,4 +13,6 @@ export interface DealsContext {
   deals: DealsService;
   live: LiveDeals;
   webhooks: WebhooksService;
+  /** Deals' own copy of partner facts, for the partner fields deals answers itself. */
+  partnerFacts: DataLoader<string, PartnerFacts | null>;
 }

@@ -5,7 +5,9 @@ import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
 import type { DealsContext } from './context';
 import { DealFilter, RegisterDealInput } from './inputs';
+import { assertCanReadPartnerFacts } from '../services/access';
 import { dealFromEvent, type LiveDealEvent } from '../services/live-deals';
+import type { PartnerFacts } from '../services/partner-facts';
 import { DealConnection, DealEventType, DealLineType, DealType_, DistributorStub, EndCustomerType, PartnerStub } from './types';
 
 @Resolver(() => DealType_)
@@ -74,12 +76,13 @@ export class DealResolver {
     @Arg('partnerId', () => ID, { nullable: true }) _partnerId: string | null,
     @Arg('distributorId', () => ID, { nullable: true }) _distributorId: string | null,
   ): DealEventType {
-    return { id: event.id, kind: event.kind, at: new Date(event.at), deal: dealFromEvent(event.payload) as unknown as DealType_ };
+    const deal: LiveDeal = { ...dealFromEvent(event.payload), partnerFacts: event.partner };
+    return { id: event.id, kind: event.kind, at: new Date(event.at), deal: deal as unknown as DealType_ };
   }
 
   @FieldResolver(() => PartnerStub)
-  partner(@Root() deal: DealEntity): PartnerStub {
-    return { id: deal.partnerId };
+  partner(@Root() deal: LiveDeal): PartnerRoot {
+    return { id: deal.partnerId, facts: deal.partnerFacts };
   }
 
   @FieldResolver(() => DistributorStub, { nullable: true })
@@ -134,6 +137,20 @@ export class DealLineResolver {
 
 @Resolver(() => PartnerStub)
 export class PartnerDealsResolver {
+  /**
+   * Reached where deals `@provides` the name: a live event's deal, answered from the facts that
+   * came with the event, so no read per subscriber. Hive Gateway's planner also sends here the
+   * name of any partner a deal returns (it keys provides by parent type, not by path); those
+   * are read from the same copy, one query per request. Whoever partners would refuse is refused.
+   */
+  @FieldResolver(() => String)
+  async name(@Root() partner: PartnerRoot, @Ctx() ctx: DealsContext): Promise<string> {
+    const facts = partner.facts ?? (await ctx.partnerFacts.load(partner.id));
+    if (!facts) throw new Error(`deals knows no partner ${partner.id}`);
+    assertCanReadPartnerFacts(ctx.claims, facts);
+    return facts.name;
+  }
+
   @FieldResolver(() => DealConnection, { description: 'The partner\'s registrations, oldest first.' })
   async deals(
     @Root() partner: PartnerStub,
@@ -144,6 +161,10 @@ export class PartnerDealsResolver {
     return toConnection(await ctx.loaders.dealsOfPartner({ claims: ctx.claims, filter: filter ?? {}, page: pageRequest(page) }).load(partner.id));
   }
 }
+
+/** A deal from a live event carries its partner's facts; one read from the database does not. */
+type LiveDeal = DealEntity & { partnerFacts?: PartnerFacts };
+type PartnerRoot = PartnerStub & { facts?: PartnerFacts };
 
 async function currencyOf(line: DealLineEntity & { currency?: string }, ctx: DealsContext): Promise<string> {
   if (line.currency) return line.currency;

@@ -5,12 +5,19 @@ import type { DealType } from '../entities/deal.entity';
 import type { DealEventKind } from '../services/deal-events';
 import { DealEventKindEnum, DealSegmentEnum, DealStatusEnum, DealTypeEnum } from './enums';
 
-/** Owned by the partners subgraph; deals only adds `Partner.deals`. */
+/**
+ * Owned by the partners subgraph; deals adds `Partner.deals`, and answers `name` from its own
+ * projection only where it says so with `@provides` (`DealEvent.deal`).
+ */
 @Directive('@key(fields: "id")')
 @ObjectType('Partner')
 export class PartnerStub {
   @Field(() => ID)
   id: string;
+
+  @Directive('@external')
+  @Field(() => String)
+  name?: string;
 }
 
 @Directive('@key(fields: "id")')
@@ -89,6 +96,9 @@ export class DealEventType {
   @Field(() => DealEventKindEnum)
   kind: DealEventKind;
 
+  // The partner's name comes with the event (deals' projection, kept current by partners'
+  // events), so a subscriber's update needs no call to partners: fan-out does not grow with it.
+  @Directive('@provides(fields: "partner { name }")')
   @Field(() => DealType_)
   deal: DealType_;
 

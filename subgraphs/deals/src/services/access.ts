@@ -1,6 +1,7 @@
-import { READ_ALL_ROLES, requireClaims, requireRole, STAFF_ROLES, type Claims } from '@hub/auth';
+import { canReadPartner, READ_ALL_ROLES, requireClaims, requireRole, STAFF_ROLES, type Claims } from '@hub/auth';
 import { ForbiddenError } from '@hub/domain';
 import type { DealEntity } from '../entities/deal.entity';
+import type { PartnerFacts } from './partner-facts';
 
 /** Staff and BI read every deal; a partner its own and those it referred; a distributor those it fulfils. */
 export function canReadDeal(claims: Claims, deal: Pick<DealEntity, 'partnerId' | 'referringPartnerId' | 'distributorId'>): boolean {
@@ -12,6 +13,17 @@ export function canReadDeal(claims: Claims, deal: Pick<DealEntity, 'partnerId' |
 
 export function assertCanReadDeal(claims: Claims | null, deal: DealEntity): void {
   if (!canReadDeal(requireClaims(claims ?? undefined), deal)) throw new ForbiddenError(`You may not read deal ${deal.id}`);
+}
+
+/**
+ * The partners subgraph's rule, applied where deals answers partner fields itself: staff and BI
+ * read every partner, a partner itself only, a distributor the partners that buy through it.
+ */
+export function assertCanReadPartnerFacts(claims: Claims | null, partner: Pick<PartnerFacts, 'id' | 'distributorIds'>): void {
+  const caller = requireClaims(claims ?? undefined);
+  if (canReadPartner(caller, partner.id)) return;
+  if (caller.role === 'distributor' && partner.distributorIds.some((id) => id === caller.distributorId)) return;
+  throw new ForbiddenError(`You may not read partner ${partner.id}`);
 }
 
 export function requireStaff(claims: Claims | null): Claims {

@@ -7,12 +7,15 @@ import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
 import { canReadDeal } from './access';
 import type { DealEventKind, DealEventPayload } from './deal-events';
+import type { PartnerFacts, PartnerFactsLookup } from './partner-facts';
 
 export interface LiveDealEvent {
   id: string;
   kind: DealEventKind;
   at: string;
   payload: DealEventPayload;
+  /** Deals' projection of the deal's partner when the event went out (absent if deals has none). */
+  partner?: PartnerFacts;
 }
 
 type LiveTopics = { 'deal-updated': [LiveDealEvent] };
@@ -25,7 +28,7 @@ const LIVE_WINDOW_MS = 5 * 60 * 1000;
  * group takes each deal event from the bus and publishes it to the PubSub, whose event target
  * (Redis when several instances run) hands it to the subscribers of every instance.
  */
-export function createLiveDeals(eventTarget?: PubSubEventTarget<LiveTopics>) {
+export function createLiveDeals(partnerFacts: PartnerFactsLookup, eventTarget?: PubSubEventTarget<LiveTopics>) {
   const pubSub = createPubSub<LiveTopics>({ eventTarget: eventTarget ?? unboundedEventTarget() });
   return {
     publish(event: LiveDealEvent): void {
@@ -46,13 +49,18 @@ export function createLiveDeals(eventTarget?: PubSubEventTarget<LiveTopics>) {
       );
     },
 
-    /** Feeds the PubSub from the bus; returns the consumer to stop on shutdown. */
+    /**
+     * Feeds the PubSub from the bus; returns the consumer to stop on shutdown. The partner's facts
+     * are read here, once per event, and travel with it: every subscriber (on every instance)
+     * gets the partner's name without a database read or a call to partners of its own.
+     */
     consume(bus: EventBus, now: () => Date = () => new Date()): Promise<Subscription> {
       return bus.consume('deals.live', async (event: DomainEvent) => {
         if (!event.type.startsWith('deal.')) return;
         if (now().getTime() - new Date(event.occurredAt).getTime() > LIVE_WINDOW_MS) return;
         const payload = event.payload as DealEventPayload;
-        pubSub.publish('deal-updated', { id: event.id, kind: payload.kind, at: event.occurredAt, payload });
+        const partner = (await partnerFacts(payload.partnerId)) ?? undefined;
+        pubSub.publish('deal-updated', { id: event.id, kind: payload.kind, at: event.occurredAt, payload, partner });
       });
     },
   };
