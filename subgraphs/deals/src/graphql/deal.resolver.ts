@@ -139,9 +139,10 @@ export class DealLineResolver {
 export class PartnerDealsResolver {
   /**
    * Reached where deals `@provides` the name: a live event's deal, answered from the facts that
-   * came with the event, so no read per subscriber. Hive Gateway's planner also sends here the
-   * name of any partner a deal returns (it keys provides by parent type, not by path); those
-   * are read from the same copy, one query per request. Whoever partners would refuse is refused.
+   * came with the event, so no read per subscriber. Hive Gateway's JavaScript planner (not the
+   * Rust one) also sends here the name of any partner a deal returns, as it keys provides by
+   * parent type, not by path: those are read from the same copy, one query per request.
+   * Whoever partners would refuse is refused.
    */
   @FieldResolver(() => String)
   async name(@Root() partner: PartnerRoot, @Ctx() ctx: DealsContext): Promise<string> {
