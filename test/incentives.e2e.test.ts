@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { dealsSubgraph } from '@hub/deals';
 import { incentivesSubgraph } from '@hub/incentives';
 import { licensesSubgraph } from '@hub/licenses';
@@ -95,7 +97,17 @@ const PARTNER_INCENTIVES = `query ($id: ID!) { partner(id: $id) {
   standing { asOf newBusinessRevenue { amount currency } renewalRevenue { amount } certifiedStaff qualifiedTier { code name } nextTier { code } gapRevenue { amount } }
   statements { edges { node { id period status total { amount currency } lines { rule ruleVersion source base { amount } rate amount { amount currency } explanation } } } }
 } }`;
-const COMPUTE = `mutation ($period: String!) { computeStatements(period: $period) { period computed frozen lines } }`;
+const COMPUTE = `mutation ($period: String!) { computeStatements(period: $period) { id kind status progress { done total } } }`;
+const JOB_FIELDS = 'id kind status progress { done total } startedAt finishedAt error';
+interface Job {
+  id: string;
+  kind: string;
+  status: string;
+  progress: { done: number; total: number };
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
 
 describe('incentives through the gateway (partners, deals, licenses and incentives on MariaDB)', () => {
   let hub: RunningHub;
@@ -118,6 +130,18 @@ describe('incentives through the gateway (partners, deals, licenses and incentiv
   const codes = (result: Result) => (result.errors ?? []).map((error) => error.extensions?.code);
   const statementsOf = async (key: keyof typeof partners) =>
     data<{ partner: { name: string; standing: Standing; statements: { edges: { node: Statement }[] } } }>(await gql(partners[key].token, PARTNER_INCENTIVES, { id: partners[key].id })).partner;
+  /** Starts the quarter's statements job and polls job(id) until it ends: the finished job. */
+  const compute = async (period: string): Promise<Job> => {
+    const started = data<{ computeStatements: Job }>(await gql(admin, COMPUTE, { period })).computeStatements;
+    expect(started).toMatchObject({ kind: 'statements', status: 'QUEUED', progress: { done: 0 } });
+    const job = await eventually('the statements job finishing', async () => {
+      const read = data<{ job: Job }>(await gql(staff, `query ($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id: started.id })).job;
+      return read.status === 'SUCCEEDED' || read.status === 'FAILED' ? { done: true, value: read } : { done: false, last: read };
+    });
+    expect(job).toMatchObject({ status: 'SUCCEEDED', error: null, startedAt: expect.any(String), finishedAt: expect.any(String) });
+    expect(job.progress.done).toBe(job.progress.total);
+    return job;
+  };
   const statementFor = async (key: keyof typeof partners, period: string) => (await statementsOf(key)).statements.edges.map((edge) => edge.node).find((node) => node.period === period);
 
   beforeAll(async () => {
@@ -317,9 +341,10 @@ describe('incentives through the gateway (partners, deals, licenses and incentiv
   let frStatement: Statement;
 
   it('computes the quarter from the ledger: back-end rebate, volume rebate and referral fee, each total the sum of its lines', async () => {
-    const computed = data<{ computeStatements: unknown }>(await gql(admin, COMPUTE, { period: quarter })).computeStatements;
+    const computed = await compute(quarter);
     // FR, Premier and the referrer, a line each; the seller is owed nothing and gets no statement.
-    expect(computed).toEqual({ period: quarter, computed: 3, frozen: 0, lines: 3 });
+    expect(computed.progress.total).toBeGreaterThanOrEqual(3);
+    expect(data<{ statements: { totalCount: number } }>(await gql(admin, `query ($p: String!) { statements(filter: { period: $p }) { totalCount } }`, { p: quarter })).statements.totalCount).toBe(3);
 
     const fr = await statementsOf('fr');
     expect(fr.name).toBe(partners.fr.name);
@@ -388,9 +413,36 @@ describe('incentives through the gateway (partners, deals, licenses and incentiv
 
   it('recomputes the open statements to identical lines', async () => {
     const before = await Promise.all((['fr', 'premier', 'referrer'] as const).map((key) => statementsOf(key)));
-    expect(data<{ computeStatements: unknown }>(await gql(admin, COMPUTE, { period: quarter })).computeStatements).toEqual({ period: quarter, computed: 3, frozen: 0, lines: 3 });
+    await compute(quarter);
     const after = await Promise.all((['fr', 'premier', 'referrer'] as const).map((key) => statementsOf(key)));
     expect(after.map((partner) => partner.statements)).toEqual(before.map((partner) => partner.statements));
+  });
+
+  it('streams a job\'s progress over jobUpdated until it has finished, to staff only', async () => {
+    const started = data<{ computeStatements: Job }>(await gql(admin, COMPUTE, { period: quarter })).computeStatements;
+    const subscribe = async (token: string) => {
+      const client = createClient({ url: hub.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const updates: { data?: { jobUpdated: Job } | null; errors?: readonly { extensions?: Record<string, unknown> }[] }[] = [];
+      try {
+        // The stream ends by itself once the job has finished.
+        for await (const result of client.iterate<{ jobUpdated: Job }>({ query: `subscription ($id: ID!) { jobUpdated(id: $id) { ${JOB_FIELDS} } }`, variables: { id: started.id } })) updates.push(result);
+      } finally {
+        await client.dispose();
+      }
+      return updates;
+    };
+    const updates = await subscribe(staff);
+    const jobs = updates.map((update) => update.data!.jobUpdated);
+    expect(jobs.at(-1)).toMatchObject({ id: started.id, status: 'SUCCEEDED', error: null });
+    expect(jobs.at(-1)!.progress.done).toBe(jobs.at(-1)!.progress.total);
+    // Progress only grows, and the status only moves forward.
+    const order = ['QUEUED', 'RUNNING', 'SUCCEEDED'];
+    expect(jobs.map((job) => order.indexOf(job.status))).toEqual(jobs.map((job) => order.indexOf(job.status)).sort());
+    expect(jobs.map((job) => job.progress.done)).toEqual(jobs.map((job) => job.progress.done).sort((a, b) => a - b));
+
+    // A refusal arrives as an errored result or as the stream's error, depending on the hop.
+    const refused = await subscribe(partners.fr.token).catch((error: unknown) => [{ errors: (Array.isArray(error) ? error : [error]) as { extensions?: Record<string, unknown> }[] }]);
+    expect(refused.flatMap((update) => update.errors ?? []).map((error) => error.extensions?.code)).toContain('FORBIDDEN');
   });
 
   it('keeps a partner out of another partner\'s statements', async () => {
@@ -432,11 +484,11 @@ describe('incentives through the gateway (partners, deals, licenses and incentiv
     expect(data<{ deal: unknown }>(await gql(staff, PAYOUTS, { id: deals.network })).deal).toEqual({ payoutLines: [] });
 
     // The approved statement is frozen: recomputing the quarter leaves it as it was.
-    expect(data<{ computeStatements: unknown }>(await gql(admin, COMPUTE, { period: quarter })).computeStatements).toEqual({ period: quarter, computed: 2, frozen: 1, lines: 2 });
+    await compute(quarter);
     expect(await statementFor('fr', quarter)).toEqual({ ...frStatement, status: 'APPROVED' });
 
     // The reversal is dated this quarter, whose statement is approved: the clawback lands in the next one.
-    expect(data<{ computeStatements: unknown }>(await gql(admin, COMPUTE, { period: next })).computeStatements).toEqual({ period: next, computed: 1, frozen: 0, lines: 1 });
+    await compute(next);
     const clawback = await statementFor('fr', next);
     expect(clawback).toEqual({
       id: expect.any(String),
@@ -458,7 +510,7 @@ describe('incentives through the gateway (partners, deals, licenses and incentiv
     expect((await statementsOf('fr')).statements.edges).toHaveLength(2);
 
     // Again: the same clawback, once.
-    expect(data<{ computeStatements: unknown }>(await gql(admin, COMPUTE, { period: next })).computeStatements).toEqual({ period: next, computed: 1, frozen: 0, lines: 1 });
+    await compute(next);
     expect(await statementFor('fr', next)).toEqual(clawback);
     expect(await statementFor('fr', quarter)).toEqual({ ...frStatement, status: 'APPROVED' });
   });
@@ -514,7 +566,7 @@ describe('incentives through the gateway (partners, deals, licenses and incentiv
     expect(codes(await gql(partners.referrer.token, `query ($id: ID!) { partner(id: $id) { mdfAllocations { id } } }`, { id: premier.id }))).toContain('FORBIDDEN');
 
     // The approved claim is paid in this quarter's statement, which is still open.
-    data(await gql(admin, COMPUTE, { period: quarter }));
+    await compute(quarter);
     const statement = await statementFor('premier', quarter);
     expect(statement?.lines.map((line) => [line.rule, line.source, line.base.amount, line.rate, line.amount.amount])).toEqual([
       ['MDF', `mdf-claim:${claim.id}`, '2500.00', '100%', '2500.00'],

@@ -65,6 +65,7 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     statement: { ...readScoped, note: 'a distributor is a payee too (distributor incentive)' },
     statements: readScoped,
     partnerMetrics: { ...readScoped, distributor: 'forbidden', note: 'BI and staff; a partner its own row' },
+    job: { ...staffOnly, note: 'jobs are staff work (statements, closing a usage month); refused before the lookup' },
     // edge
     auditEvents: adminOnly,
   },
@@ -112,5 +113,6 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
   },
   subscription: {
     dealUpdated: { ...readScoped, note: 'each subscriber gets only the deals it may read' },
+    jobUpdated: { ...staffOnly, note: 'as job(id)' },
   },
 };

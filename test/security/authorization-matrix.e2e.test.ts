@@ -273,7 +273,7 @@ describe('authorisation matrix: every root field × every role, through the gate
     const statementOf = async (payeeId: string) => {
       const deadline = Date.now() + 20_000;
       for (;;) {
-        await gql(admin, 'mutation ($period: String!) { computeStatements(period: $period) { computed } }', { period: quarter });
+        await gql(admin, 'mutation ($period: String!) { computeStatements(period: $period) { id } }', { period: quarter });
         const { statements } = await gql<{ statements: { edges: { node: { id: string } }[] } }>(
           admin,
           'query ($id: ID!) { statements(first: 1, filter: { payeeId: $id }) { edges { node { id } } } }',

@@ -12,13 +12,21 @@ export async function readJob(store: JobStore, claims: Claims | null, id: string
   return store.get(id);
 }
 
-/** The job's row every `intervalMs` while it changes, until it has finished. */
-export async function* watchJob(store: JobStore, claims: Claims | null, id: string, intervalMs = 250): AsyncGenerator<JobEntity> {
-  requireRole(claims ?? undefined, STAFF_ROLES);
+/**
+ * `jobUpdated(id)`: the job now, then at each change of status or progress until it has
+ * finished, read from its row every `intervalMs` (any instance may be running it). Access and
+ * existence are checked before the stream starts, so a refusal is an ordinary GraphQL error.
+ */
+export async function watchJob(store: JobStore, claims: Claims | null, id: string, intervalMs = 250): Promise<AsyncIterable<JobEntity>> {
+  const first = await readJob(store, claims, id);
+  if (!first) throw new NotFoundError('Job', id);
+  return changesOf(store, first, intervalMs);
+}
+
+async function* changesOf(store: JobStore, first: JobEntity, intervalMs: number): AsyncGenerator<JobEntity> {
+  let job: JobEntity | null = first;
   let last = '';
-  for (;;) {
-    const job = await store.get(id);
-    if (!job) throw new NotFoundError('Job', id);
+  while (job) {
     const seen = `${job.status}:${job.done}:${job.total}`;
     if (seen !== last) {
       last = seen;
@@ -26,5 +34,6 @@ export async function* watchJob(store: JobStore, claims: Claims | null, id: stri
     }
     if (isFinished(job)) return;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    job = await store.get(job.id);
   }
 }

@@ -18,3 +18,4 @@ export class JobResolver {
     return toJob(job);
   }
 }
+
