@@ -11,6 +11,8 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile
+# The gateway runs as bundled JavaScript (gateway/dist), not through tsx.
+RUN pnpm --filter @hub/gateway build
 USER node
 EXPOSE 4000 4001
-CMD ["pnpm", "--filter", "@hub/gateway", "start"]
+CMD ["node", "gateway/dist/index.js"]

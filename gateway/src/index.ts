@@ -1,35 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { createJwtVerifier } from '@hub/auth';
 import { loadConfigOrExit, loadConfigs } from '@hub/config';
-import { localSubgraphUrl } from './compose';
-import { loadGatewayConfig } from './config';
+import { DEFAULT_SUPERGRAPH_PATH, loadGatewayConfig } from './config';
 import { createGateway } from './create-gateway';
 import { loadEdgeConfig } from './edge-config';
 import { closeOnSignal } from './shutdown';
-import { subgraphs, subscriptionSubgraphs } from './subgraphs';
+import { supergraphRoutes } from './supergraph-routes';
 
-// The standalone gateway (docker-compose, MySQL mode): subgraphs run as their own processes,
-// the supergraph is the committed file, and <NAME>_URL points at each subgraph. A configuration
-// production refuses (development secrets…) ends the process here, with every problem named.
+// The standalone gateway (docker-compose, MySQL mode; `pnpm --filter @hub/gateway build` bundles
+// it for production): subgraphs run as their own processes, the supergraph is the committed file,
+// and <NAME>_URL points at each subgraph the supergraph names. A configuration production refuses
+// (development secrets…) ends the process here, with every problem named.
+const supergraphSdl = readFileSync(process.env.SUPERGRAPH_PATH || DEFAULT_SUPERGRAPH_PATH, 'utf8');
+const routes = supergraphRoutes(supergraphSdl);
 const [config, edge] = loadConfigOrExit(() =>
   loadConfigs(
-    () => loadGatewayConfig(process.env, subgraphs.map((s) => s.name)),
+    () => loadGatewayConfig(process.env, routes.map((route) => route.name)),
     () => loadEdgeConfig(process.env),
   ),
 );
 const gateway = createGateway({
-  supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
-  subgraphs: subgraphs.map((s) => ({
-    name: s.name,
-    url: config.subgraphUrls[s.name] ?? localSubgraphUrl(s.defaultPort),
-    subscriptions: subscriptionSubgraphs.has(s.name),
-  })),
+  supergraphSdl,
+  subgraphs: routes.map((route) => ({ ...route, url: config.subgraphUrls[route.name] ?? route.url })),
   verifyToken: createJwtVerifier(config.jwt),
   gatewaySecret: config.gatewaySecret,
   edge,
   ide: config.ide,
   introspection: config.introspection,
   redisUrl: config.redisUrl,
+  queryPlanner: config.queryPlanner,
 });
 closeOnSignal(() => gateway.close());
 console.log(`gateway ready at ${await gateway.listen(config.port, config.host)}`);
