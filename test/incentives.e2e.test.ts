@@ -575,4 +575,18 @@ describe('incentives through the gateway (partners, deals, licenses and incentiv
     expect(statement?.lines[0]?.explanation).toContain('INV-WEB-0042');
     expect(statement?.total).toEqual({ amount: '6425.50', currency: 'AUD' });
   });
+
+  it('follows a usage month closed in licences through job(id), which incentives answers from the job\'s events', async () => {
+    const now = new Date();
+    const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const started = data<{ closeUsageMonth: Job }>(await gql(staff, `mutation ($m: String!) { closeUsageMonth(month: $m) { ${JOB_FIELDS} } }`, { m: month })).closeUsageMonth;
+    expect(started).toMatchObject({ kind: 'usage-month', status: 'QUEUED', progress: { done: 0 } });
+    const job = await eventually('the usage month job reaching incentives', async () => {
+      const read = await gql(staff, `query ($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id: started.id });
+      const seen = (read.data as { job: Job | null } | undefined)?.job;
+      return seen?.status === 'SUCCEEDED' ? { done: true, value: seen } : { done: false, last: read };
+    });
+    expect(job).toMatchObject({ id: started.id, kind: 'usage-month', error: null, finishedAt: expect.any(String) });
+    expect(job.progress.done).toBe(job.progress.total);
+  });
 });

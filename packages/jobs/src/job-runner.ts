@@ -80,7 +80,7 @@ export class JobRunner {
 
   async sweep(): Promise<void> {
     try {
-      for (const job of await this.store.orphans()) this.launch(job.id);
+      for (const job of await this.store.orphans(Object.keys(this.work))) this.launch(job.id);
     } catch (error) {
       console.error('[jobs] sweep failed:', error);
     }
@@ -98,6 +98,7 @@ export class JobRunner {
     const job = await this.store.claim(id, this.owner, this.leaseMs);
     if (!job) return;
     let pages = 0;
+    let seen = 0;
     const log: PageLog = {
       resumeAfter: job.resumeAfter,
       done: job.done,
@@ -108,7 +109,11 @@ export class JobRunner {
       },
       checkpoint: () => {
         // Called between pages, so the last one has committed by now.
-        if (pages > 0) this.options.afterPage?.(id);
+        if (pages > seen) {
+          seen = pages;
+          this.store.pageCommitted();
+          this.options.afterPage?.(id);
+        }
         if (this.stopping) throw new RunnerStopping();
       },
     };

@@ -1,14 +1,29 @@
 import type { EntityManager } from 'typeorm';
 import { newId, type Database } from '@hub/db';
-import { isDuplicateKeyError } from '@hub/events';
+import { isDuplicateKeyError, recordEvent } from '@hub/events';
 import { ACTIVE_JOB_STATUSES, JobEntity } from './job.entity';
+import { JOB_UPDATED, jobSnapshot } from './job-mirror';
+
+export interface JobStoreOptions {
+  now?: () => Date;
+  /**
+   * Records a `job.updated` event (from `source`) with every change, in the change's own
+   * transaction, so the subgraph that serves `job(id)` learns of jobs run elsewhere; `wake`
+   * tells the outbox relay after each commit.
+   */
+  announce?: { source: string; wake: () => void };
+}
 
 /** The `job` table: what is queued, who runs it until when, how far it got. */
 export class JobStore {
+  private readonly now: () => Date;
+
   constructor(
     private readonly database: Database,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    private readonly options: JobStoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
 
   /**
    * The active job for this kind and subject, or a new QUEUED one: asking twice while it runs
@@ -35,7 +50,7 @@ export class JobStore {
         error: null,
       };
       try {
-        await this.manager.insert(JobEntity, job);
+        await this.change(job.id, (manager) => manager.insert(JobEntity, job));
         return job;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
@@ -53,21 +68,24 @@ export class JobStore {
   /** Takes an active job for `owner` unless another live process holds its lease. */
   async claim(id: string, owner: string, leaseMs: number): Promise<JobEntity | null> {
     const now = this.now();
-    const claimed = await this.manager
-      .createQueryBuilder()
-      .update(JobEntity)
-      .set({ status: 'RUNNING', leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) })
-      .where('id = :id AND status IN (:...active)', { id, active: ACTIVE_JOB_STATUSES })
-      .andWhere('(leaseUntil IS NULL OR leaseUntil < :now OR leaseOwner = :owner)', { now, owner })
-      .execute();
-    if (!claimed.affected) return null;
-    await this.manager.createQueryBuilder().update(JobEntity).set({ startedAt: now }).where('id = :id AND startedAt IS NULL', { id }).execute();
-    return this.get(id);
+    const claimed = await this.change(id, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set({ status: 'RUNNING', leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) })
+        .where('id = :id AND status IN (:...active)', { id, active: ACTIVE_JOB_STATUSES })
+        .andWhere('(leaseUntil IS NULL OR leaseUntil < :now OR leaseOwner = :owner)', { now, owner })
+        .execute();
+      if (!result.affected) return false;
+      await manager.createQueryBuilder().update(JobEntity).set({ startedAt: now }).where('id = :id AND startedAt IS NULL', { id }).execute();
+      return true;
+    });
+    return claimed ? this.get(id) : null;
   }
 
   /** How many items the job has in all: those done plus those a (resumed) run has left. */
   async plan(id: string, total: number): Promise<void> {
-    await this.manager.update(JobEntity, { id }, { total });
+    await this.change(id, (manager) => manager.update(JobEntity, { id }, { total }));
   }
 
   /**
@@ -82,14 +100,22 @@ export class JobStore {
       .setParameter('items', items)
       .where('id = :id', { id })
       .execute();
+    await this.announce(manager, id);
+  }
+
+  /** After the page's transaction has committed (the relay has something to publish). */
+  pageCommitted(): void {
+    this.options.announce?.wake();
   }
 
   async finish(id: string): Promise<void> {
-    await this.manager.update(JobEntity, { id }, { status: 'SUCCEEDED', finishedAt: this.now(), activeKey: null, leaseOwner: null, leaseUntil: null });
+    await this.change(id, (manager) => manager.update(JobEntity, { id }, { status: 'SUCCEEDED', finishedAt: this.now(), activeKey: null, leaseOwner: null, leaseUntil: null }));
   }
 
   async fail(id: string, error: string): Promise<void> {
-    await this.manager.update(JobEntity, { id }, { status: 'FAILED', finishedAt: this.now(), error: error.slice(0, 1000), activeKey: null, leaseOwner: null, leaseUntil: null });
+    await this.change(id, (manager) =>
+      manager.update(JobEntity, { id }, { status: 'FAILED', finishedAt: this.now(), error: error.slice(0, 1000), activeKey: null, leaseOwner: null, leaseUntil: null }),
+    );
   }
 
   /** A stopping process lets go, so another (or its own restart) resumes the job at once. */
@@ -97,14 +123,33 @@ export class JobStore {
     await this.manager.update(JobEntity, { id, leaseOwner: owner }, { leaseOwner: null, leaseUntil: null });
   }
 
-  /** Active jobs no live process holds: never claimed, or their runner died. */
-  orphans(): Promise<JobEntity[]> {
+  /** Active jobs of these kinds that no live process holds: never claimed, or their runner died. */
+  orphans(kinds: readonly string[]): Promise<JobEntity[]> {
+    if (kinds.length === 0) return Promise.resolve([]);
     return this.manager
       .createQueryBuilder(JobEntity, 'job')
-      .where('job.status IN (:...active)', { active: ACTIVE_JOB_STATUSES })
+      .where('job.status IN (:...active) AND job.kind IN (:...kinds)', { active: ACTIVE_JOB_STATUSES, kinds })
       .andWhere('(job.leaseUntil IS NULL OR job.leaseUntil < :now)', { now: this.now() })
       .orderBy('job.createdAt', 'ASC')
       .getMany();
+  }
+
+  /** A change to one job, announced in its transaction when the store announces. */
+  private async change<T>(id: string, write: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.options.announce) return write(this.manager);
+    const result = await this.database.transaction(async (manager) => {
+      const written = await write(manager);
+      await this.announce(manager, id);
+      return written;
+    });
+    this.options.announce.wake();
+    return result;
+  }
+
+  private async announce(manager: EntityManager, id: string): Promise<void> {
+    if (!this.options.announce) return;
+    const job = await manager.findOneByOrFail(JobEntity, { id });
+    await recordEvent(manager, { type: JOB_UPDATED, source: this.options.announce.source, aggregateId: id, payload: jobSnapshot(job) }, this.now());
   }
 
   private get manager(): EntityManager {

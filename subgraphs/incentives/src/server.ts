@@ -2,7 +2,7 @@ import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { createEventConsumer, OutboxRelay, type EventBus, type Subscription } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
-import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
+import { JOB_UPDATED, JobRunner, JobStore, mirrorJob, type JobRunnerOptions, type JobSnapshot } from '@hub/jobs';
 import { incentivesEntities } from './entities';
 import type { IncentivesContext } from './graphql/context';
 import { buildIncentivesSchema } from './graphql/schema';
@@ -41,7 +41,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const clock = deps.clock ?? systemClock;
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
   const statements = new StatementsService(deps.database, clock, () => relay.notify(), deps.statementsPageSize);
-  const jobStore = new JobStore(deps.database, () => clock.now());
+  const jobStore = new JobStore(deps.database, { now: () => clock.now() });
   const jobs = { store: jobStore, runner: new JobRunner(jobStore, { [STATEMENTS_JOB]: statementsWork(statements) }, deps.jobs) };
   const deals = new DealIncentivesService(deps.database, clock);
   const standing = new StandingService(deps.database, clock);
@@ -71,6 +71,15 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
         handle: applyLedgerEvent,
         now: () => clock.now(),
       });
+      // job(id) answers for the jobs licences runs (closing a usage month) from their events.
+      const jobMirror: Subscription = await createEventConsumer({
+        name: 'incentives.jobs',
+        database: deps.database,
+        bus: deps.bus,
+        types: [JOB_UPDATED],
+        handle: (event, manager) => mirrorJob(manager, event.payload as JobSnapshot),
+        now: () => clock.now(),
+      });
       const running = await startSubgraphServer<IncentivesContext>(
         {
           name: 'incentives',
@@ -91,6 +100,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           await running.close();
           await jobs.runner.stop();
           await ledger.stop();
+          await jobMirror.stop();
           await relay.stop();
         },
       };

@@ -3,7 +3,7 @@ import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
 import { fixedClock } from '@hub/domain';
 import { applyOnce, InProcessBus, OutboxEntity, type DomainEvent } from '@hub/events';
-import { JobEntity, JobStore } from '@hub/jobs';
+import { JOB_UPDATED, JobEntity, JobStore, mirrorJob, type JobSnapshot } from '@hub/jobs';
 import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { PayoutLineEntity, StatementEntity } from './entities';
 import { createIncentivesServer, openIncentivesDatabase } from './server';
@@ -116,6 +116,34 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     expect((await store.enqueue('statements', '2031-Q2', 'admin@vendor')).id).not.toBe(queued.id);
     await store.finish(queued.id);
     expect((await store.enqueue('statements', '2031-Q1', 'admin@vendor')).id).not.toBe(queued.id);
+  });
+
+  it('answers job(id) for a job licences runs, from its job.updated events, never going back', async () => {
+    const database = databases[0]!.database;
+    const { running, call } = await serve(database);
+    try {
+      const id = newId();
+      const snapshot = (status: JobSnapshot['status'], done: number): DomainEvent => ({
+        id: newId(),
+        type: JOB_UPDATED,
+        version: 1,
+        occurredAt: '2026-10-05T10:00:00.000Z',
+        source: 'licenses',
+        aggregateId: id,
+        payload: { id, kind: 'usage-month', subject: '2026-09', status, done, total: 40, requestedBy: 'cm@vendor', createdAt: '2026-10-05T09:59:00.000Z', startedAt: '2026-10-05T09:59:01.000Z', finishedAt: status === 'SUCCEEDED' ? '2026-10-05T10:00:00.000Z' : null, error: null },
+      });
+      const mirror = (event: DomainEvent) => applyOnce(database, 'incentives.jobs', event, (e, manager) => mirrorJob(manager, e.payload as JobSnapshot), new Date());
+      await mirror(snapshot('RUNNING', 20));
+      await mirror(snapshot('SUCCEEDED', 40));
+      // A late event of an earlier state changes nothing.
+      await mirror(snapshot('RUNNING', 30));
+      const { data } = await call<{ job: unknown }>(manager, `query ($id: ID!) { job(id: $id) { ${JOB} } }`, { id });
+      expect(data!.job).toEqual({ id, kind: 'usage-month', status: 'SUCCEEDED', progress: { done: 40, total: 40 }, startedAt: '2026-10-05T09:59:01.000Z', finishedAt: '2026-10-05T10:00:00.000Z', error: null });
+      // A copy is never picked up by this subgraph's runner.
+      expect(await database.dataSource.manager.findOneByOrFail(JobEntity, { id })).toMatchObject({ activeKey: null, leaseOwner: null });
+    } finally {
+      await running.close();
+    }
   });
 
   it('lets staff read a job and refuses everyone else before the lookup', async () => {

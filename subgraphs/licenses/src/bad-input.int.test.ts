@@ -21,7 +21,7 @@ const GRANT = 'mutation ($p: ID!, $d: ID!) { grantMasterLicense(partnerId: $p, d
 const DEPLOY = 'mutation ($input: DeployUsageInput!) { deployUsage(input: $input) { id customer { id } } }';
 const REMOVE = 'mutation ($id: ID!) { removeDeployment(id: $id) { id } }';
 const REPORT = 'mutation ($input: UsageReportInput!) { submitUsageReport(input: $input) { id } }';
-const CLOSE = 'mutation ($m: String!) { closeUsageMonth(month: $m) { month } }';
+const CLOSE = 'mutation ($m: String!) { closeUsageMonth(month: $m) { id } }';
 const USAGE_SKU = 'ENDPOINT-STD-U';
 
 /** What the cases act on, made through the API before they run. */

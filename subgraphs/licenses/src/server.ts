@@ -2,6 +2,7 @@ import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { createEventConsumer, OutboxRelay, type EventBus, type Subscription } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { licensesEntities } from './entities';
 import type { LicensesContext } from './graphql/context';
 import { buildLicensesSchema } from './graphql/schema';
@@ -13,6 +14,7 @@ import { applyDealEvent, DEAL_LICENSE_EVENT_TYPES, DEAL_LICENSES_CONSUMER } from
 import { LicensesEvents } from './services/events';
 import { LicensesService } from './services/licenses.service';
 import { applyPartnerEvent, PARTNER_FACT_TYPES } from './services/partner-refs.consumer';
+import { USAGE_MONTH_JOB, usageMonthWork } from './services/usage-month-jobs';
 import { UsageService } from './services/usage.service';
 
 export function openLicensesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
@@ -26,6 +28,7 @@ export interface LicensesServerDeps {
   clock?: Clock;
   /** How often lapsed licences expire and locked months' statements are issued. */
   sweepMs?: number;
+  jobs?: JobRunnerOptions;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -41,6 +44,9 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
   const catalog = new CatalogService(deps.database, clock);
   const licenses = new LicensesService(deps.database, clock, events);
   const usage = new UsageService(deps.database, clock, events);
+  // Incentives serves job(id) for every job: it learns of these from their job.updated events.
+  const jobStore = new JobStore(deps.database, { now: () => clock.now(), announce: { source: 'licenses', wake: () => relay.notify() } });
+  const jobRunner = new JobRunner(jobStore, { [USAGE_MONTH_JOB]: usageMonthWork(usage) }, deps.jobs);
   const schema = await buildLicensesSchema();
   await deps.database.transaction((manager) => seedCatalog(manager));
 
@@ -53,12 +59,14 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
     catalog,
     licenses,
     usage,
+    jobs: { store: jobStore, runner: jobRunner },
     relay,
     schema,
     /** What the timer runs: expiries, then statements of months past their lock day. */
     sweep,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
+      jobRunner.start();
       const consumers: Subscription[] = [
         await createEventConsumer({ name: 'licenses.partner-facts', database: deps.database, bus: deps.bus, types: PARTNER_FACT_TYPES, handle: applyPartnerEvent }),
         await createEventConsumer({
@@ -79,7 +87,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
           name: 'licenses',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, catalog, licenses, usage, loaders: createLicensesLoaders(deps.database.dataSource) }),
+          createContext: (claims) => ({ claims, catalog, licenses, usage, jobRunner, loaders: createLicensesLoaders(deps.database.dataSource) }),
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
@@ -92,6 +100,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
         close: async () => {
           clearInterval(timer);
           await running.close();
+          await jobRunner.stop();
           for (const consumer of consumers) await consumer.stop();
           await relay.stop();
         },

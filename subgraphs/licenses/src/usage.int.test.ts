@@ -37,7 +37,7 @@ const REPORTS = `query ($p: ID!, $m: String!) { usageReports(partnerId: $p, mont
 const STATEMENT_FIELDS = `id month status currency issuedAt partner { id } distributor { id } total { amount currency }
   lines { sku seats tierFromSeats unitPrice { amount currency } amount { amount currency } }`;
 const STATEMENT = `query ($p: ID!, $m: String!) { statement: usageStatement(partnerId: $p, month: $m) { ${STATEMENT_FIELDS} } }`;
-const CLOSE = `mutation ($m: String!) { closed: closeUsageMonth(month: $m) { month statements lines } }`;
+const CLOSE = `mutation ($m: String!) { closeUsageMonth(month: $m) { id kind status } }`;
 const MASTER_DEPLOYMENTS = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Partner { masterLicense { id deployments { ${DEPLOYMENT} } } } } }`;
 
 interface DeploymentView {
@@ -113,6 +113,13 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
       input: { partnerId, month, lines },
     });
 
+  /** Closes a month through the API, which answers with a queued job, and waits for it: the job as it ended. */
+  const closeMonth = async (month: string) => {
+    const { closeUsageMonth } = await must(h.call<{ closeUsageMonth: { id: string; kind: string; status: string } }>(admin, CLOSE, { m: month }));
+    expect(closeUsageMonth).toMatchObject({ kind: 'usage-month', status: 'QUEUED' });
+    await h.server.jobs.runner.settled(closeUsageMonth.id);
+    return h.server.jobs.store.get(closeUsageMonth.id);
+  };
   const statementOf = async (claims: Claims, partnerId: string, month: string) => (await must(h.call<{ statement: StatementView | null }>(claims, STATEMENT, { p: partnerId, m: month }))).statement;
 
   const reportRows = () => manager().count(UsageReportEntity);
@@ -212,8 +219,7 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
       expect(open).toMatchObject({ status: 'OPEN', total: { amount: '175.00', currency: 'EUR' }, issuedAt: null });
 
       h.at('2025-10-04');
-      const closed = await must(h.call<{ closed: { month: string; statements: number; lines: number } }>(admin, CLOSE, { m: '2025-09' }));
-      expect(closed.closed).toEqual({ month: '2025-09', statements: 1, lines: 1 });
+      expect(await closeMonth('2025-09')).toMatchObject({ kind: 'usage-month', subject: '2025-09', status: 'SUCCEEDED', done: 1, total: 1 });
       const issued = await statementOf(sp.claims, sp.id, '2025-09');
       expect(issued).toEqual({
         id: expect.any(String),
@@ -230,7 +236,7 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
       expect((await manager().findOneByOrFail(UsageStatementEntity, { partnerId: sp.id, month: '2025-09' })).reportId).toBe(corrected.id);
 
       // Closing again issues nothing more.
-      expect((await must(h.call<{ closed: { statements: number } }>(admin, CLOSE, { m: '2025-09' }))).closed.statements).toBe(0);
+      expect(await closeMonth('2025-09')).toMatchObject({ status: 'SUCCEEDED', done: 0, total: 0 });
       const events = await manager().findBy(OutboxEntity, { type: 'usage.statement_issued', aggregateId: issued!.id });
       expect(events).toHaveLength(1);
       expect(events[0]!.payload).toEqual({
@@ -272,7 +278,7 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
       expect(at100!.total.amount).toBe('225.00');
 
       h.at('2025-11-01');
-      expect((await must(h.call<{ closed: { statements: number } }>(admin, CLOSE, { m: '2025-10' }))).closed.statements).toBe(2);
+      expect(await closeMonth('2025-10')).toMatchObject({ status: 'SUCCEEDED', done: 2, total: 2 });
       expect(await statementOf(admin, small.id, '2025-10')).toMatchObject({ status: 'ISSUED', total: { amount: '247.50' } });
       expect(await statementOf(admin, large.id, '2025-10')).toMatchObject({ status: 'ISSUED', total: { amount: '225.00' } });
     });
@@ -337,7 +343,7 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
       h.at('2026-01-02');
       const forbidden = await h.call(sp.claims, CLOSE, { m: '2025-12' });
       expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await must(h.call<{ closed: { statements: number } }>(admin, CLOSE, { m: '2025-12' }))).closed.statements).toBe(1);
+      expect(await closeMonth('2025-12')).toMatchObject({ status: 'SUCCEEDED', done: 1, total: 1 });
 
       h.at('2026-01-03');
       const [before, reports] = [await rowCounts(h), await reportRows()];
@@ -379,7 +385,7 @@ describe.each(DIALECTS)('licenses subgraph, usage-based program, on $dialect', (
         { customer: staying.customer.id, sku: STD, seats: 4 },
       ]));
       h.at('2026-02-01');
-      await must(h.call(admin, CLOSE, { m: '2026-01' }));
+      await closeMonth('2026-01');
       expect(await statementOf(sp.claims, sp.id, '2026-01')).toMatchObject({ status: 'ISSUED', total: { amount: '85.00' }, lines: [expect.objectContaining({ seats: 34 })] });
 
       h.at('2026-02-20');

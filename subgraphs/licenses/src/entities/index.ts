@@ -1,5 +1,6 @@
 import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
+import { JobEntity } from '@hub/jobs';
 import { LicensePolicyEntity, SkuEntity, TermPriceEntity, UsagePriceEntity } from './catalog.entity';
 import { CustomerLockEntity, EndCustomerEntity } from './end-customer.entity';
 import { LicenseEntity, LicenseTermEntity } from './license.entity';
@@ -36,6 +37,7 @@ export const licensesEntities = [
   UsageReportLineEntity,
   UsageStatementEntity,
   UsageStatementLineEntity,
+  JobEntity,
   ...eventsEntities,
   ...auditEntities,
 ];

@@ -1,4 +1,5 @@
 import type { Claims } from '@hub/auth';
+import type { JobRunner } from '@hub/jobs';
 import type { LicensesLoaders } from '../loaders/licenses.loaders';
 import type { CatalogService } from '../services/catalog.service';
 import type { LicensesService } from '../services/licenses.service';
@@ -10,4 +11,5 @@ export interface LicensesContext {
   catalog: CatalogService;
   licenses: LicensesService;
   usage: UsageService;
+  jobRunner: JobRunner;
 }

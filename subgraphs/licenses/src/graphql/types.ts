@@ -246,18 +246,6 @@ export class UsageStatementType {
   issuedAt: Date | null;
 }
 
-@ObjectType('CloseUsageMonthResult')
-export class CloseUsageMonthResultType {
-  @Field(() => String)
-  month: string;
-
-  @Field(() => Int, { description: 'Statements rated and issued.' })
-  statements: number;
-
-  @Field(() => Int)
-  lines: number;
-}
-
 export const SkuConnection = connectionType('Sku', SkuType);
 export const LicenseConnection = connectionType('License', LicenseType);
 export const UsageStatementConnection = connectionType('UsageStatement', UsageStatementType);

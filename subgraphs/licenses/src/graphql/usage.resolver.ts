@@ -1,10 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { MoneyType, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
+import { JobType, toJob } from '@hub/jobs';
 import type { MasterLicenseEntity, UsageDeploymentEntity, UsageReportEntity, UsageReportLineEntity, UsageStatementEntity, UsageStatementLineEntity } from '../entities';
+import { startUsageMonthJob } from '../services/usage-month-jobs';
 import type { LicensesContext } from './context';
 import { DeployUsageInput, UsageReportInput, UsageStatementFilter } from './inputs';
 import {
-  CloseUsageMonthResultType,
   DistributorStub,
   LicensedCustomerType,
   MasterLicenseType,
@@ -116,9 +117,11 @@ export class UsageStatementResolver {
     return toConnection(await ctx.usage.statements(ctx.claims, filter ?? {}, pageRequest(page)));
   }
 
-  @Mutation(() => CloseUsageMonthResultType, { description: 'Rates and issues every open statement of an ended month, before its lock day. Staff only.' })
-  closeUsageMonth(@Arg('month', () => String) month: string, @Ctx() ctx: LicensesContext) {
-    return ctx.usage.closeMonth(ctx.claims, month);
+  @Mutation(() => JobType, {
+    description: "Rates and issues every open statement of an ended month, before its lock day, as a job answered at once (the month's job already queued or running if there is one); follow it with job(id). Staff only.",
+  })
+  async closeUsageMonth(@Arg('month', () => String) month: string, @Ctx() ctx: LicensesContext): Promise<JobType> {
+    return toJob(await startUsageMonthJob(ctx.jobRunner, ctx.usage, ctx.claims, month));
   }
 
   @FieldResolver(() => PartnerStub)

@@ -33,6 +33,7 @@ import {
 } from '../entities';
 import { assertCanRead, assertNotAnotherPartner, assertPartySide, isStaff, requireStaff } from './access';
 import { customerFor } from './customers';
+import type { PageLog } from '@hub/jobs';
 import type { LicensesEvents } from './events';
 import { policyFor, usageSchedulesOn } from './price-book';
 
@@ -262,16 +263,16 @@ export class UsageService {
   }
 
   /**
-   * Closes an ended month ahead of its lock day: every provider's open statement is rated from
-   * its current report and issued. Staff only.
+   * What `closeUsageMonth` may close: an ended month (ahead of its lock day), by staff. The
+   * closing itself runs as a job (see usage-month-jobs).
    */
-  async closeMonth(claims: Claims | null, monthInput: string): Promise<IssueResult> {
-    requireStaff(claims);
+  closableMonth(claims: Claims | null, monthInput: string): { month: Month; requestedBy: string } {
+    const caller = requireStaff(claims);
     const month = parseMonth('month', monthInput);
     if (this.clock.today() <= lastDayOf(month)) {
       throw new LicensesError('LICENSES.MONTH_OPEN', `${month} has not ended; it can be closed from ${firstDayOf(nextMonth(month))}`, { month });
     }
-    return this.issueStatements(month);
+    return { month, requestedBy: caller.sub };
   }
 
   /** The sweep: issues the open statements of months whose lock day has passed, program by program. */
@@ -295,27 +296,35 @@ export class UsageService {
    * Rates and issues a month for every provider with a current report and no issued statement,
    * a page of providers per transaction: seats are summed per provider and SKU in SQL, priced
    * from one load of each currency's schedules, and written back in bulk with one event each.
+   * With a job's `log`, each page commits with the job's progress; an issued statement is never
+   * rated again, so a resumed job simply starts after its last committed provider.
    */
-  async issueStatements(month: Month, programCode?: string): Promise<IssueResult> {
+  async issueStatements(month: Month, programCode?: string, log?: PageLog): Promise<IssueResult> {
     const schedules = new Map<string, Map<string, PriceTier[]>>();
-    let after = '';
+    let after = log?.resumeAfter ?? '';
     let statements = 0;
     let lines = 0;
-    for (;;) {
-      const query = this.database.dataSource.manager
+    const providers = (manager: EntityManager) => {
+      const query = manager
         .createQueryBuilder(UsageReportEntity, 'report')
-        .select('report.partnerId', 'partnerId')
         .leftJoin(UsageStatementEntity, 'statement', 'statement.partnerId = report.partnerId AND statement.month = report.month')
         .where("report.month = :month AND report.status = 'CURRENT' AND report.partnerId > :after", { month, after })
-        .andWhere(new Brackets((open) => open.where('statement.id IS NULL').orWhere("statement.status = 'OPEN'")))
-        .orderBy('report.partnerId', 'ASC')
-        .limit(RATING_PAGE);
+        .andWhere(new Brackets((open) => open.where('statement.id IS NULL').orWhere("statement.status = 'OPEN'")));
       if (programCode) query.innerJoin(MasterLicenseEntity, 'master', 'master.partnerId = report.partnerId AND master.programCode = :programCode', { programCode });
-      const partnerIds = (await query.getRawMany<{ partnerId: string }>()).map((row) => row.partnerId);
+      return query;
+    };
+    if (log) await log.plan(await providers(this.database.dataSource.manager).getCount());
+    for (;;) {
+      log?.checkpoint();
+      const partnerIds = (
+        await providers(this.database.dataSource.manager).select('report.partnerId', 'partnerId').orderBy('report.partnerId', 'ASC').limit(RATING_PAGE).getRawMany<{ partnerId: string }>()
+      ).map((row) => row.partnerId);
       if (partnerIds.length === 0) break;
       const rated = await this.database.transaction(async (manager) => {
         const masters = await this.lockMasters(manager, partnerIds);
-        return this.rate(manager, month, masters, 'ISSUED', schedules);
+        const rated = await this.rate(manager, month, masters, 'ISSUED', schedules);
+        await log?.commit(manager, partnerIds.at(-1)!, partnerIds.length);
+        return rated;
       });
       this.events.committed();
       statements += rated.statements;
