@@ -263,10 +263,14 @@ async function drive(gql: Gql): Promise<string | undefined> {
     );
     return partnerMetrics.edges.reduce((sum, edge) => sum + edge.node.dealsWon, 0) >= won ? true : undefined;
   });
-  const { computeStatements } = await gql<{ computeStatements: { computed: number } }>(
-    'mutation ($period: String!) { computeStatements(period: $period) { computed } }',
-    { period },
-  );
+  // Statements are computed by a job: wait for it, then count what it wrote.
+  const { computeStatements } = await gql<{ computeStatements: { id: string } }>('mutation ($period: String!) { computeStatements(period: $period) { id } }', { period });
+  await until('the statements job', deadline, async () => {
+    const { job } = await gql<{ job: { status: string; error: string | null } }>('query ($id: ID!) { job(id: $id) { status error } }', { id: computeStatements.id });
+    if (job.status === 'FAILED') throw new Error(`computing the statements for ${period} failed: ${job.error}`);
+    return job.status === 'SUCCEEDED' ? true : undefined;
+  });
+  const { statements } = await gql<{ statements: { totalCount: number } }>('query ($period: String!) { statements(filter: { period: $period }, first: 0) { totalCount } }', { period });
 
-  return `${DEALS.length} deals (${won} won), ${licences} licences, ${PROVIDERS.length} usage statements, ${computeStatements.computed} incentive statements for ${period}`;
+  return `${DEALS.length} deals (${won} won), ${licences} licences, ${PROVIDERS.length} usage statements, ${statements.totalCount} incentive statements for ${period}`;
 }
