@@ -30,9 +30,15 @@ interface Figures {
   errors: number;
 }
 
-async function load(url: string, headersFor: (body: string) => Record<string, string>): Promise<Figures> {
+// The page a portal's partner directory shows: 50 partners with tier, program and distributors.
+const PAGE_VARIANTS = Array.from(
+  { length: 8 },
+  (_, i) => `query PartnerPage${i} { page${i}: partners(first: 50) { edges { node { id name tier { code name } program { code name } distributors { id name } } } } }`,
+);
+
+async function load(url: string, headersFor: (body: string) => Record<string, string>, variants = VARIANTS): Promise<Figures> {
   // Headers are made per request: a subgraph accepts each gateway signature (nonce) once.
-  const requests: autocannon.Request[] = VARIANTS.map((query) => {
+  const requests: autocannon.Request[] = variants.map((query) => {
     const body = JSON.stringify({ query });
     return { method: 'POST', setupRequest: (request) => ({ ...request, body, headers: { 'content-type': 'application/json', ...headersFor(body) } }) };
   });
@@ -47,7 +53,36 @@ async function load(url: string, headersFor: (body: string) => Record<string, st
   };
 }
 
+const signedFor = (body: string) => ({ ...signGatewayRequest({ secret: BENCH_GATEWAY_SECRET, subgraph: 'partners', claims: reader, body }) });
+
 export async function benchPartnerList(): Promise<void> {
+  await benchGatewayAndDirect();
+  await benchEmbeddedPage();
+}
+
+/**
+ * The 50-partner page straight to the partners subgraph on the embedded SQLite data (about 200
+ * partners), as `pnpm start` runs it: what the subgraph itself costs, with no gateway in front.
+ */
+async function benchEmbeddedPage(): Promise<void> {
+  const hub = await startHubProcess<{ subgraphUrl: string }>('partner-page.hub.ts', {});
+  try {
+    const body = JSON.stringify({ query: PAGE_VARIANTS[0] });
+    const check = (await fetch(hub.urls.subgraphUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...signedFor(body) }, body }).then((r) => r.json())) as {
+      data?: { page0: { edges: unknown[] } };
+      errors?: unknown;
+    };
+    if (check.data?.page0.edges.length !== 50) throw new Error(`expected 50 partners from the subgraph: ${JSON.stringify(check.errors)}`);
+    const page = await load(hub.urls.subgraphUrl, signedFor, PAGE_VARIANTS);
+    console.log(`\n50-partner page (tier, program, distributors) straight to the partners subgraph, embedded SQLite`);
+    console.log(`${CONNECTIONS} connections, ${DURATION_S}s after a 2s warm-up; node ${process.version}, ${cpus().length} cores`);
+    console.table({ 'direct to subgraph': page });
+  } finally {
+    await hub.stop();
+  }
+}
+
+async function benchGatewayAndDirect(): Promise<void> {
   const database = await createTestDatabase('bench');
   const hub = await startHubProcess<{ gatewayUrl: string; subgraphUrl: string }>('partner-list.hub.ts', { BENCH_DATABASE_URL: database.url }).catch(async (error: unknown) => {
     await database.drop();
@@ -63,7 +98,7 @@ export async function benchPartnerList(): Promise<void> {
     if (check.data?.list0.edges.length !== 100) throw new Error(`expected 100 partners through the gateway: ${JSON.stringify(check.errors)}`);
 
     const viaGateway = await load(hub.urls.gatewayUrl, () => ({ authorization: `Bearer ${token}` }));
-    const direct = await load(hub.urls.subgraphUrl, (body) => ({ ...signGatewayRequest({ secret: BENCH_GATEWAY_SECRET, subgraph: 'partners', claims: reader, body }) }));
+    const direct = await load(hub.urls.subgraphUrl, signedFor);
 
     console.log(`\npartner list (first: 100 with tier, program, distributors, people) on MariaDB`);
     console.log(`${CONNECTIONS} connections, ${DURATION_S}s per target after a 2s warm-up; node ${process.version}, ${cpus().length} cores`);

@@ -5,6 +5,7 @@ export * from './query-counter';
 export * from './keyset';
 export * from './commit-signals';
 export * from './per-arguments';
+export * from './raw-rows';
 export * from './migration-helpers';
 export { lockNames } from './named-locks';
 export * from './audit';

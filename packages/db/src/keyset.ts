@@ -32,6 +32,13 @@ export interface KeysetPage<T> {
   cursorOf(row: T): string;
 }
 
+export interface KeysetOptions<T extends ObjectLiteral> {
+  /** false skips the COUNT when nobody asked for `totalCount` (which is then 0). */
+  count?: boolean;
+  /** Loads the page's rows, e.g. `rawRows`; default: entities (`getMany`). */
+  rows?: (query: SelectQueryBuilder<T>) => Promise<T[]>;
+}
+
 /**
  * Runs a keyset-paginated query: `WHERE (k1, k2) > (:v1, :v2)` spelled out so MySQL, MariaDB
  * and SQLite all use the index, `LIMIT first + 1` to learn whether a next page exists, and one
@@ -41,9 +48,11 @@ export async function keysetPage<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   keys: KeysetKey<T>[],
   page: { first: number; after?: string },
+  options: KeysetOptions<T> = {},
 ): Promise<KeysetPage<T>> {
   const cursorOf = (row: T) => encodeCursor(keys.map((key) => key.value(row)));
-  const totalCount = await query.clone().orderBy().getCount();
+  // An empty page answers hasNextPage from the count, so it always counts.
+  const totalCount = options.count === false && page.first > 0 ? 0 : await query.clone().orderBy().getCount();
   if (page.first === 0) return { nodes: [], hasNextPage: totalCount > 0, totalCount, cursorOf };
 
   const paged = query.clone();
@@ -63,7 +72,8 @@ export async function keysetPage<T extends ObjectLiteral>(
     );
   }
   keys.forEach((key, i) => (i === 0 ? paged.orderBy(key.column, 'ASC') : paged.addOrderBy(key.column, 'ASC')));
-  const rows = await paged.take(page.first + 1).getMany();
+  // Raw rows are one per result row, so LIMIT; entities keep TypeORM's take (right with joins too).
+  const rows = options.rows ? await options.rows(paged.limit(page.first + 1)) : await paged.take(page.first + 1).getMany();
   return { nodes: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount, cursorOf };
 }
 

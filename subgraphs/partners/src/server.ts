@@ -4,6 +4,7 @@ import { partnersEntities } from './entities';
 import type { PartnersContext, PartnersServices } from './graphql/context';
 import { buildPartnersSchema } from './graphql/schema';
 import { createPartnersLoaders } from './loaders/partners.loaders';
+import { ReferenceData } from './loaders/reference-data';
 import { partnersMigrations } from './migrations';
 import { systemClock, type Clock } from '@hub/domain';
 import { AuditEventsService } from './services/audit-events.service';
@@ -12,11 +13,11 @@ import { PeopleService } from './services/people.service';
 import { ReviewsService } from './services/reviews.service';
 import { TiersService } from './services/tiers.service';
 
-export function createPartnersServices(database: Database, clock: Clock): PartnersServices {
+export function createPartnersServices(database: Database, clock: Clock, reference = new ReferenceData(database)): PartnersServices {
   const tiers = new TiersService(database, clock);
   return {
     tiers,
-    partners: new PartnersService(database, clock, tiers),
+    partners: new PartnersService(database, clock, tiers, reference),
     people: new PeopleService(database, clock),
     reviews: new ReviewsService(database, clock, tiers),
     audit: new AuditEventsService(database),
@@ -36,7 +37,8 @@ export interface PartnersServerDeps {
 /** Builds the subgraph around an open database; no side effects until `listen`. */
 export async function createPartnersServer(deps: PartnersServerDeps) {
   const clock = deps.clock ?? systemClock;
-  const services = createPartnersServices(deps.database, clock);
+  const reference = new ReferenceData(deps.database);
+  const services = createPartnersServices(deps.database, clock, reference);
   const schema = await buildPartnersSchema();
   return {
     services,
@@ -47,7 +49,7 @@ export async function createPartnersServer(deps: PartnersServerDeps) {
           name: 'partners',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, clock, services, loaders: createPartnersLoaders(deps.database.dataSource) }),
+          createContext: (claims) => ({ claims, clock, services, loaders: createPartnersLoaders(deps.database.dataSource, reference) }),
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },

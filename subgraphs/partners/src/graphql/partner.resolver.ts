@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DateScalar, PageArgs, pageRequest, toConnection } from '@hub/graphql-kit';
 import { READ_ALL_ROLES, requireRole } from '@hub/auth';
 import { parseIsoDate } from '@hub/domain';
@@ -29,8 +30,10 @@ export class PartnerResolver {
     @Arg('filter', () => PartnerFilter, { nullable: true }) filter: PartnerFilter | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: PartnersContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return toConnection(await ctx.services.partners.list(ctx.claims, filter ?? {}, pageRequest(page)));
+    const countTotal = info.fieldNodes.some((node) => selects(node.selectionSet, 'totalCount', info));
+    return toConnection(await ctx.services.partners.list(ctx.claims, filter ?? {}, pageRequest(page), { countTotal }));
   }
 
   @Mutation(() => PartnerType)
@@ -118,4 +121,13 @@ export class PartnerResolver {
     requireRole(ctx.claims ?? undefined, READ_ALL_ROLES);
     return ctx.loaders.reviewsByPartner.load(partner.id);
   }
+}
+
+/** Whether a selection set asks for the field `name` (directly or in a fragment). */
+function selects(selectionSet: SelectionSetNode | undefined, name: string, info: GraphQLResolveInfo): boolean {
+  return (selectionSet?.selections ?? []).some((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === name;
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet, name, info);
+    return selects(info.fragments[selection.name.value]?.selectionSet, name, info);
+  });
 }

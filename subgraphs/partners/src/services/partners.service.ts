@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { ownDistributorId, ownPartnerId, requireClaims, type Claims } from '@hub/auth';
-import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
+import { keysetPage, newId, rawRows, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, InvalidInputError, type IsoDate, NotFoundError } from '@hub/domain';
 import {
   assignmentOn,
@@ -16,6 +16,7 @@ import {
 } from '../domain';
 import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEntity, type SpecializationEntity, TierEntity } from '../entities';
 import type { PartnersLoaders } from '../loaders/partners.loaders';
+import { ReferenceData } from '../loaders/reference-data';
 import { assertCanReadPartner, requireStaff } from './access';
 import { partnerEvents } from './partner-events';
 import { type TiersService } from './tiers.service';
@@ -56,6 +57,7 @@ export class PartnersService {
     private readonly database: Database,
     private readonly clock: Clock,
     private readonly tiers: TiersService,
+    private readonly reference: ReferenceData = new ReferenceData(database),
   ) {}
 
   async get(claims: Claims | null, id: string, loaders: PartnersLoaders): Promise<PartnerEntity | null> {
@@ -64,18 +66,25 @@ export class PartnersService {
     return loaders.partner.load(id);
   }
 
+  /** By code. */
   async programs(claims: Claims | null): Promise<ProgramEntity[]> {
     requireClaims(claims ?? undefined);
-    return this.database.dataSource.manager.find(ProgramEntity, { order: { code: 'ASC' } });
+    return [...(await this.reference.get()).programs.values()];
   }
 
-  /** Every authenticated caller may see the distributors; they are the route to market. */
+  /** Every authenticated caller may see the distributors; they are the route to market. By name. */
   async distributors(claims: Claims | null): Promise<DistributorEntity[]> {
     requireClaims(claims ?? undefined);
-    return this.database.dataSource.manager.find(DistributorEntity, { order: { name: 'ASC' } });
+    return [...(await this.reference.get()).distributors.values()];
   }
 
-  async list(claims: Claims | null, filter: PartnerFilter, page: { first: number; after?: string }): Promise<KeysetPage<PartnerEntity>> {
+  /** `countTotal: false` when nobody asked for `totalCount` saves its COUNT (it is then 0). */
+  async list(
+    claims: Claims | null,
+    filter: PartnerFilter,
+    page: { first: number; after?: string },
+    { countTotal = true }: { countTotal?: boolean } = {},
+  ): Promise<KeysetPage<PartnerEntity>> {
     requireClaims(claims ?? undefined);
     const scoped = scopeToCaller(claims, filter);
     const query = this.database.dataSource.manager.createQueryBuilder(PartnerEntity, 'partner');
@@ -110,6 +119,7 @@ export class PartnersService {
         { column: 'partner.id', value: (p) => p.id },
       ],
       page,
+      { count: countTotal, rows: rawRows },
     );
   }
 

@@ -1,0 +1,73 @@
+import { rawRows, type Database } from '@hub/db';
+import { outboxSignal } from '@hub/events';
+import { DistributorEntity, ProgramEntity, TierEntity } from '../entities';
+
+/** Programs, tiers and distributors as one consistent, read-only copy. */
+export interface ReferenceSnapshot {
+  programs: ReadonlyMap<string, ProgramEntity>;
+  tiers: ReadonlyMap<string, TierEntity>;
+  /** Each program's ladder, lowest rank first. */
+  tiersByProgram: ReadonlyMap<string, readonly TierEntity[]>;
+  distributors: ReadonlyMap<string, DistributorEntity>;
+}
+
+/** The events recorded when programs (with their tiers) or distributors are written. */
+const REFERENCE_WRITES = [outboxSignal('program.saved'), outboxSignal('distributor.saved')];
+
+/**
+ * Programs, their tier ladders and the distributors: read by nearly every request (a page of 50
+ * partners names 50 programs, tiers and distributor lists), written only when programs and
+ * distributors are loaded. Each process keeps one copy, read in three statements. A transaction
+ * of this process that records program.saved or distributor.saved drops it on commit; what
+ * another process writes (`pnpm seed` against a shared database) shows within `maxAgeMs`.
+ */
+export class ReferenceData {
+  private snapshot: Promise<ReferenceSnapshot> | null = null;
+  private loadedAt = 0;
+
+  constructor(
+    private readonly database: Database,
+    private readonly maxAgeMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    database.onCommit((signals) => {
+      if (REFERENCE_WRITES.some((signal) => signals.has(signal))) this.invalidate();
+    });
+  }
+
+  get(): Promise<ReferenceSnapshot> {
+    if (!this.snapshot || this.now() - this.loadedAt > this.maxAgeMs) {
+      const loading = this.load();
+      this.snapshot = loading;
+      this.loadedAt = this.now();
+      // A failed read is not kept: the next request tries again.
+      loading.catch(() => {
+        if (this.snapshot === loading) this.snapshot = null;
+      });
+    }
+    return this.snapshot;
+  }
+
+  invalidate(): void {
+    this.snapshot = null;
+  }
+
+  private async load(): Promise<ReferenceSnapshot> {
+    const manager = this.database.dataSource.manager;
+    const [programs, tiers, distributors] = await Promise.all([
+      rawRows(manager.createQueryBuilder(ProgramEntity, 'program').orderBy('program.code', 'ASC')),
+      rawRows(manager.createQueryBuilder(TierEntity, 'tier').orderBy('tier.programCode', 'ASC').addOrderBy('tier.rank', 'ASC')),
+      rawRows(manager.createQueryBuilder(DistributorEntity, 'distributor').orderBy('distributor.name', 'ASC').addOrderBy('distributor.id', 'ASC')),
+    ]);
+    // Shared by every request from now on: nobody may change them.
+    const frozen = <T extends object>(rows: T[]) => rows.map((row) => Object.freeze(row));
+    const tiersByProgram = new Map<string, TierEntity[]>();
+    for (const tier of frozen(tiers)) tiersByProgram.set(tier.programCode, [...(tiersByProgram.get(tier.programCode) ?? []), tier]);
+    return {
+      programs: new Map(frozen(programs).map((program) => [program.code, program])),
+      tiers: new Map(tiers.map((tier) => [tier.id, tier])),
+      tiersByProgram,
+      distributors: new Map(frozen(distributors).map((distributor) => [distributor.id, distributor])),
+    };
+  }
+}
