@@ -10,10 +10,11 @@ import { generateLedger, quarterRange, type GeneratedLedger } from './incentive-
 import { BENCH_GATEWAY_SECRET } from './secrets';
 
 /**
- * `computeStatements` for one quarter: every partner and distributor the quarter owes gets its
- * statement built from the ledger (deal facts, partner histories, MDF claims, paid lines of
- * reversed deals, paid volume rebates, what frozen statements missed) and written in its own
- * transaction with its lines and an outbox event. The ledger is generated (BENCH_INCENTIVE_PARTNERS partners, BENCH_INCENTIVE_DEALS deal facts
+ * The `computeStatements` job for one quarter, from submission to its end: every partner and
+ * distributor the quarter owes gets its statement built from the ledger (deal facts, partner
+ * histories, MDF claims, paid lines of reversed deals, paid volume rebates, what frozen
+ * statements missed), a page of payees at a time, each page written in one transaction with its
+ * lines, outbox events and the job's progress. The ledger is generated (BENCH_INCENTIVE_PARTNERS partners, BENCH_INCENTIVE_DEALS deal facts
  * over four quarters, a quarter of them closed in the measured one) and, side by side, a tenth
  * of it, each on its own MariaDB database, so the ratios show how time, memory and SQL
  * statements scale. Before measuring, the previous quarter is computed and approved and some of
@@ -454,7 +455,7 @@ export async function benchIncentiveStatements(): Promise<void> {
   const runs: Run[] = [];
   for (const size of sizes) runs.push(await measure(`${size.partners} partners / ${size.deals} deals`, size));
 
-  console.log(`\nincentive statements: compute(${PERIOD}) over a generated ledger (seed ${SEED}) on MariaDB, demo rules; median of ${REPEATS} attempt(s), each in a fresh child`);
+  console.log(`\nincentive statements: the computeStatements job for ${PERIOD} over a generated ledger (seed ${SEED}) on MariaDB, demo rules; median of ${REPEATS} attempt(s), each in a fresh child`);
   console.log(
     'child: peak RSS is the kernel\'s maxRSS; peak heap is sampled every 20 ms and includes garbage not yet collected; baselines after a GC with the subgraph loaded; ' +
       `heap after GC once the run is over; "recompute" runs again on the same data, rewriting every open statement; node ${process.version}, ${cpus().length} cores`,

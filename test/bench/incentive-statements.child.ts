@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { InProcessBus } from '@hub/events';
-import { createIncentivesServer, openIncentivesDatabase } from '@hub/incentives';
+import { createIncentivesServer, openIncentivesDatabase, STATEMENTS_JOB } from '@hub/incentives';
 import { BENCH_GATEWAY_SECRET } from './secrets';
 
 /**
- * Computes one quarter's incentive statements on a database the parent generated, in a process
- * of its own so that peak memory is the computation's and not the data generator's. Prints one
- * JSON line of figures (`ComputeFigures`) and exits.
+ * Computes one quarter's incentive statements on a database the parent generated, as the
+ * `computeStatements` job runs them (pages of payees, one write transaction each with the job's
+ * progress), in a process of its own so that peak memory is the computation's and not the data
+ * generator's. Prints one JSON line of figures (`ComputeFigures`) and exits.
  */
 export interface ComputeFigures {
   /** Open statements written (created or recomputed). */
@@ -15,7 +16,7 @@ export interface ComputeFigures {
   lines: number;
   ms: number;
   cpuMs: number;
-  /** Wall time inside the per-statement write transactions (lock, delete/insert, event, commit). */
+  /** Wall time inside write transactions (a page each: lock, delete/insert, events, progress, commit). */
   writeMs: number;
   writeTransactions: number;
   sqlStatements: number;
@@ -62,8 +63,8 @@ function kindOf(sql: string): string {
 
 const database = await openIncentivesDatabase({ url: databaseUrl });
 const bus = new InProcessBus();
-// Not started: no relay or ledger consumer runs beside the computation; only `statements` is used.
-const { statements } = await createIncentivesServer({ database, bus, gatewaySecret: BENCH_GATEWAY_SECRET });
+// Not started: no relay or ledger consumer runs beside the computation; only the job runner is used.
+const { jobs } = await createIncentivesServer({ database, bus, gatewaySecret: BENCH_GATEWAY_SECRET });
 
 // The service's counter gives the total; a tally by kind (with the time spent on each) shows
 // what dominates and whether anything runs per deal.
@@ -113,18 +114,29 @@ const sampler = setInterval(sample, 20);
 database.queries.reset();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
-const result = await statements.compute(period);
+// From the request to the job's end, as `pnpm statements` sees it.
+const job = await jobs.runner.submit(STATEMENTS_JOB, period, 'bench');
+await jobs.runner.settled(job.id);
 const ms = performance.now() - started;
+const ended = await jobs.store.get(job.id);
+if (ended?.status !== 'SUCCEEDED') throw new Error(`the statements job ended ${ended?.status}: ${ended?.error}`);
 const cpu = process.cpuUsage(cpuBefore);
 clearInterval(sampler);
 sample();
 collect();
 const retainedHeapBytes = process.memoryUsage().heapUsed;
+// What the job wrote (its progress counts payees, not statements): every open statement of the
+// period was just written, approved and paid ones were left as they were.
+const [written] = (await database.dataSource.query(
+  "SELECT SUM(CASE WHEN s.status = 'OPEN' THEN 1 ELSE 0 END) AS computed, SUM(CASE WHEN s.status = 'OPEN' THEN 0 ELSE 1 END) AS frozen, " +
+    "(SELECT COUNT(*) FROM payout_line l INNER JOIN statement o ON o.id = l.statementId WHERE o.period = ? AND o.status = 'OPEN') AS line_count FROM statement s WHERE s.period = ?",
+  [period, period],
+)) as { computed: string | null; frozen: string | null; line_count: string | number }[];
 
 const figures: ComputeFigures = {
-  computed: result.computed,
-  frozen: result.frozen,
-  lines: result.lines,
+  computed: Number(written?.computed ?? 0),
+  frozen: Number(written?.frozen ?? 0),
+  lines: Number(written?.line_count ?? 0),
   ms,
   cpuMs: (cpu.user + cpu.system) / 1000,
   writeMs,

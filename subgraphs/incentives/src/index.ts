@@ -5,6 +5,7 @@ import { createIncentivesServer, openIncentivesDatabase } from './server';
 
 export { buildIncentivesSchema } from './graphql/schema';
 export { createIncentivesServer, openIncentivesDatabase } from './server';
+export { STATEMENTS_JOB } from './services/statement-jobs';
 export { loadIncentivesConfig } from './config';
 
 const SQLITE_FILE = '.data/incentives.sqlite';
