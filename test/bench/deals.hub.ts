@@ -3,6 +3,7 @@ import { dealsSubgraph } from '@hub/deals';
 import { InProcessBus } from '@hub/events';
 import { createGateway } from '@hub/gateway';
 import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
+import { loadEdgeConfig } from '@hub/gateway/edge-config';
 import { closeOnSignal } from '@hub/gateway/shutdown';
 import type { StartedSubgraph } from '@hub/graphql-kit';
 import { partnersSubgraph } from '@hub/partners';
@@ -40,6 +41,9 @@ const gateway = createGateway({
   subgraphs: started.map((s) => ({ name: s.name, url: s.url, subscriptions: s.name === 'deals' })),
   verifyToken: createJwtVerifier({ secret: BENCH_JWT_SECRET }),
   gatewaySecret: BENCH_GATEWAY_SECRET,
+  // One bench caller opens a thousand subscriptions and sends every request: far past the
+  // per-caller rate limit (every subscribe counts), on purpose. The other limits stay.
+  edge: loadEdgeConfig({ RATE_LIMIT: '1000000/1s' }),
   logging: 'error',
 });
 const gatewayUrl = await gateway.listen(0);

@@ -76,8 +76,7 @@ export class DealResolver {
     @Arg('partnerId', () => ID, { nullable: true }) _partnerId: string | null,
     @Arg('distributorId', () => ID, { nullable: true }) _distributorId: string | null,
   ): DealEventType {
-    const deal: LiveDeal = { ...dealFromEvent(event.payload), partnerFacts: event.partner };
-    return { id: event.id, kind: event.kind, at: new Date(event.at), deal: deal as unknown as DealType_ };
+    return { id: event.id, kind: event.kind, at: new Date(event.at), deal: liveDeal(event) as unknown as DealType_ };
   }
 
   @FieldResolver(() => PartnerStub)
@@ -165,6 +164,18 @@ export class PartnerDealsResolver {
 
 /** A deal from a live event carries its partner's facts; one read from the database does not. */
 type LiveDeal = DealEntity & { partnerFacts?: PartnerFacts };
+
+// Every subscriber of an instance receives the same event object: build its deal once, not once
+// per subscriber (resolvers only read it).
+const liveDeals = new WeakMap<LiveDealEvent, LiveDeal>();
+function liveDeal(event: LiveDealEvent): LiveDeal {
+  let deal = liveDeals.get(event);
+  if (!deal) {
+    deal = { ...dealFromEvent(event.payload), partnerFacts: event.partner };
+    liveDeals.set(event, deal);
+  }
+  return deal;
+}
 type PartnerRoot = PartnerStub & { facts?: PartnerFacts };
 
 async function currencyOf(line: DealLineEntity & { currency?: string }, ctx: DealsContext): Promise<string> {
