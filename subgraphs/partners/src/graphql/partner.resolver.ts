@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver
 import { DateScalar, PageArgs, pageRequest, toConnection } from '@hub/graphql-kit';
 import { READ_ALL_ROLES, requireRole } from '@hub/auth';
 import { parseIsoDate } from '@hub/domain';
-import type { DistributorEntity, PartnerEntity } from '../entities';
+import type { PartnerEntity } from '../entities';
 import type { PartnersContext } from './context';
 import { CreatePartnerInput, PartnerFilter, ReviewInput, UpdatePartnerInput } from './inputs';
 import {
@@ -32,8 +32,13 @@ export class PartnerResolver {
     @Ctx() ctx: PartnersContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const countTotal = info.fieldNodes.some((node) => selects(node.selectionSet, 'totalCount', info));
-    return toConnection(await ctx.services.partners.list(ctx.claims, filter ?? {}, pageRequest(page), { countTotal }));
+    const asked = (...path: string[]) => info.fieldNodes.some((node) => selects(node.selectionSet, path, info));
+    const listed = await ctx.services.partners.list(ctx.claims, filter ?? {}, pageRequest(page), { countTotal: asked('totalCount') });
+    await ctx.services.partners.prefetchPage(listed.nodes, ctx.clock.today(), ctx.loaders, {
+      tier: asked('edges', 'node', 'tier'),
+      distributors: asked('edges', 'node', 'distributors'),
+    });
+    return toConnection(listed);
   }
 
   @Mutation(() => PartnerType)
@@ -66,14 +71,16 @@ export class PartnerResolver {
     return ctx.services.reviews.record(ctx.claims, partnerId, input);
   }
 
+  // program, tier and distributors answer synchronously where a list already read them (a page).
   @FieldResolver(() => ProgramType)
-  async program(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
-    return ctx.loaders.program.load(partner.programCode);
+  program(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    return ctx.loaders.reference.current()?.programs.get(partner.programCode) ?? ctx.loaders.program.load(partner.programCode);
   }
 
   @FieldResolver(() => TierType, { description: 'The tier in force today.' })
-  async tier(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
-    return ctx.services.partners.tierOn(partner, ctx.clock.today(), ctx.loaders);
+  tier(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    const listed = ctx.loaders.page.tier.get(partner.id);
+    return listed !== undefined ? listed : ctx.services.partners.tierOn(partner, ctx.clock.today(), ctx.loaders);
   }
 
   @FieldResolver(() => TierType, { nullable: true, description: 'The tier in force on a given date.' })
@@ -87,10 +94,8 @@ export class PartnerResolver {
   }
 
   @FieldResolver(() => [DistributorType])
-  async distributors(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
-    const links = await ctx.loaders.distributorIdsByPartner.load(partner.id);
-    const distributors = await ctx.loaders.distributor.loadMany(links.map((link) => link.distributorId));
-    return distributors.filter((d): d is DistributorEntity => d !== null && !(d instanceof Error)).sort((a, b) => a.name.localeCompare(b.name));
+  distributors(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
+    return ctx.loaders.page.distributors.get(partner.id) ?? ctx.services.partners.distributorsOf(partner.id, ctx.loaders);
   }
 
   @FieldResolver(() => [PersonType])
@@ -123,11 +128,12 @@ export class PartnerResolver {
   }
 }
 
-/** Whether a selection set asks for the field `name` (directly or in a fragment). */
-function selects(selectionSet: SelectionSetNode | undefined, name: string, info: GraphQLResolveInfo): boolean {
+/** Whether a selection set asks for the field at `path`, e.g. edges → node → tier (directly or in fragments). */
+function selects(selectionSet: SelectionSetNode | undefined, path: readonly string[], info: GraphQLResolveInfo): boolean {
+  const [name, ...rest] = path;
   return (selectionSet?.selections ?? []).some((selection) => {
-    if (selection.kind === Kind.FIELD) return selection.name.value === name;
-    if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet, name, info);
-    return selects(info.fragments[selection.name.value]?.selectionSet, name, info);
+    if (selection.kind === Kind.FIELD) return selection.name.value === name && (rest.length === 0 || selects(selection.selectionSet, rest, info));
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet, path, info);
+    return selects(info.fragments[selection.name.value]?.selectionSet, path, info);
   });
 }

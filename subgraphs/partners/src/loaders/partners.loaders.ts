@@ -29,6 +29,9 @@ export function createPartnersLoaders(dataSource: DataSource, reference: Referen
     return keys.flatMap((key) => rows.get(key) ?? []);
   };
   return {
+    reference,
+    /** What a partner list read at once for its page (`PartnersService.prefetchPage`), by partner id. */
+    page: { tier: new Map<string, TierEntity | null>(), distributors: new Map<string, DistributorEntity[]>() },
     program: oneLoader((codes) => pick<ProgramEntity>((s) => s.programs, codes), (p) => p.code),
     tier: oneLoader((ids) => pick<TierEntity>((s) => s.tiers, ids), (t) => t.id),
     tiersByProgram: manyLoader(async (codes) => (await pick((s) => s.tiersByProgram, codes)).flat(), (t) => t.programCode),

@@ -23,6 +23,7 @@ const REFERENCE_WRITES = [outboxSignal('program.saved'), outboxSignal('distribut
  */
 export class ReferenceData {
   private snapshot: Promise<ReferenceSnapshot> | null = null;
+  private loaded: ReferenceSnapshot | null = null;
   private loadedAt = 0;
 
   constructor(
@@ -39,17 +40,29 @@ export class ReferenceData {
     if (!this.snapshot || this.now() - this.loadedAt > this.maxAgeMs) {
       const loading = this.load();
       this.snapshot = loading;
+      this.loaded = null;
       this.loadedAt = this.now();
-      // A failed read is not kept: the next request tries again.
-      loading.catch(() => {
-        if (this.snapshot === loading) this.snapshot = null;
-      });
+      loading.then(
+        (snapshot) => {
+          if (this.snapshot === loading) this.loaded = snapshot;
+        },
+        // A failed read is not kept: the next request tries again.
+        () => {
+          if (this.snapshot === loading) this.snapshot = null;
+        },
+      );
     }
     return this.snapshot;
   }
 
+  /** The copy `get()` would answer with, when it is already read and current; resolvers answer from it without waiting. */
+  current(): ReferenceSnapshot | null {
+    return this.snapshot && this.now() - this.loadedAt <= this.maxAgeMs ? this.loaded : null;
+  }
+
   invalidate(): void {
     this.snapshot = null;
+    this.loaded = null;
   }
 
   private async load(): Promise<ReferenceSnapshot> {
