@@ -27,6 +27,7 @@ describe('loadGatewayConfig', () => {
       gatewaySecret: DEV_GATEWAY_SECRET,
       subgraphUrls: { partners: undefined },
       redisUrl: undefined,
+      queryPlanner: 'rust',
       production: false,
       ide: true,
       introspection: true,

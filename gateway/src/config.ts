@@ -90,6 +90,8 @@ export interface GatewayConfig extends AuthConfig, ExposureConfig {
   subgraphUrls: Record<string, string | undefined>;
   /** Shared by several gateways (rate-limit counters); absent means in memory. */
   redisUrl?: string;
+  /** QUERY_PLANNER: `rust` (default) or `js`, to compare or to fall back. */
+  queryPlanner: 'rust' | 'js';
 }
 
 /** The standalone gateway (docker / MySQL mode): subgraphs run as their own processes. */
@@ -104,6 +106,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       HOST: z.string().min(1).default('0.0.0.0'),
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
       REDIS_URL: unsetWhenBlank(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
+      QUERY_PLANNER: z.enum(['rust', 'js']).default('rust'),
       ...urlShape,
     }),
     env,
@@ -118,6 +121,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
     supergraphPath: parsed.SUPERGRAPH_PATH,
     subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, urls[subgraphUrlVariable(name)]])),
     redisUrl: parsed.REDIS_URL,
+    queryPlanner: parsed.QUERY_PLANNER,
   };
 }
 
