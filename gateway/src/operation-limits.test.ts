@@ -134,6 +134,10 @@ describe('operation limits: abuse is refused before execution, naming the limit 
     expect(capped.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
     expect(capped.errors?.[0]?.extensions?.value).toBeGreaterThan(500 * 500 * 3);
     expect(capped.errors?.[0]?.extensions?.value).toBeLessThan(500 * 500 * 5);
+    // Costs are remembered per document and variables: the same document with a small page is
+    // still let through, and the large one still refused.
+    expect((await send(query, { n: 10 })).errors ?? []).toEqual([]);
+    expect((await send(query, { n: 400 })).errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
   });
 });
 

@@ -6,7 +6,7 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { characterLimitPlugin } from '@escape.tech/graphql-armor-character-limit';
 import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { GraphQLError, getNamedType, isCompositeType, isListType, getNullableType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, getNamedType, isCompositeType, isListType, getNullableType, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 /**
  * What one operation may ask of the hub, checked at the gateway before anything executes (over
@@ -135,10 +135,38 @@ interface CostArgs {
   operationName?: string | null;
 }
 
+/** Costs remembered per document; a document sent with ever new variables starts over past this. */
+const MAX_COSTS_PER_DOCUMENT = 64;
+
+/**
+ * Estimating walks the whole document against the schema; clients send the same documents over
+ * and over (Yoga hands back the same parsed document for the same text), so each cost is kept
+ * per schema and document, and per variables only where the document declares any.
+ */
+function memoizedCost(limits: ListSizes): (args: CostArgs) => number {
+  const bySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+  return ({ schema, document, variableValues, operationName }) => {
+    let byDocument = bySchema.get(schema);
+    if (!byDocument) bySchema.set(schema, (byDocument = new WeakMap()));
+    let costs = byDocument.get(document);
+    if (!costs) byDocument.set(document, (costs = new Map()));
+    const declaresVariables = document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && (d.variableDefinitions?.length ?? 0) > 0);
+    const key = `${operationName ?? ''}\n${declaresVariables ? JSON.stringify(variableValues ?? {}) : ''}`;
+    let cost = costs.get(key);
+    if (cost === undefined) {
+      cost = estimateCost(schema, document, variableValues ?? undefined, operationName ?? undefined, limits);
+      if (costs.size >= MAX_COSTS_PER_DOCUMENT) costs.clear();
+      costs.set(key, cost);
+    }
+    return cost;
+  };
+}
+
 /** The cost limit, checked once the variables are known and before any subgraph is called. */
 function useCostLimit(limits: OperationLimits): GatewayPlugin {
+  const costOf = memoizedCost(limits);
   const check = (args: CostArgs) => {
-    const cost = estimateCost(args.schema, args.document, args.variableValues ?? undefined, args.operationName ?? undefined, limits);
+    const cost = costOf(args);
     return cost > limits.maxCost ? limitExceeded('cost', limits.maxCost, cost) : undefined;
   };
   return {
