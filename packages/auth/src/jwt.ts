@@ -57,8 +57,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     verify = async (token) => (await jwtVerify(token, keys, checks)).payload;
   } else {
     if (!options.secret) throw new Error('A JWT verifier needs a secret or a JWKS URL');
-    const key = new TextEncoder().encode(options.secret);
-    verify = async (token) => (await jwtVerify(token, key, { ...checks, algorithms: ['HS256'] })).payload;
+    // Imported once: given the raw bytes, jose imports the key again on every verification.
+    const key = crypto.subtle.importKey('raw', new TextEncoder().encode(options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    verify = async (token) => (await jwtVerify(token, await key, { ...checks, algorithms: ['HS256'] })).payload;
   }
 
   const withExpiry = async (token: string): Promise<VerifiedToken> => {
