@@ -13,6 +13,8 @@ export interface DealsBench {
   urls: DealsHubUrls;
   partnerId: string;
   distributorId: string;
+  /** Demo partners that buy through a distributor, each with one of its distributors (the first is the above). */
+  routes: { partnerId: string; distributorId: string }[];
   staffToken: string;
   token(claims: Claims): Promise<string>;
   /** A GraphQL POST to the gateway as staff (or with the given token). */
@@ -68,15 +70,17 @@ export async function startDealsBench(label: string): Promise<DealsBench> {
     const partners = await post<{ partners: { edges: { node: { id: string; distributors: { id: string }[] } }[] } }>(
       '{ partners(first: 20, filter: { programCode: "FR-2023" }) { edges { node { id distributors { id } } } } }',
     );
-    const partner = partners.data?.partners.edges.map((e) => e.node).find((p) => p.distributors.length > 0);
-    if (!partner) throw new Error(`no demo partner with a distributor: ${JSON.stringify(partners.errors)}`);
-    const distributorId = partner.distributors[0]!.id;
+    const routes = (partners.data?.partners.edges ?? [])
+      .filter(({ node }) => node.distributors.length > 0)
+      .map(({ node }) => ({ partnerId: node.id, distributorId: node.distributors[0]!.id }));
+    if (routes.length === 0) throw new Error(`no demo partner with a distributor: ${JSON.stringify(partners.errors)}`);
+    const { partnerId, distributorId } = routes[0]!;
 
     // Partner facts reach deals through the bus after start: wait until a registration is accepted.
     const started = Date.now();
     for (let attempt = 0; ; attempt += 1) {
       const registered = await post<{ registerDeal: { id: string } }>(REGISTER_DEAL, {
-        input: registerDealInput(partner.id, distributorId, `Bench readiness ${attempt}`),
+        input: registerDealInput(partnerId, distributorId, `Bench readiness ${attempt}`),
       });
       if (registered.data?.registerDeal) break;
       const message = registered.errors?.[0]?.message ?? 'no data';
@@ -88,8 +92,9 @@ export async function startDealsBench(label: string): Promise<DealsBench> {
 
     return {
       urls: hub.urls,
-      partnerId: partner.id,
+      partnerId,
       distributorId,
+      routes,
       staffToken,
       token,
       post,

@@ -164,6 +164,7 @@ export class PartnerDealsResolver {
 
 /** A deal from a live event carries its partner's facts; one read from the database does not. */
 type LiveDeal = DealEntity & { partnerFacts?: PartnerFacts };
+type PartnerRoot = PartnerStub & { facts?: PartnerFacts };
 
 // Every subscriber of an instance receives the same event object: build its deal once, not once
 // per subscriber (resolvers only read it).
@@ -176,7 +177,6 @@ function liveDeal(event: LiveDealEvent): LiveDeal {
   }
   return deal;
 }
-type PartnerRoot = PartnerStub & { facts?: PartnerFacts };
 
 async function currencyOf(line: DealLineEntity & { currency?: string }, ctx: DealsContext): Promise<string> {
   if (line.currency) return line.currency;
