@@ -71,6 +71,25 @@ describe.each(['mysql', 'sqlite'] as const)('the partner page on %s', (dialect) 
     expect(counted.count).toBe(4);
   });
 
+  it('resolves programs, tiers and distributors as entities for other subgraphs, from the shared copy, twice alike', async () => {
+    const [node] = await page(`{ partners(first: 1) { edges { node { ${FIELDS} } } } }`);
+    const reps = [
+      { __typename: 'Program', code: node!.program.code },
+      { __typename: 'Tier', id: `${node!.program.code}:${node!.tier.code}` },
+      { __typename: 'Distributor', id: node!.distributors[0]!.id },
+    ];
+    const query = `query ($reps: [_Any!]!) { _entities(representations: $reps) { __typename ... on Program { name } ... on Tier { name } ... on Distributor { name } } }`;
+    for (let round = 0; round < 2; round += 1) {
+      const { data, errors } = await call<{ _entities: { __typename: string; name: string }[] }>(bi, query, { reps });
+      expect(errors).toBeUndefined();
+      expect(data!._entities).toEqual([
+        { __typename: 'Program', name: node!.program.name },
+        { __typename: 'Tier', name: node!.tier.name },
+        { __typename: 'Distributor', name: node!.distributors[0]!.name },
+      ]);
+    }
+  });
+
   it("shows a distributor only its partners, each with its distributors", async () => {
     const all = await page(`{ partners(first: 50) { edges { node { ${FIELDS} } } } }`);
     const distributorId = all.flatMap((node) => node.distributors)[0]!.id;

@@ -72,15 +72,15 @@ export class ReferenceData {
       rawRows(manager.createQueryBuilder(TierEntity, 'tier').orderBy('tier.programCode', 'ASC').addOrderBy('tier.rank', 'ASC')),
       rawRows(manager.createQueryBuilder(DistributorEntity, 'distributor').orderBy('distributor.name', 'ASC').addOrderBy('distributor.id', 'ASC')),
     ]);
-    // Shared by every request from now on: nobody may change them.
-    const frozen = <T extends object>(rows: T[]) => rows.map((row) => Object.freeze(row));
+    // Shared by every request from now on, so read-only by convention. Not frozen: federation's
+    // _entities writes __typename onto each object it resolves.
     const tiersByProgram = new Map<string, TierEntity[]>();
-    for (const tier of frozen(tiers)) tiersByProgram.set(tier.programCode, [...(tiersByProgram.get(tier.programCode) ?? []), tier]);
+    for (const tier of tiers) tiersByProgram.set(tier.programCode, [...(tiersByProgram.get(tier.programCode) ?? []), tier]);
     return {
-      programs: new Map(frozen(programs).map((program) => [program.code, program])),
+      programs: new Map(programs.map((program) => [program.code, program])),
       tiers: new Map(tiers.map((tier) => [tier.id, tier])),
       tiersByProgram,
-      distributors: new Map(frozen(distributors).map((distributor) => [distributor.id, distributor])),
+      distributors: new Map(distributors.map((distributor) => [distributor.id, distributor])),
     };
   }
 }
