@@ -53,7 +53,6 @@ export async function mirrorJob(manager: EntityManager, snapshot: JobSnapshot): 
   if (!isNewer(snapshot, current)) return;
   await manager.save(JobEntity, {
     ...snapshot,
-    resumeAfter: null,
     activeKey: null,
     leaseOwner: null,
     leaseUntil: null,

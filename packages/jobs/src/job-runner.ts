@@ -1,40 +1,43 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '@hub/db';
-import type { JobEntity } from './job.entity';
-import type { JobStore } from './job-store';
+import type { DomainEvent, EventBus, Subscription } from '@hub/events';
+import { isFinished, type JobEntity } from './job.entity';
+import { PageDoneError, type JobStore, type PendingPage, type PlannedPage } from './job-store';
 
-/** What a job's work sees of its job: where to resume, and how to commit a page. */
-export interface PageLog {
-  /** The key of the last committed page; null on a fresh start. */
-  readonly resumeAfter: string | null;
-  /** Items done by earlier runs of this job. */
-  readonly done: number;
-  /** Sets the job's total: the items done so far plus those this run has left. */
-  plan(remaining: number): Promise<void>;
-  /** In the page's transaction: its items are done and the job resumes after `key`. */
-  commit(manager: EntityManager, key: string, items: number): Promise<void>;
-  /** Between pages: throws when the runner is stopping, leaving the job at its last page. */
-  checkpoint(): void;
+/** A job's work in pages: planned once, then each page done and committed on its own. */
+export interface PagedWork<P = unknown> {
+  /** Every page of the job, in order (planned once; a resumed job keeps its plan). */
+  plan(job: JobEntity): Promise<PlannedPage<P>[]>;
+  /** Does one page: its writes and `commit(manager)` (which marks it done) in one transaction. */
+  page(job: JobEntity, payload: P, commit: (manager: EntityManager) => Promise<void>): Promise<void>;
 }
-
-/** Does a job's work page by page; resumes after `log.resumeAfter`. */
-export type JobWork = (job: JobEntity, log: PageLog) => Promise<void>;
 
 export interface JobRunnerOptions {
-  /** How long a claim holds without a committed page; a dead runner's jobs wait this long. */
+  /** How long a claim holds without a sign of life; a dead coordinator's jobs wait this long. */
   leaseMs?: number;
-  /** How often to look for jobs nobody runs (queued elsewhere, or orphaned by a dead process). */
+  /** How often to look for jobs nobody coordinates (queued elsewhere, or their process died). */
   sweepMs?: number;
-  /** Called at each checkpoint after a committed page (tests stop a run mid-way with it). */
-  afterPage?: (jobId: string) => void;
+  /** How often a coordinator looks whether the queued pages are done. */
+  pollMs?: number;
+  /** Awaited after each page this process committed (tests stop or slow a run with it). */
+  afterPage?: (jobId: string) => void | Promise<void>;
+  /**
+   * Pages go through this bus to the consumer group `group`, so every instance in the group does
+   * some of them (Redis Streams, standalone); without it the coordinating process does them in
+   * order (embedded).
+   */
+  pageQueue?: { bus: EventBus; group: string };
 }
+
+export const JOB_PAGE = 'job.page';
 
 class RunnerStopping extends Error {}
 
 /**
- * Runs jobs in the background of this process. `submit` queues and answers at once; a claim
- * on the job's row (a lease, renewed by every page) keeps two processes from running one job;
- * `start` picks up jobs nobody runs, so a restarted process resumes what it was doing.
+ * Runs jobs in the background. `submit` queues and answers at once; the process that claims the
+ * job's row (a lease, renewed while it lives) coordinates it: plans its pages, then does them
+ * or hands them to the page queue, and marks the job finished. `start` picks up jobs nobody
+ * coordinates, so a restarted process resumes with the pages its job had left.
  */
 export class JobRunner {
   private readonly owner = newId();
@@ -42,10 +45,11 @@ export class JobRunner {
   private readonly leaseMs: number;
   private stopping = false;
   private sweeper: NodeJS.Timeout | undefined;
+  private pages: Subscription | undefined;
 
   constructor(
     private readonly store: JobStore,
-    private readonly work: Readonly<Record<string, JobWork>>,
+    private readonly work: Readonly<Record<string, PagedWork>>,
     private readonly options: JobRunnerOptions = {},
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
@@ -59,13 +63,15 @@ export class JobRunner {
     return job;
   }
 
-  /** Resolves when this process's run of the job ends (at once if it runs elsewhere or not at all). */
+  /** Resolves when this process's coordination of the job ends (at once if it has none). */
   settled(id: string): Promise<void> {
     return this.running.get(id) ?? Promise.resolve();
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.stopping = false;
+    const queue = this.options.pageQueue;
+    if (queue) this.pages = await queue.bus.consume(queue.group, (event) => this.onPage(event));
     void this.sweep();
     this.sweeper = setInterval(() => void this.sweep(), this.options.sweepMs ?? 10_000);
     this.sweeper.unref();
@@ -75,6 +81,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.sweeper);
+    await this.pages?.stop();
     await Promise.allSettled(this.running.values());
   }
 
@@ -88,38 +95,28 @@ export class JobRunner {
 
   private launch(id: string): void {
     if (this.stopping || this.running.has(id)) return;
-    const run = this.run(id).finally(() => this.running.delete(id));
+    const run = this.coordinate(id).finally(() => this.running.delete(id));
     this.running.set(id, run);
   }
 
-  private async run(id: string): Promise<void> {
+  private async coordinate(id: string): Promise<void> {
     // After the caller has its answer: the job it was given still reads QUEUED.
     await new Promise((resolve) => setImmediate(resolve));
     const job = await this.store.claim(id, this.owner, this.leaseMs);
     if (!job) return;
-    let pages = 0;
-    let seen = 0;
-    const log: PageLog = {
-      resumeAfter: job.resumeAfter,
-      done: job.done,
-      plan: (remaining) => this.store.plan(id, job.done + remaining),
-      commit: async (manager, key, items) => {
-        await this.store.commitPage(manager, id, key, items, this.leaseMs);
-        pages += 1;
-      },
-      checkpoint: () => {
-        // Called between pages, so the last one has committed by now.
-        if (pages > seen) {
-          seen = pages;
-          this.store.pageCommitted();
-          this.options.afterPage?.(id);
-        }
-        if (this.stopping) throw new RunnerStopping();
-      },
-    };
+    const work = this.work[job.kind]!;
     try {
-      await this.work[job.kind]!(job, log);
-      await this.store.finish(id);
+      const pages = await this.store.plan(id, () => work.plan(job));
+      if (this.options.pageQueue) {
+        await this.dispatch(job, pages);
+      } else {
+        for (const page of pages) {
+          this.checkpoint();
+          await this.doPage(job, work, page);
+        }
+      }
+      // A page that failed on another instance failed the job there.
+      if ((await this.store.get(id))?.status === 'RUNNING') await this.store.finish(id);
     } catch (error) {
       if (error instanceof RunnerStopping) {
         await this.store.release(id, this.owner);
@@ -128,5 +125,53 @@ export class JobRunner {
       console.error(`[jobs] ${job.kind} ${job.subject} (${id}) failed:`, error);
       await this.store.fail(id, error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** Hands the pages left to the queue, then waits, alive, until they are done. */
+  private async dispatch(job: JobEntity, pages: PendingPage<unknown>[]): Promise<void> {
+    const { bus } = this.options.pageQueue!;
+    const occurredAt = new Date().toISOString();
+    const events: DomainEvent[] = pages.map((page) => ({ id: newId(), type: JOB_PAGE, version: 1, occurredAt, source: job.kind, aggregateId: job.id, payload: { jobId: job.id, key: page.key } }));
+    await bus.publish(events);
+    for (;;) {
+      this.checkpoint();
+      const current = await this.store.get(job.id);
+      if (!current || isFinished(current) || (await this.store.pagesLeft(job.id)) === 0) return;
+      await this.store.renew(job.id, this.owner, this.leaseMs);
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollMs ?? 250));
+    }
+  }
+
+  /** A page from the queue: done here unless it is done already or its job is over. */
+  private async onPage(event: DomainEvent): Promise<void> {
+    if (event.type !== JOB_PAGE) return;
+    const { jobId, key } = event.payload as { jobId: string; key: string };
+    const job = await this.store.get(jobId);
+    const work = job && this.work[job.kind];
+    if (!job || !work || isFinished(job)) return;
+    const page = await this.store.pendingPage(jobId, key);
+    if (!page) return;
+    try {
+      await this.doPage(job, work, page);
+    } catch (error) {
+      console.error(`[jobs] page ${key} of ${job.kind} ${job.subject} (${jobId}) failed:`, error);
+      await this.store.fail(jobId, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async doPage(job: JobEntity, work: PagedWork, page: PendingPage<unknown>): Promise<void> {
+    try {
+      await work.page(job, page.payload, (manager) => this.store.commitPage(manager, job.id, page.key, this.leaseMs));
+    } catch (error) {
+      // Another instance did it first; its statements stand.
+      if (error instanceof PageDoneError) return;
+      throw error;
+    }
+    this.store.pageCommitted();
+    await this.options.afterPage?.(job.id);
+  }
+
+  private checkpoint(): void {
+    if (this.stopping) throw new RunnerStopping();
   }
 }

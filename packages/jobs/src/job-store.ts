@@ -1,7 +1,7 @@
-import type { EntityManager } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import { newId, type Database } from '@hub/db';
 import { isDuplicateKeyError, recordEvent } from '@hub/events';
-import { ACTIVE_JOB_STATUSES, JobEntity } from './job.entity';
+import { ACTIVE_JOB_STATUSES, JobEntity, JobPageEntity } from './job.entity';
 import { JOB_UPDATED, jobSnapshot } from './job-mirror';
 
 export interface JobStoreOptions {
@@ -39,7 +39,6 @@ export class JobStore {
         status: 'QUEUED',
         done: 0,
         total: 0,
-        resumeAfter: null,
         activeKey,
         leaseOwner: null,
         leaseUntil: null,
@@ -83,29 +82,65 @@ export class JobStore {
     return claimed ? this.get(id) : null;
   }
 
-  /** How many items the job has in all: those done plus those a (resumed) run has left. */
-  async plan(id: string, total: number): Promise<void> {
-    await this.change(id, (manager) => manager.update(JobEntity, { id }, { total }));
+  /**
+   * Plans the job's pages once (a resumed job keeps its plan, so its pages are the ones it
+   * started with) and sets its total; answers the pages not done yet, in order.
+   */
+  async plan<P>(id: string, pages: () => Promise<PlannedPage<P>[]>): Promise<PendingPage<P>[]> {
+    if (!(await this.manager.existsBy(JobPageEntity, { jobId: id }))) {
+      const planned = await pages();
+      await this.change(id, async (manager) => {
+        const rows = planned.map((page, position) => ({ jobId: id, pageKey: page.key, position, items: page.items, payload: JSON.stringify(page.payload), doneAt: null }));
+        for (let i = 0; i < rows.length; i += 200) await manager.insert(JobPageEntity, rows.slice(i, i + 200));
+        await manager.update(JobEntity, { id }, { total: planned.reduce((sum, page) => sum + page.items, 0) });
+      });
+    }
+    return (await this.manager.find(JobPageEntity, { where: { jobId: id, doneAt: IsNull() }, order: { position: 'ASC' } })).map((page) => pending<P>(page));
+  }
+
+  /** A page of the job that is still to do, or null (done already, or no such page). */
+  async pendingPage<P>(id: string, key: string): Promise<PendingPage<P> | null> {
+    const page = await this.manager.findOneBy(JobPageEntity, { jobId: id, pageKey: key, doneAt: IsNull() });
+    return page && pending(page);
+  }
+
+  pagesLeft(id: string): Promise<number> {
+    return this.manager.countBy(JobPageEntity, { jobId: id, doneAt: IsNull() });
   }
 
   /**
-   * Inside a page's own transaction: the page's items are done, the job resumes after `key`, and
-   * the lease is renewed. Commits or rolls back with the page's writes.
+   * Inside a page's own transaction: the page is done, its items count, and the job's lease is
+   * renewed. Commits or rolls back with the page's writes; a page done meanwhile (by another
+   * instance given the same page) throws PageDoneError, rolling this attempt back.
    */
-  async commitPage(manager: EntityManager, id: string, key: string, items: number, leaseMs: number): Promise<void> {
+  async commitPage(manager: EntityManager, id: string, key: string, leaseMs: number): Promise<void> {
+    const now = this.now();
+    const marked = await manager
+      .createQueryBuilder()
+      .update(JobPageEntity)
+      .set({ doneAt: now })
+      .where('jobId = :id AND pageKey = :key AND doneAt IS NULL', { id, key })
+      .execute();
+    if (!marked.affected) throw new PageDoneError(id, key);
+    const page = await manager.findOneByOrFail(JobPageEntity, { jobId: id, pageKey: key });
     await manager
       .createQueryBuilder()
       .update(JobEntity)
-      .set({ done: () => 'done + :items', resumeAfter: key, leaseUntil: new Date(this.now().getTime() + leaseMs) })
-      .setParameter('items', items)
+      .set({ done: () => 'done + :items', leaseUntil: new Date(now.getTime() + leaseMs) })
+      .setParameter('items', page.items)
       .where('id = :id', { id })
       .execute();
     await this.announce(manager, id);
   }
 
-  /** After the page's transaction has committed (the relay has something to publish). */
+  /** After a page's transaction has committed (the relay has something to publish). */
   pageCommitted(): void {
     this.options.announce?.wake();
+  }
+
+  /** The coordinator is alive: its lease runs on while other instances do the pages. */
+  async renew(id: string, owner: string, leaseMs: number): Promise<void> {
+    await this.manager.update(JobEntity, { id, leaseOwner: owner }, { leaseUntil: new Date(this.now().getTime() + leaseMs) });
   }
 
   async finish(id: string): Promise<void> {
@@ -154,5 +189,30 @@ export class JobStore {
 
   private get manager(): EntityManager {
     return this.database.dataSource.manager;
+  }
+}
+
+/** A page as planned: its key (unique in the job), how many items it counts for, what it works on. */
+export interface PlannedPage<P> {
+  key: string;
+  items: number;
+  payload: P;
+}
+
+export interface PendingPage<P> {
+  key: string;
+  items: number;
+  payload: P;
+}
+
+function pending<P>(page: JobPageEntity): PendingPage<P> {
+  return { key: page.pageKey, items: page.items, payload: JSON.parse(page.payload) as P };
+}
+
+/** The page was done by someone else first: nothing of this attempt may commit. */
+export class PageDoneError extends Error {
+  constructor(jobId: string, key: string) {
+    super(`page ${key} of job ${jobId} is done already`);
+    this.name = 'PageDoneError';
   }
 }

@@ -5,9 +5,10 @@ export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['QUEUED', 'RUNNING'];
 
 /**
  * Long work that answers at once: what it is (`kind` and `subject`, e.g. statements for
- * 2026-Q3), how far it got, and who runs it. `resumeAfter` is the key of the last committed
- * page, written in that page's transaction, so a run that dies resumes right after it. The
- * lease says which process runs it until when; an expired lease means that process is gone.
+ * 2026-Q3), how far it got, and who runs it. Its pages (`job_page`) are planned once and each is
+ * marked done in the transaction that writes it, so a run that dies resumes with the pages left.
+ * The lease says which process coordinates it until when; an expired lease means that process
+ * is gone.
  */
 @Entity('job')
 @Index('idx_job_subject', ['kind', 'subject', 'status'])
@@ -30,9 +31,6 @@ export class JobEntity {
 
   @Column({ type: 'int' })
   total: number;
-
-  @Column({ type: 'varchar', length: 200, nullable: true })
-  resumeAfter: string | null;
 
   /** `kind:subject` while QUEUED or RUNNING, null after: its unique index allows one active job per subject. */
   @Column({ type: 'varchar', length: 100, nullable: true })
@@ -59,6 +57,32 @@ export class JobEntity {
 
   @Column({ type: 'varchar', length: 1000, nullable: true })
   error: string | null;
+}
+
+/**
+ * One page of a job's work, planned before any is done: its key, how many items it counts for,
+ * what it works on (JSON), and when it was done (in the transaction that did it).
+ */
+@Entity('job_page')
+@Index('idx_job_page_pending', ['jobId', 'doneAt', 'position'])
+export class JobPageEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  jobId: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 200 })
+  pageKey: string;
+
+  @Column({ type: 'int' })
+  position: number;
+
+  @Column({ type: 'int' })
+  items: number;
+
+  @Column({ type: 'text' })
+  payload: string;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  doneAt: Date | null;
 }
 
 export function isFinished(job: Pick<JobEntity, 'status'>): boolean {

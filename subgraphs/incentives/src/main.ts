@@ -9,14 +9,17 @@ const config = loadConfigOrExit(() => loadIncentivesConfig());
 // Every instance refuses a gateway request another instance has already accepted.
 const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
+// Statements jobs' pages, on a stream of their own: every instance takes some of them.
+const jobPages = new RedisStreamsBus({ redis: config.REDIS_URL, streamKey: 'hub:jobs:incentives' });
 const database = await openIncentivesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
-const server = await createIncentivesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET });
+const server = await createIncentivesServer({ database, bus, jobPages, gatewaySecret: config.GATEWAY_SECRET });
 const running = await server.start(config.PORT, config.HOST);
 console.log(`incentives subgraph ready at ${running.url}`);
 
 const stop = async () => {
   await running.close();
   await bus.close();
+  await jobPages.close();
   closeNonces();
   await database.dataSource.destroy();
   process.exit(0);

@@ -18,6 +18,9 @@ import { StandingService } from './services/standing.service';
 import { STATEMENTS_JOB, statementsWork } from './services/statement-jobs';
 import { StatementsService } from './services/statements.service';
 
+/** The consumer group every incentives instance reads jobs' pages in. */
+const JOB_PAGES_GROUP = 'incentives.job-pages';
+
 export function openIncentivesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
   return openDatabase({ ...options, entities: incentivesEntities, migrations: incentivesMigrations });
 }
@@ -30,6 +33,11 @@ export interface IncentivesServerDeps {
   /** Payees per page of a statements job (tests use small pages to stop and resume mid-run). */
   statementsPageSize?: number;
   jobs?: JobRunnerOptions;
+  /**
+   * Where jobs' pages go to be shared by every instance (a Redis Streams bus, standalone);
+   * without it (embedded) the instance coordinating a job does its pages itself, in order.
+   */
+  jobPages?: EventBus;
 }
 
 /**
@@ -42,7 +50,9 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
   const statements = new StatementsService(deps.database, clock, () => relay.notify(), deps.statementsPageSize);
   const jobStore = new JobStore(deps.database, { now: () => clock.now() });
-  const jobs = { store: jobStore, runner: new JobRunner(jobStore, { [STATEMENTS_JOB]: statementsWork(statements) }, deps.jobs) };
+  const pageQueue = deps.jobPages ? { bus: deps.jobPages, group: JOB_PAGES_GROUP } : undefined;
+  const runner = new JobRunner(jobStore, { [STATEMENTS_JOB]: statementsWork(statements) }, { ...deps.jobs, pageQueue });
+  const jobs = { store: jobStore, runner };
   const deals = new DealIncentivesService(deps.database, clock);
   const standing = new StandingService(deps.database, clock);
   const mdf = new MdfService(deps.database, clock);
@@ -62,7 +72,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
       // Resumes the jobs a stopped or killed process left (and any queued elsewhere, unclaimed).
-      jobs.runner.start();
+      await jobs.runner.start();
       const ledger: Subscription = await createEventConsumer({
         name: LEDGER_CONSUMER,
         database: deps.database,

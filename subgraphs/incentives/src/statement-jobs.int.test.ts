@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
 import { fixedClock } from '@hub/domain';
-import { applyOnce, InProcessBus, OutboxEntity, type DomainEvent } from '@hub/events';
-import { JOB_UPDATED, JobEntity, JobStore, mirrorJob, type JobSnapshot } from '@hub/jobs';
+import { Redis } from 'ioredis';
+import { applyOnce, InProcessBus, OutboxEntity, RedisStreamsBus, type DomainEvent } from '@hub/events';
+import { JOB_UPDATED, JobEntity, JobPageEntity, JobStore, mirrorJob, type JobSnapshot } from '@hub/jobs';
 import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { PayoutLineEntity, StatementEntity } from './entities';
 import { createIncentivesServer, openIncentivesDatabase } from './server';
@@ -14,6 +15,7 @@ const SECRET = 'integration-test-gateway-secret-0123456789';
 const admin: Claims = { sub: 'admin@vendor', role: 'vendor_admin' };
 const manager: Claims = { sub: 'cm@vendor', role: 'channel_manager' };
 const PAGE = 3;
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PARTNERS = Array.from({ length: 14 }, () => newId()).sort();
 const DEALS = PARTNERS.map(() => [newId(), newId()]);
 const QUARTER = '2026-Q3';
@@ -180,7 +182,11 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     await first.running.close();
 
     const stopped = await database.dataSource.manager.findOneByOrFail(JobEntity, { id });
-    expect(stopped).toMatchObject({ status: 'RUNNING', done: 2 * PAGE, total: PARTNERS.length, resumeAfter: `PARTNER:${PARTNERS[2 * PAGE - 1]}`, leaseOwner: null });
+    expect(stopped).toMatchObject({ status: 'RUNNING', done: 2 * PAGE, total: PARTNERS.length, leaseOwner: null });
+    const planned = await database.dataSource.manager.find(JobPageEntity, { where: { jobId: id }, order: { position: 'ASC' } });
+    expect(planned.map((page) => [page.pageKey, page.doneAt !== null])).toEqual(
+      Array.from({ length: Math.ceil(PARTNERS.length / PAGE) }, (_, i) => [`PARTNER:${PARTNERS[Math.min(PARTNERS.length, (i + 1) * PAGE) - 1]}`, i < 2]),
+    );
     expect(await database.dataSource.manager.countBy(StatementEntity, { period: QUARTER })).toBe(2 * PAGE);
 
     // A new process picks the job up on start.
@@ -193,6 +199,43 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
       expect(await database.dataSource.manager.countBy(OutboxEntity, { type: 'statement.computed' })).toBe(PARTNERS.length);
     } finally {
       await second.running.close();
+    }
+  });
+
+  it('shares a job\'s pages among instances through a Redis Streams consumer group', async () => {
+    const database = await open('incentives_jobs_shared');
+    const streamKey = `hub:test:job-pages:${newId()}`;
+    const buses = [0, 1].map(() => new RedisStreamsBus({ redis: REDIS_URL, streamKey, consume: { batchSize: 1, blockMs: 200 } }));
+    const done = [0, 0];
+    const instances: { running: Awaited<ReturnType<typeof serve>>['running'] }[] = [];
+    // One after the other: each seeds the rules on start.
+    for (const [i, jobPages] of buses.entries()) {
+      // A page takes a while here, so the other instance's consumer is served meanwhile.
+      const afterPage = async () => {
+        done[i]! += 1;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      };
+      const server = await createIncentivesServer({ database, bus: new InProcessBus(), jobPages, gatewaySecret: SECRET, clock: fixedClock('2026-10-05T10:00:00Z'), statementsPageSize: PAGE, jobs: { afterPage } });
+      instances.push({ running: await server.start(0, '127.0.0.1') });
+    }
+    const redis = new Redis(REDIS_URL);
+    try {
+      // Both consumers have joined the group before the pages are published.
+      for (let i = 0; i < 100 && (await redis.xinfo('CONSUMERS', streamKey, 'incentives.job-pages').catch(() => []) as unknown[]).length < 2; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const call = subgraphClient(instances[0]!.running.url, SECRET);
+      const { data } = await call<{ computeStatements: { id: string } }>(admin, `mutation { computeStatements(period: "${QUARTER}") { id } }`);
+      const finished = await waitFor(call, data!.computeStatements.id);
+      expect(finished).toMatchObject({ status: 'SUCCEEDED', progress: { done: PARTNERS.length, total: PARTNERS.length } });
+      expect(done[0]! + done[1]!, 'each page done once').toBe(Math.ceil(PARTNERS.length / PAGE));
+      expect(done.every((pages) => pages > 0), `pages done by each instance: ${done.join(', ')}`).toBe(true);
+      expect(await statementsOf(database)).toEqual(PRISTINE);
+    } finally {
+      for (const { running } of instances) await running.close();
+      await redis.del(streamKey);
+      redis.disconnect();
+      for (const bus of buses) await bus.close();
     }
   });
 });

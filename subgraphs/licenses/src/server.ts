@@ -66,7 +66,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
     sweep,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
-      jobRunner.start();
+      await jobRunner.start();
       const consumers: Subscription[] = [
         await createEventConsumer({ name: 'licenses.partner-facts', database: deps.database, bus: deps.bus, types: PARTNER_FACT_TYPES, handle: applyPartnerEvent }),
         await createEventConsumer({

@@ -1,6 +1,6 @@
 import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
-import { JobEntity } from '@hub/jobs';
+import { JobEntity, JobPageEntity } from '@hub/jobs';
 import {
   CertificationFactEntity,
   DealFactEntity,
@@ -36,6 +36,7 @@ export const incentivesEntities = [
   MdfRequestEntity,
   MdfClaimEntity,
   JobEntity,
+  JobPageEntity,
   ...eventsEntities,
   ...auditEntities,
 ];

@@ -2,6 +2,7 @@ import { AddDealFactIndexes1795314066282 } from './AddDealFactIndexes17953140662
 import { Initial1795309091089 } from './Initial1795309091089';
 import { AddAuditTrail1796148676311 } from './AddAuditTrail1796148676311';
 import { AddJobs1796150447212 } from './AddJobs1796150447212';
+import { AddJobPages1796151809982 } from './AddJobPages1796151809982';
 
 /** In order; each runs once per database, in its own transaction. */
-export const incentivesMigrations = [Initial1795309091089, AddDealFactIndexes1795314066282, AddAuditTrail1796148676311, AddJobs1796150447212];
+export const incentivesMigrations = [Initial1795309091089, AddDealFactIndexes1795314066282, AddAuditTrail1796148676311, AddJobs1796150447212, AddJobPages1796151809982];

@@ -1,15 +1,18 @@
 import type { Claims } from '@hub/auth';
-import type { JobEntity, JobRunner, JobWork } from '@hub/jobs';
+import type { JobEntity, JobRunner, PagedWork } from '@hub/jobs';
 import { parseQuarter } from '../domain';
 import { requireAdmin } from './access';
-import type { StatementsService } from './statements.service';
+import type { StatementsPage, StatementsService } from './statements.service';
 
 export const STATEMENTS_JOB = 'statements';
 
 /** The quarter's statements as a job: its subject is the quarter, its pages pages of payees. */
-export function statementsWork(statements: StatementsService): JobWork {
-  return async (job, log) => {
-    await statements.compute(parseQuarter('period', job.subject), log);
+export function statementsWork(statements: StatementsService): PagedWork<StatementsPage> {
+  return {
+    plan: (job) => statements.plan(parseQuarter('period', job.subject)),
+    page: async (job, page, commit) => {
+      await statements.computePage(parseQuarter('period', job.subject), page, commit);
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { READ_ALL_ROLES, requireClaims, type Claims } from '@hub/auth';
 import { type Clock, DomainError, ForbiddenError, formatAmount, InvalidInputError, NotFoundError } from '@hub/domain';
 import { isDuplicateKeyError, recordEvent, recordEvents, type NewEvent } from '@hub/events';
-import type { PageLog } from '@hub/jobs';
+import type { PlannedPage } from '@hub/jobs';
 import {
   assembleStatement,
   clawback,
@@ -143,38 +143,51 @@ export class StatementsService {
     return statement;
   }
 
-  /**
-   * Computes the quarter's statements a page of payees at a time; with a job's `log`, each page
-   * commits with the job's progress and a resumed job starts after its last committed page.
-   * Pages are independent (a page reads only frozen statements, and writes only open ones), so
-   * a resumed run ends with the statements an uninterrupted one would have written.
-   */
-  async compute(period: Quarter, log?: PageLog): Promise<ComputeResult> {
-    const manager = this.database.dataSource.manager;
-    const [rules, programs] = await Promise.all([loadRules(manager), loadPrograms(manager)]);
+  /** The whole quarter here and now, page after page (the job spreads the same pages). */
+  async compute(period: Quarter): Promise<ComputeResult> {
     const result: ComputeResult = { period, computed: 0, frozen: 0, lines: 0 };
-    const pages: { kind: PayeeKind; ids: string[] }[] = [];
-    for (const kind of PAYEE_KINDS) {
-      const payees = remainingAfter(log?.resumeAfter ?? null, kind, await this.payeesOf(kind, period));
-      for (let i = 0; i < payees.length; i += this.pageSize) pages.push({ kind, ids: payees.slice(i, i + this.pageSize) });
-    }
-    await log?.plan(pages.reduce((sum, page) => sum + page.ids.length, 0));
-    for (const { kind, ids } of pages) {
-      log?.checkpoint();
-      const [lines, clawbacks, volumeClawbacks, late] = await Promise.all([
-        kind === 'PARTNER' ? this.partnerLines(ids, period, rules, programs) : this.distributorLines(ids, period, rules, programs),
-        this.clawbacks(kind, ids, period),
-        kind === 'PARTNER' ? this.volumeClawbacks(ids, period, rules, programs) : new Map<string, PayoutLine[]>(),
-        kind === 'PARTNER' ? this.latePartnerLines(ids, period, rules, programs) : new Map<string, PayoutLine[]>(),
-      ]);
-      const owed = new Map(ids.map((id) => [id, [lines, clawbacks, volumeClawbacks, late].flatMap((found) => found.get(id) ?? [])]));
-      const outcome = await this.writePage(kind, period, owed, (manager) => log?.commit(manager, resumeKey(kind, ids.at(-1)!), ids.length));
+    for (const { payload } of await this.plan(period)) {
+      const outcome = await this.computePage(period, payload);
       result.computed += outcome.written;
       result.frozen += outcome.frozen;
       result.lines += outcome.lines;
-      this.wakeRelay();
     }
     return result;
+  }
+
+  /** The quarter's pages: partners then distributors, each in id order, `pageSize` payees a page. */
+  async plan(period: Quarter): Promise<PlannedPage<StatementsPage>[]> {
+    const pages: PlannedPage<StatementsPage>[] = [];
+    for (const kind of PAYEE_KINDS) {
+      const payees = await this.payeesOf(kind, period);
+      for (let i = 0; i < payees.length; i += this.pageSize) {
+        const ids = payees.slice(i, i + this.pageSize);
+        pages.push({ key: `${kind}:${ids.at(-1)}`, items: ids.length, payload: { kind, ids } });
+      }
+    }
+    return pages;
+  }
+
+  /**
+   * One page of payees: the ledger is read for all of them in a fixed number of queries, and
+   * their statements are written in one transaction, with `commit` (the job's progress) in it.
+   * Pages are independent (a page reads only frozen statements and writes only open ones), so
+   * they may run in any order, on any instance, and a resumed job ends with the statements of
+   * an uninterrupted one.
+   */
+  async computePage(period: Quarter, { kind, ids }: StatementsPage, commit?: (manager: EntityManager) => Promise<void>): Promise<PageOutcome> {
+    const manager = this.database.dataSource.manager;
+    const [rules, programs] = await Promise.all([loadRules(manager), loadPrograms(manager)]);
+    const [lines, clawbacks, volumeClawbacks, late] = await Promise.all([
+      kind === 'PARTNER' ? this.partnerLines(ids, period, rules, programs) : this.distributorLines(ids, period, rules, programs),
+      this.clawbacks(kind, ids, period),
+      kind === 'PARTNER' ? this.volumeClawbacks(ids, period, rules, programs) : new Map<string, PayoutLine[]>(),
+      kind === 'PARTNER' ? this.latePartnerLines(ids, period, rules, programs) : new Map<string, PayoutLine[]>(),
+    ]);
+    const owed = new Map(ids.map((id) => [id, [lines, clawbacks, volumeClawbacks, late].flatMap((found) => found.get(id) ?? [])]));
+    const outcome = await this.writePage(kind, period, owed, commit);
+    this.wakeRelay();
+    return outcome;
   }
 
   /** Everyone the quarter may owe, and everyone with a statement for it already (it may now be empty). */
@@ -508,7 +521,7 @@ export class StatementsService {
    * these lines. Statements, lines and events go in multi-row INSERTs. Line ids derive from the
    * statement and position, so recomputing the same facts rewrites identical rows.
    */
-  private writePage(kind: PayeeKind, period: Quarter, owed: Map<string, PayoutLine[]>, commit: (manager: EntityManager) => Promise<void> | undefined): Promise<PageOutcome> {
+  private writePage(kind: PayeeKind, period: Quarter, owed: Map<string, PayoutLine[]>, commit?: (manager: EntityManager) => Promise<void>): Promise<PageOutcome> {
     // Two computations of one period may both find no statement and insert it (REPEATABLE READ's
     // gap lock prevents that, READ COMMITTED does not): the loser of the unique index runs the
     // page again and then finds, and locks, the winner's rows.
@@ -554,7 +567,7 @@ export class StatementsService {
         for (const chunk of chunks(fresh)) await manager.insert(StatementEntity, chunk);
         for (const chunk of chunks(lines)) await manager.insert(PayoutLineEntity, chunk);
         await recordEvents(manager, events, now);
-        await commit(manager);
+        await commit?.(manager);
         return outcome;
       }),
     );
@@ -570,7 +583,13 @@ export class StatementsService {
   }
 }
 
-interface PageOutcome {
+/** A page of a statements job: payees of one kind. */
+export interface StatementsPage {
+  kind: PayeeKind;
+  ids: string[];
+}
+
+export interface PageOutcome {
   written: number;
   frozen: number;
   lines: number;
@@ -587,20 +606,6 @@ interface StatementComputedPayload {
 }
 
 const PAYEE_KINDS: readonly PayeeKind[] = ['PARTNER', 'DISTRIBUTOR'];
-
-/** A page's resume key: its kind and last payee (payees are computed partners first, each kind in id order). */
-function resumeKey(kind: PayeeKind, lastPayeeId: string): string {
-  return `${kind}:${lastPayeeId}`;
-}
-
-/** The payees of `kind` (sorted) still to compute after the page `resumeAfter` committed. */
-export function remainingAfter(resumeAfter: string | null, kind: PayeeKind, payees: string[]): string[] {
-  if (resumeAfter === null) return payees;
-  const [doneKind, lastId] = [resumeAfter.slice(0, resumeAfter.indexOf(':')) as PayeeKind, resumeAfter.slice(resumeAfter.indexOf(':') + 1)];
-  const order = PAYEE_KINDS.indexOf(kind) - PAYEE_KINDS.indexOf(doneKind);
-  if (order < 0) return [];
-  return order > 0 ? payees : payees.filter((id) => id > lastId);
-}
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

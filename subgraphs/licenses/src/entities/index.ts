@@ -1,6 +1,6 @@
 import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
-import { JobEntity } from '@hub/jobs';
+import { JobEntity, JobPageEntity } from '@hub/jobs';
 import { LicensePolicyEntity, SkuEntity, TermPriceEntity, UsagePriceEntity } from './catalog.entity';
 import { CustomerLockEntity, EndCustomerEntity } from './end-customer.entity';
 import { LicenseEntity, LicenseTermEntity } from './license.entity';
@@ -38,6 +38,7 @@ export const licensesEntities = [
   UsageStatementEntity,
   UsageStatementLineEntity,
   JobEntity,
+  JobPageEntity,
   ...eventsEntities,
   ...auditEntities,
 ];

@@ -1,14 +1,17 @@
 import type { Claims } from '@hub/auth';
-import type { JobEntity, JobRunner, JobWork } from '@hub/jobs';
+import type { JobEntity, JobRunner, PagedWork } from '@hub/jobs';
 import { parseMonth } from '../domain';
 import type { UsageService } from './usage.service';
 
 export const USAGE_MONTH_JOB = 'usage-month';
 
 /** Closing a month as a job: its subject is the month, its pages pages of providers. */
-export function usageMonthWork(usage: UsageService): JobWork {
-  return async (job, log) => {
-    await usage.issueStatements(parseMonth('month', job.subject), undefined, log);
+export function usageMonthWork(usage: UsageService): PagedWork<string[]> {
+  return {
+    plan: (job) => usage.planIssue(parseMonth('month', job.subject)),
+    page: async (job, partnerIds, commit) => {
+      await usage.issuePage(parseMonth('month', job.subject), partnerIds, undefined, commit);
+    },
   };
 }
 

@@ -33,7 +33,7 @@ import {
 } from '../entities';
 import { assertCanRead, assertNotAnotherPartner, assertPartySide, isStaff, requireStaff } from './access';
 import { customerFor } from './customers';
-import type { PageLog } from '@hub/jobs';
+import type { PlannedPage } from '@hub/jobs';
 import type { LicensesEvents } from './events';
 import { policyFor, usageSchedulesOn } from './price-book';
 
@@ -296,43 +296,62 @@ export class UsageService {
    * Rates and issues a month for every provider with a current report and no issued statement,
    * a page of providers per transaction: seats are summed per provider and SKU in SQL, priced
    * from one load of each currency's schedules, and written back in bulk with one event each.
-   * With a job's `log`, each page commits with the job's progress; an issued statement is never
-   * rated again, so a resumed job simply starts after its last committed provider.
    */
-  async issueStatements(month: Month, programCode?: string, log?: PageLog): Promise<IssueResult> {
+  async issueStatements(month: Month, programCode?: string): Promise<IssueResult> {
     const schedules = new Map<string, Map<string, PriceTier[]>>();
-    let after = log?.resumeAfter ?? '';
+    let after = '';
     let statements = 0;
     let lines = 0;
-    const providers = (manager: EntityManager) => {
-      const query = manager
-        .createQueryBuilder(UsageReportEntity, 'report')
-        .leftJoin(UsageStatementEntity, 'statement', 'statement.partnerId = report.partnerId AND statement.month = report.month')
-        .where("report.month = :month AND report.status = 'CURRENT' AND report.partnerId > :after", { month, after })
-        .andWhere(new Brackets((open) => open.where('statement.id IS NULL').orWhere("statement.status = 'OPEN'")));
-      if (programCode) query.innerJoin(MasterLicenseEntity, 'master', 'master.partnerId = report.partnerId AND master.programCode = :programCode', { programCode });
-      return query;
-    };
-    if (log) await log.plan(await providers(this.database.dataSource.manager).getCount());
     for (;;) {
-      log?.checkpoint();
-      const partnerIds = (
-        await providers(this.database.dataSource.manager).select('report.partnerId', 'partnerId').orderBy('report.partnerId', 'ASC').limit(RATING_PAGE).getRawMany<{ partnerId: string }>()
-      ).map((row) => row.partnerId);
+      const partnerIds = await this.providersToIssue(month, { after, programCode, limit: RATING_PAGE });
       if (partnerIds.length === 0) break;
-      const rated = await this.database.transaction(async (manager) => {
-        const masters = await this.lockMasters(manager, partnerIds);
-        const rated = await this.rate(manager, month, masters, 'ISSUED', schedules);
-        await log?.commit(manager, partnerIds.at(-1)!, partnerIds.length);
-        return rated;
-      });
-      this.events.committed();
-      statements += rated.statements;
-      lines += rated.lines;
+      const issued = await this.issuePage(month, partnerIds, schedules);
+      statements += issued.statements;
+      lines += issued.lines;
       after = partnerIds.at(-1)!;
       if (partnerIds.length < RATING_PAGE) break;
     }
     return { month, statements, lines };
+  }
+
+  /** Closing a month as a job: its providers to issue, planned once, a page each. */
+  async planIssue(month: Month): Promise<PlannedPage<string[]>[]> {
+    const partnerIds = await this.providersToIssue(month, {});
+    const pages: PlannedPage<string[]>[] = [];
+    for (let i = 0; i < partnerIds.length; i += RATING_PAGE) {
+      const page = partnerIds.slice(i, i + RATING_PAGE);
+      pages.push({ key: page.at(-1)!, items: page.length, payload: page });
+    }
+    return pages;
+  }
+
+  /**
+   * Rates and issues one page of providers in one transaction, with `commit` (the job's
+   * progress) in it. An issued statement is never rated again, so a page done twice is harmless.
+   */
+  async issuePage(month: Month, partnerIds: string[], schedules = new Map<string, Map<string, PriceTier[]>>(), commit?: (manager: EntityManager) => Promise<void>): Promise<{ statements: number; lines: number }> {
+    const rated = await this.database.transaction(async (manager) => {
+      const masters = await this.lockMasters(manager, partnerIds);
+      const rated = await this.rate(manager, month, masters, 'ISSUED', schedules);
+      await commit?.(manager);
+      return rated;
+    });
+    this.events.committed();
+    return rated;
+  }
+
+  /** Providers with a current report for the month and no issued statement, in id order. */
+  private async providersToIssue(month: Month, options: { after?: string; programCode?: string; limit?: number }): Promise<string[]> {
+    const query = this.database.dataSource.manager
+      .createQueryBuilder(UsageReportEntity, 'report')
+      .select('report.partnerId', 'partnerId')
+      .leftJoin(UsageStatementEntity, 'statement', 'statement.partnerId = report.partnerId AND statement.month = report.month')
+      .where("report.month = :month AND report.status = 'CURRENT' AND report.partnerId > :after", { month, after: options.after ?? '' })
+      .andWhere(new Brackets((open) => open.where('statement.id IS NULL').orWhere("statement.status = 'OPEN'")))
+      .orderBy('report.partnerId', 'ASC');
+    if (options.programCode) query.innerJoin(MasterLicenseEntity, 'master', 'master.partnerId = report.partnerId AND master.programCode = :programCode', { programCode: options.programCode });
+    if (options.limit) query.limit(options.limit);
+    return (await query.getRawMany<{ partnerId: string }>()).map((row) => row.partnerId);
   }
 
   async statement(claims: Claims | null, partnerId: string, monthInput: string): Promise<UsageStatementEntity | null> {
