@@ -116,6 +116,8 @@ class Group {
   private duplicates = 0;
   private withoutPartnerName = 0;
   errors = 0;
+  /** The phase's time budget ran out before every mutation was sent. */
+  stoppedEarly = false;
 
   constructor(
     readonly join: Join,
@@ -151,6 +153,7 @@ class Group {
     const roundTrips = this.mutationsRun.map((m) => m.roundTripMs).sort((a, b) => a - b);
     const expectedCount = this.mutationsRun.length * this.subscribers;
     const anomalies: string[] = [];
+    if (this.stoppedEarly) anomalies.push(`stopped after ${this.mutationsRun.length} mutations: the phase's ${PHASE_BUDGET_MS / 1000}s budget ran out`);
     const early = latencies.filter((ms) => ms < 0).length;
     if (early > 0) anomalies.push(`${early} events arrived before their mutation's response (negative latency, counted as is)`);
     if (latencies.length < expectedCount) anomalies.push(`${expectedCount - latencies.length} events lost (not received by the end of the phase)`);
@@ -252,7 +255,10 @@ async function phase(bench: DealsBench, subscribers: number): Promise<Group[]> {
       for (const kind of ['APPROVED', 'WON'] as const) {
         // Alternate which join goes first, so neither always follows the other.
         for (const group of i % 2 === 0 ? groups : [...groups].reverse()) {
-          if (performance.now() - phaseStarted > PHASE_BUDGET_MS) break outer;
+          if (performance.now() - phaseStarted > PHASE_BUDGET_MS) {
+            for (const each of groups) each.stoppedEarly = true;
+            break outer;
+          }
           const id = group.dealIds[i]!;
           const mutation = kind === 'APPROVED' ? `mutation { approveDeal(id: "${id}") { status } }` : `mutation { markDealWon(id: "${id}", closedAt: "${today}") { status } }`;
           const target = new Expected(subscribers);
