@@ -23,7 +23,7 @@ import type { ReferenceData, ReferenceSnapshot } from './reference-data';
 export function createPartnersLoaders(dataSource: DataSource, reference: ReferenceData) {
   const manager = dataSource.manager;
   const rowsWhere = <T extends ObjectLiteral>(entity: EntityTarget<T>, column: string, keys: readonly string[], order: [string, 'ASC' | 'DESC'][] = []) =>
-    rawRowsWhereIn(manager, entity, column, keys, order);
+    rawRowsWhereIn(manager, entity, column, keys, { order });
   const pick = async <T>(table: (snapshot: ReferenceSnapshot) => ReadonlyMap<string, T>, keys: readonly string[]) => {
     const rows = table(await reference.get());
     return keys.flatMap((key) => rows.get(key) ?? []);

@@ -27,12 +27,14 @@ describe.each(['mysql', 'sqlite'] as const)('partners read path on %s', (dialect
     const manager = database.dataSource.manager;
     const partners = await manager.find(PartnerEntity, { take: 5, order: { id: 'ASC' } });
     const ids = partners.map((partner) => partner.id);
-    expect(await rawRowsWhereIn(manager, PartnerEntity, 'id', ids, [['id', 'ASC']])).toEqual(partners.map((partner) => ({ ...partner })));
+    expect(await rawRowsWhereIn(manager, PartnerEntity, 'id', ids, { order: [['id', 'ASC']] })).toEqual(partners.map((partner) => ({ ...partner })));
     const assignments = await manager.find(TierAssignmentEntity, { where: ids.map((partnerId) => ({ partnerId })), order: { effectiveFrom: 'ASC', id: 'ASC' } });
-    expect(await rawRowsWhereIn(manager, TierAssignmentEntity, 'partnerId', ids, [['effectiveFrom', 'ASC'], ['id', 'ASC']])).toEqual(assignments.map((a) => ({ ...a })));
+    expect(await rawRowsWhereIn(manager, TierAssignmentEntity, 'partnerId', ids, { order: [['effectiveFrom', 'ASC'], ['id', 'ASC']] })).toEqual(assignments.map((a) => ({ ...a })));
     const distributors = await manager.find(DistributorEntity, { order: { id: 'ASC' } });
-    expect(await rawRowsWhereIn(manager, DistributorEntity, 'id', distributors.map((d) => d.id), [['id', 'ASC']])).toEqual(distributors.map((d) => ({ ...d })));
+    expect(await rawRowsWhereIn(manager, DistributorEntity, 'id', distributors.map((d) => d.id), { order: [['id', 'ASC']] })).toEqual(distributors.map((d) => ({ ...d })));
     expect(await rawRowsWhereIn(manager, PartnerEntity, 'id', [])).toEqual([]);
+    const named = await rawRowsWhereIn(manager, PartnerEntity, 'id', ids, { order: [['id', 'ASC']], columns: ['id', 'createdAt'] });
+    expect(named).toEqual(partners.map(({ id, createdAt }) => ({ id, createdAt })));
   });
 
   it('keeps one copy of programs, tiers and distributors until a commit records a new one', async () => {

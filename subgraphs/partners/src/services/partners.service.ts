@@ -205,7 +205,7 @@ export class PartnersService {
     const ids = partners.map((partner) => partner.id);
     const [reference, assignments, links] = await Promise.all([
       loaders.reference.get(),
-      wanted.tier ? rawRowsWhereIn(manager, TierAssignmentEntity, 'partnerId', ids) : [],
+      wanted.tier ? rawRowsWhereIn(manager, TierAssignmentEntity, 'partnerId', ids, { columns: ['id', 'partnerId', 'tierCode', 'effectiveFrom'] }) : [],
       wanted.distributors ? rawRowsWhereIn(manager, PartnerDistributorEntity, 'partnerId', ids) : [],
     ]);
     if (wanted.tier) {
