@@ -19,6 +19,11 @@ export interface JobRunnerOptions {
   sweepMs?: number;
   /** How often a coordinator looks whether the queued pages are done. */
   pollMs?: number;
+  /**
+   * Pages a coordinator without a page queue keeps in flight at once (default 2): a page mostly
+   * waits on the database, so a second one overlaps its reads with the first's.
+   */
+  concurrency?: number;
   /** Awaited after each page this process committed (tests stop or slow a run with it). */
   afterPage?: (jobId: string) => void | Promise<void>;
   /**
@@ -110,10 +115,10 @@ export class JobRunner {
       if (this.options.pageQueue) {
         await this.dispatch(job, pages);
       } else {
-        for (const page of pages) {
+        await inParallel(pages, this.options.concurrency ?? 2, async (page) => {
           this.checkpoint();
           await this.doPage(job, work, page);
-        }
+        });
       }
       // A page that failed on another instance failed the job there.
       if ((await this.store.get(id))?.status === 'RUNNING') await this.store.finish(id);
@@ -174,4 +179,25 @@ export class JobRunner {
   private checkpoint(): void {
     if (this.stopping) throw new RunnerStopping();
   }
+}
+
+/**
+ * Runs `each` over the items with at most `limit` at once, taking them in order; the first
+ * failure stops taking more, and is thrown once those in flight have ended.
+ */
+async function inParallel<T>(items: readonly T[], limit: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await each(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure) throw failure.error;
 }

@@ -181,13 +181,16 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     await first.server.jobs.runner.settled(id);
     await first.running.close();
 
+    // Stopped with the pages in flight committed (two at a time) and the rest left to do.
     const stopped = await database.dataSource.manager.findOneByOrFail(JobEntity, { id });
-    expect(stopped).toMatchObject({ status: 'RUNNING', done: 2 * PAGE, total: PARTNERS.length, leaseOwner: null });
     const planned = await database.dataSource.manager.find(JobPageEntity, { where: { jobId: id }, order: { position: 'ASC' } });
-    expect(planned.map((page) => [page.pageKey, page.doneAt !== null])).toEqual(
-      Array.from({ length: Math.ceil(PARTNERS.length / PAGE) }, (_, i) => [`PARTNER:${PARTNERS[Math.min(PARTNERS.length, (i + 1) * PAGE) - 1]}`, i < 2]),
-    );
-    expect(await database.dataSource.manager.countBy(StatementEntity, { period: QUARTER })).toBe(2 * PAGE);
+    const pageKeys = Array.from({ length: Math.ceil(PARTNERS.length / PAGE) }, (_, i) => `PARTNER:${PARTNERS[Math.min(PARTNERS.length, (i + 1) * PAGE) - 1]}`);
+    expect(planned.map((page) => page.pageKey)).toEqual(pageKeys);
+    const donePayees = planned.filter((page) => page.doneAt !== null).reduce((sum, page) => sum + page.items, 0);
+    expect(donePayees).toBeGreaterThanOrEqual(2 * PAGE);
+    expect(donePayees).toBeLessThan(PARTNERS.length);
+    expect(stopped).toMatchObject({ status: 'RUNNING', done: donePayees, total: PARTNERS.length, leaseOwner: null });
+    expect(await database.dataSource.manager.countBy(StatementEntity, { period: QUARTER })).toBe(donePayees);
 
     // A new process picks the job up on start.
     const second = await serve(database);
