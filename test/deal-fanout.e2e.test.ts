@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import { dealsSubgraph } from '@hub/deals';
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { partnersSubgraph } from '@hub/partners';
-import { post, startHub, type RunningHub } from './support/hub';
+import { subgraphClient } from '@hub/testing';
+import { GATEWAY_SECRET, post, startHub, type RunningHub } from './support/hub';
 
 /**
  * `dealUpdated { deal { partner { name } } }` is answered by deals alone (`@provides`): the
@@ -184,6 +185,16 @@ describe('dealUpdated with the partner joined, at fan-out', () => {
     const distributor = await hub.token({ sub: 'fanout', role: 'distributor', distributorId: partner.distributors[0]!.id });
     const asDistributor = await post(hub.url, { query: `{ deal(id: "${id}") { partner { name } } }` }, distributor);
     expect(asDistributor.json).toEqual({ data: { deal: { partner: { name: partner.name } } } });
+  });
+
+  it("answers Partner.name on any deal asked of deals itself, from its copy, with partners' refusals", async () => {
+    // Hive Gateway's JavaScript planner sends every deal's partner name to deals, not only dealUpdated's.
+    const id = (await register(referrer.id))!;
+    const deals = subgraphClient(hub.subgraphs.find((s) => s.name === 'deals')!.url, GATEWAY_SECRET, 'deals');
+    const query = `{ deal(id: "${id}") { partner { name } } }`;
+    expect((await deals({ sub: 'admin', role: 'vendor_admin' }, query)).data).toEqual({ deal: { partner: { name: partner.name } } });
+    const asReferrer = await deals({ sub: 'referrer', role: 'partner', partnerId: referrer.id }, query);
+    expect(asReferrer.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['FORBIDDEN', `You may not read partner ${partner.id}`]]);
   });
 
   it("follows a rename once deals has the partner's event (the name is deals' copy, kept by events)", async () => {

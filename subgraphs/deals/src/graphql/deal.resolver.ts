@@ -144,11 +144,14 @@ export class PartnerDealsResolver {
    * Whoever partners would refuse is refused.
    */
   @FieldResolver(() => String)
-  async name(@Root() partner: PartnerRoot, @Ctx() ctx: DealsContext): Promise<string> {
-    const facts = partner.facts ?? (await ctx.partnerFacts.load(partner.id));
-    if (!facts) throw new Error(`deals knows no partner ${partner.id}`);
-    assertCanReadPartnerFacts(ctx.claims, facts);
-    return facts.name;
+  name(@Root() partner: PartnerRoot, @Ctx() ctx: DealsContext): string | Promise<string> {
+    const readName = (facts: PartnerFacts | null): string => {
+      if (!facts) throw new Error(`deals knows no partner ${partner.id}`);
+      assertCanReadPartnerFacts(ctx.claims, facts);
+      return facts.name;
+    };
+    // Synchronous on the live path: a thousand subscribers, a thousand promises fewer per event.
+    return partner.facts ? readName(partner.facts) : ctx.partnerFacts.load(partner.id).then(readName);
   }
 
   @FieldResolver(() => DealConnection, { description: 'The partner\'s registrations, oldest first.' })
