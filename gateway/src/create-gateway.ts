@@ -13,7 +13,7 @@ import { WebSocketServer } from 'ws';
 import { GraphQLError } from 'graphql';
 import { bearerToken, type Claims, type JwtVerifier } from '@hub/auth';
 import { defaultEdgeConfig, type EdgeConfig } from './edge-config';
-import { useCodedVariableErrors, useRefusalLog } from './error-contract';
+import { useCodedVariableErrors, useRefusalLog, useUpstreamStreamErrors } from './error-contract';
 import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
 import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
 import { createGatewayLogger } from './logging';
@@ -96,6 +96,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: () => [
       ...useOperationLimits(edge.limits),
       useCodedVariableErrors(),
+      useUpstreamStreamErrors(),
       useRefusalLog(),
       useStreamsEndAtTokenExpiry(),
       useCallerOperationNames(),

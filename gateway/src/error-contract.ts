@@ -64,3 +64,40 @@ export function useRefusalLog(): GatewayPlugin {
     },
   };
 }
+
+interface ErrorLike {
+  message: string;
+  path?: readonly (string | number)[];
+  extensions?: Record<string, unknown>;
+}
+
+const isCodedErrorLike = (error: unknown): error is ErrorLike =>
+  typeof error === 'object' && error !== null && !(error instanceof GraphQLError) && typeof (error as ErrorLike).message === 'string' &&
+  typeof (error as ErrorLike).extensions?.code === 'string';
+
+/**
+ * Errors inside a subscription's events arrive from a subgraph over graphql-ws as plain objects;
+ * the gateway's error masking would turn a subgraph's coded FORBIDDEN into "Unexpected error".
+ * A plain error that carries a code was already shaped by the subgraph's own error contract, so
+ * it is passed on as the GraphQLError it was, code and path kept.
+ */
+export function useUpstreamStreamErrors(): GatewayPlugin {
+  const revive = (result: ExecutionResult): ExecutionResult =>
+    result.errors?.some(isCodedErrorLike)
+      ? {
+          ...result,
+          errors: result.errors.map((error) =>
+            isCodedErrorLike(error) ? new GraphQLError(error.message, { path: error.path, extensions: error.extensions }) : error,
+          ),
+        }
+      : result;
+  return {
+    onSubscribe() {
+      return {
+        onSubscribeResult() {
+          return { onNext: ({ result, setResult }) => setResult(revive(result as ExecutionResult)) };
+        },
+      };
+    },
+  };
+}
