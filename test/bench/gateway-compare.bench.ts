@@ -35,7 +35,7 @@ const GATEWAY_BOUND = '{ programs { code name } }';
 const PORTAL_PAGE = `query Portal($id: ID!) {
   partner(id: $id) {
     id name tier { code name }
-    standing { certifiedStaff gapRevenue { amount currency } gapStaff }
+    standing { certifiedStaff qualifiedTier { code } nextTier { code } gapRevenue { amount currency } gapStaff }
     deals(first: 10) { totalCount edges { node { id status amount { amount currency } priceQuote { listAmount { amount } netAmount { amount } } } } }
     licenses(first: 10) { totalCount edges { node { id skuCode status endsOn } } }
     statements(first: 4) { edges { node { id period status total { amount currency } } } }
