@@ -5,13 +5,19 @@ import { isDuplicateKeyError } from './duplicate-key';
 import type { DomainEvent } from './envelope';
 import { ProcessedEventEntity } from './processed-event.entity';
 
+/**
+ * Applies one event with `manager`, inside the transaction that records it as processed; `now`
+ * is that transaction's time (for rows the handler stamps, such as a parked event's).
+ */
+export type EventHandle = (event: DomainEvent, manager: EntityManager, now: Date) => Promise<void>;
+
 export interface EventConsumerOptions {
   /** The consumer group on the bus and the `consumer` column of processed_event; stable across deploys. */
   name: string;
   database: Database;
   bus: EventBus;
   /** Applies the event with `manager`, inside the transaction that records it as processed. */
-  handle: (event: DomainEvent, manager: EntityManager) => Promise<void>;
+  handle: EventHandle;
   /** Event types this consumer cares about; others are acknowledged without touching the database. Default: all. */
   types?: readonly string[];
   consume?: ConsumeOptions;
@@ -40,7 +46,7 @@ export function applyOnce(
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
-    await handle(event, manager);
+    await handle(event, manager, now);
     return true;
   });
 }

@@ -1,4 +1,5 @@
 import { OutboxEntity } from './outbox.entity';
+import { ParkedEventEntity } from './parked-event.entity';
 import { ProcessedEventEntity } from './processed-event.entity';
 
 export * from './envelope';
@@ -8,15 +9,22 @@ export * from './backoff';
 export * from './stream-entry';
 export { OutboxEntity } from './outbox.entity';
 export { ProcessedEventEntity } from './processed-event.entity';
+export { ParkedEventEntity } from './parked-event.entity';
+export { AddParkedEvents1796156279405 } from './migrations/AddParkedEvents1796156279405';
 export { recordEvent, recordEvents, envelopeOf, OUTBOX_SIGNAL, outboxSignal } from './record-event';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
-export { applyOnce, createEventConsumer, type EventConsumerOptions } from './event-consumer';
+export { applyOnce, createEventConsumer, type EventConsumerOptions, type EventHandle } from './event-consumer';
 export { InProcessBus, type InProcessBusOptions } from './in-process.bus';
 export { RedisStreamsBus, DEFAULT_STREAM_KEY, type RedisStreamsBusOptions } from './redis-streams.bus';
 export { BusUnavailableError } from './redis-connection';
 
-/** Add these to a subgraph's entity list, so its migrations create `outbox` and `processed_event`. */
-export const eventsEntities = [OutboxEntity, ProcessedEventEntity];
+/**
+ * Add these to a subgraph's entity list, so its migrations create `outbox`, `processed_event`
+ * and `parked_event` (the last through the shared AddParkedEvents migration).
+ */
+export const eventsEntities = [OutboxEntity, ProcessedEventEntity, ParkedEventEntity];
 export { Doorbell, sleep } from './timers';
 export { isDuplicateKeyError } from './duplicate-key';
 export { AUDIT_HOME, AUDIT_RECORDED, copyAuditRow, currentAuditScope, runAudited, type AuditRecordedPayload, type AuditScope } from './audit-trail';
+export { defineConsumer, startConsumer, type Dispatch, type PayloadParser, type StartConsumerOptions, type VersionHandler, type VersionedConsumer, type VersionedHandlers } from './versioned-consumer';
+export { ParkedEventsService, type ParkedEventFilter } from './parked-events.service';
