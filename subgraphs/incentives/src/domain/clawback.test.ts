@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { dealFacts, demoRule, partnerStanding } from '../test/builders';
-import { clawback } from './clawback';
-import { backEndRebate } from './deal-rules';
+import { clawback } from './rule-kinds';
+import { backEndRebate } from './rule-kinds';
 import { assembleStatement } from './statement';
-import { volumeRebate } from './volume-rebate';
+import { volumeRebate } from './rule-kinds';
 
 describe('clawback', () => {
   const paid = backEndRebate(dealFacts({ dealId: 'd42', amountMinor: 4_000_000n }), partnerStanding({ specializations: ['NETWORK_SECURITY'] }), demoRule('FR-2023', 'BACK_END_REBATE'))!;

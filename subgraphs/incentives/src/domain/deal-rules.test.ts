@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dealFacts, demoRule, everyDemoDealRule, partnerStanding } from '../test/builders';
-import { backEndRebate, dealRegistrationDiscount, distributorIncentive, frontEndDiscount, instantBonus, referralFee, segmentFlatRebate } from './deal-rules';
+import { backEndRebate, dealRegistrationDiscount, distributorIncentive, frontEndDiscount, instantBonus, referralFee, segmentFlatRebate } from './rule-kinds';
 import { dealPayouts } from './quote';
 
 describe('front-end discount (FR-2023)', () => {
@@ -154,7 +154,7 @@ describe('segment flat rebate (US-2014): an SMB-focused partner selling to an en
   const summary = (lines: ReturnType<typeof dealPayouts>) => lines.map((l) => [l.rule, l.rate, l.amountMinor, `${l.payee.kind}:${l.payee.id}`]);
 
   it('does not apply to a 500-seat (SMB) deal: the partner gets its ordinary payouts', () => {
-    expect(segmentFlatRebate(sale(500, 'SMB'), smbFocused, rules.segmentFlat!)).toBeNull();
+    expect(segmentFlatRebate(sale(500, 'SMB'), smbFocused, rules.SEGMENT_FLAT_REBATE!)).toBeNull();
     expect(summary(dealPayouts(sale(500, 'SMB'), smbFocused, rules))).toEqual([
       ['BACK_END_REBATE', '4%', 400_000n, 'PARTNER:p1'],
       ['INSTANT_BONUS', '3%', 300_000n, 'PARTNER:p1'],

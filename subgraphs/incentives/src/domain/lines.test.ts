@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { parseRate } from '@hub/domain';
 import { quarterFacts, randomDealRuleSet, randomVolumeRebate, rateText } from '../test/arbitraries';
 import { dealFacts, demoRule, everyDemoDealRule, partnerStanding } from '../test/builders';
-import { backEndRebate, dealRegistrationDiscount, distributorIncentive, frontEndDiscount, instantBonus, referralFee, segmentFlatRebate } from './deal-rules';
+import { backEndRebate, dealRegistrationDiscount, distributorIncentive, frontEndDiscount, instantBonus, referralFee, segmentFlatRebate } from './rule-kinds';
 import type { DealFacts } from './facts';
 import { addRates, rated, type IncentiveLine } from './lines';
 import { dealPayouts, priceQuote } from './quote';
 import type { RuleVersion } from './rules';
-import { volumeRebate } from './volume-rebate';
+import { volumeRebate } from './rule-kinds';
 
 /**
  * The reference for every amount, written apart from `applyRate`: read the percentage text,
@@ -82,55 +82,55 @@ describe('rounding half up to the minor unit, on every kind of line', () => {
   const onBase = (overrides: Partial<DealFacts>) => (baseMinor: bigint) => dealFacts({ amountMinor: baseMinor, ...overrides });
   const newBusiness = onBase({});
   const smbEnterpriseDeal = onBase({ seats: 501, segment: 'ENTERPRISE' });
-  const backEndAt2Point5: RuleVersion<'BACK_END_REBATE'> = { ...rules.backEnd!, parameters: { ...rules.backEnd!.parameters, baseRate: '1.25%', specializationUplift: '1.25%' } };
+  const backEndAt2Point5: RuleVersion<'BACK_END_REBATE'> = { ...rules.BACK_END_REBATE!, parameters: { ...rules.BACK_END_REBATE!.parameters, baseRate: '1.25%', specializationUplift: '1.25%' } };
   const specialized = partnerStanding({ specializations: ['NETWORK_SECURITY'] });
   const premier = partnerStanding({ tierCode: 'PREMIER' });
 
   type Case = { label: string; line: (baseMinor: bigint) => IncentiveLine | null; baseMinor: bigint; expectedMinor: bigint };
   const cases: Case[] = [
     // 17.5 % = 7/40: the fractions step by 0.025 of a unit.
-    { label: 'front-end 17.5 % of 0.37 = 0.06475 → 0.06', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.frontEnd!), baseMinor: 37n, expectedMinor: 6n },
-    { label: 'front-end 17.5 % of 0.20 = 0.035 → 0.04', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.frontEnd!), baseMinor: 20n, expectedMinor: 4n },
-    { label: 'front-end 17.5 % of 0.03 = 0.00525 → 0.01', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.frontEnd!), baseMinor: 3n, expectedMinor: 1n },
-    { label: 'front-end 15 % of 0.03 = 0.0045 → 0.00', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.frontEnd!), baseMinor: 3n, expectedMinor: 0n },
-    { label: 'front-end 15 % of 0.10 = 0.015 → 0.02', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.frontEnd!), baseMinor: 10n, expectedMinor: 2n },
-    { label: 'front-end 15 % of 0.17 = 0.0255 → 0.03', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'REGISTERED' }), rules.frontEnd!), baseMinor: 17n, expectedMinor: 3n },
-    { label: 'front-end 20 % of 0.02 = 0.004 → 0.00', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'ELITE' }), rules.frontEnd!), baseMinor: 2n, expectedMinor: 0n },
-    { label: 'front-end 20 % of 0.03 = 0.006 → 0.01', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'ELITE' }), rules.frontEnd!), baseMinor: 3n, expectedMinor: 1n },
-    { label: 'renewal 5 % of 0.09 = 0.0045 → 0.00', line: (b) => frontEndDiscount(dealFacts({ type: 'RENEWAL', amountMinor: b }), partnerStanding({}), rules.frontEnd!), baseMinor: 9n, expectedMinor: 0n },
-    { label: 'renewal 5 % of 0.10 = 0.005 → 0.01', line: (b) => frontEndDiscount(dealFacts({ type: 'RENEWAL', amountMinor: b }), partnerStanding({}), rules.frontEnd!), baseMinor: 10n, expectedMinor: 1n },
-    { label: 'renewal 5 % of 0.11 = 0.0055 → 0.01', line: (b) => frontEndDiscount(dealFacts({ type: 'RENEWAL', amountMinor: b }), partnerStanding({}), rules.frontEnd!), baseMinor: 11n, expectedMinor: 1n },
-    { label: 'registration 10 % of 0.04 = 0.004 → 0.00', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.registration!), baseMinor: 4n, expectedMinor: 0n },
-    { label: 'registration 10 % of 0.05 = 0.005 → 0.01', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.registration!), baseMinor: 5n, expectedMinor: 1n },
-    { label: 'registration 10 % of 0.06 = 0.006 → 0.01', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.registration!), baseMinor: 6n, expectedMinor: 1n },
-    { label: 'registration 12.5 % of 0.03 = 0.00375 → 0.00', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.registration!), baseMinor: 3n, expectedMinor: 0n },
-    { label: 'registration 12.5 % of 0.04 = 0.005 → 0.01', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.registration!), baseMinor: 4n, expectedMinor: 1n },
-    { label: 'registration 12.5 % of 0.12 = 0.015 → 0.02', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.registration!), baseMinor: 12n, expectedMinor: 2n },
-    { label: 'registration 15 % of 0.10 = 0.015 → 0.02', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'ELITE' }), rules.registration!), baseMinor: 10n, expectedMinor: 2n },
-    { label: 'back-end 2 % of 0.24 = 0.0048 → 0.00', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), rules.backEnd!), baseMinor: 24n, expectedMinor: 0n },
-    { label: 'back-end 2 % of 0.25 = 0.005 → 0.01', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), rules.backEnd!), baseMinor: 25n, expectedMinor: 1n },
-    { label: 'back-end 2 % of 0.26 = 0.0052 → 0.01', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), rules.backEnd!), baseMinor: 26n, expectedMinor: 1n },
-    { label: 'back-end 2 % of 0.75 = 0.015 → 0.02', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), rules.backEnd!), baseMinor: 75n, expectedMinor: 2n },
-    { label: 'back-end 4 % of 0.12 = 0.0048 → 0.00', line: (b) => backEndRebate(newBusiness(b), specialized, rules.backEnd!), baseMinor: 12n, expectedMinor: 0n },
-    { label: 'back-end 4 % of 0.13 = 0.0052 → 0.01', line: (b) => backEndRebate(newBusiness(b), specialized, rules.backEnd!), baseMinor: 13n, expectedMinor: 1n },
+    { label: 'front-end 17.5 % of 0.37 = 0.06475 → 0.06', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.FRONT_END_DISCOUNT!), baseMinor: 37n, expectedMinor: 6n },
+    { label: 'front-end 17.5 % of 0.20 = 0.035 → 0.04', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.FRONT_END_DISCOUNT!), baseMinor: 20n, expectedMinor: 4n },
+    { label: 'front-end 17.5 % of 0.03 = 0.00525 → 0.01', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.FRONT_END_DISCOUNT!), baseMinor: 3n, expectedMinor: 1n },
+    { label: 'front-end 15 % of 0.03 = 0.0045 → 0.00', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.FRONT_END_DISCOUNT!), baseMinor: 3n, expectedMinor: 0n },
+    { label: 'front-end 15 % of 0.10 = 0.015 → 0.02', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.FRONT_END_DISCOUNT!), baseMinor: 10n, expectedMinor: 2n },
+    { label: 'front-end 15 % of 0.17 = 0.0255 → 0.03', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'REGISTERED' }), rules.FRONT_END_DISCOUNT!), baseMinor: 17n, expectedMinor: 3n },
+    { label: 'front-end 20 % of 0.02 = 0.004 → 0.00', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'ELITE' }), rules.FRONT_END_DISCOUNT!), baseMinor: 2n, expectedMinor: 0n },
+    { label: 'front-end 20 % of 0.03 = 0.006 → 0.01', line: (b) => frontEndDiscount(newBusiness(b), partnerStanding({ tierCode: 'ELITE' }), rules.FRONT_END_DISCOUNT!), baseMinor: 3n, expectedMinor: 1n },
+    { label: 'renewal 5 % of 0.09 = 0.0045 → 0.00', line: (b) => frontEndDiscount(dealFacts({ type: 'RENEWAL', amountMinor: b }), partnerStanding({}), rules.FRONT_END_DISCOUNT!), baseMinor: 9n, expectedMinor: 0n },
+    { label: 'renewal 5 % of 0.10 = 0.005 → 0.01', line: (b) => frontEndDiscount(dealFacts({ type: 'RENEWAL', amountMinor: b }), partnerStanding({}), rules.FRONT_END_DISCOUNT!), baseMinor: 10n, expectedMinor: 1n },
+    { label: 'renewal 5 % of 0.11 = 0.0055 → 0.01', line: (b) => frontEndDiscount(dealFacts({ type: 'RENEWAL', amountMinor: b }), partnerStanding({}), rules.FRONT_END_DISCOUNT!), baseMinor: 11n, expectedMinor: 1n },
+    { label: 'registration 10 % of 0.04 = 0.004 → 0.00', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.DEAL_REGISTRATION_DISCOUNT!), baseMinor: 4n, expectedMinor: 0n },
+    { label: 'registration 10 % of 0.05 = 0.005 → 0.01', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.DEAL_REGISTRATION_DISCOUNT!), baseMinor: 5n, expectedMinor: 1n },
+    { label: 'registration 10 % of 0.06 = 0.006 → 0.01', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'SKILL' }), rules.DEAL_REGISTRATION_DISCOUNT!), baseMinor: 6n, expectedMinor: 1n },
+    { label: 'registration 12.5 % of 0.03 = 0.00375 → 0.00', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.DEAL_REGISTRATION_DISCOUNT!), baseMinor: 3n, expectedMinor: 0n },
+    { label: 'registration 12.5 % of 0.04 = 0.005 → 0.01', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.DEAL_REGISTRATION_DISCOUNT!), baseMinor: 4n, expectedMinor: 1n },
+    { label: 'registration 12.5 % of 0.12 = 0.015 → 0.02', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'EXPERT' }), rules.DEAL_REGISTRATION_DISCOUNT!), baseMinor: 12n, expectedMinor: 2n },
+    { label: 'registration 15 % of 0.10 = 0.015 → 0.02', line: (b) => dealRegistrationDiscount(newBusiness(b), partnerStanding({ tierCode: 'ELITE' }), rules.DEAL_REGISTRATION_DISCOUNT!), baseMinor: 10n, expectedMinor: 2n },
+    { label: 'back-end 2 % of 0.24 = 0.0048 → 0.00', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), rules.BACK_END_REBATE!), baseMinor: 24n, expectedMinor: 0n },
+    { label: 'back-end 2 % of 0.25 = 0.005 → 0.01', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), rules.BACK_END_REBATE!), baseMinor: 25n, expectedMinor: 1n },
+    { label: 'back-end 2 % of 0.26 = 0.0052 → 0.01', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), rules.BACK_END_REBATE!), baseMinor: 26n, expectedMinor: 1n },
+    { label: 'back-end 2 % of 0.75 = 0.015 → 0.02', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), rules.BACK_END_REBATE!), baseMinor: 75n, expectedMinor: 2n },
+    { label: 'back-end 4 % of 0.12 = 0.0048 → 0.00', line: (b) => backEndRebate(newBusiness(b), specialized, rules.BACK_END_REBATE!), baseMinor: 12n, expectedMinor: 0n },
+    { label: 'back-end 4 % of 0.13 = 0.0052 → 0.01', line: (b) => backEndRebate(newBusiness(b), specialized, rules.BACK_END_REBATE!), baseMinor: 13n, expectedMinor: 1n },
     { label: 'back-end 1.25 % + 1.25 % of 0.19 = 0.00475 → 0.00', line: (b) => backEndRebate(newBusiness(b), specialized, backEndAt2Point5), baseMinor: 19n, expectedMinor: 0n },
     { label: 'back-end 1.25 % + 1.25 % of 0.20 = 0.005 → 0.01', line: (b) => backEndRebate(newBusiness(b), specialized, backEndAt2Point5), baseMinor: 20n, expectedMinor: 1n },
     { label: 'back-end 1.25 % + 1.25 % of 0.21 = 0.00525 → 0.01', line: (b) => backEndRebate(newBusiness(b), specialized, backEndAt2Point5), baseMinor: 21n, expectedMinor: 1n },
     { label: 'back-end 1.25 % of 0.60 = 0.0075 → 0.01', line: (b) => backEndRebate(newBusiness(b), partnerStanding({}), backEndAt2Point5), baseMinor: 60n, expectedMinor: 1n },
-    { label: 'referral 5 % of 0.09 = 0.0045 → 0.00', line: (b) => referralFee(dealFacts({ seats: 250, referringPartnerId: 'r', amountMinor: b }), rules.referral!), baseMinor: 9n, expectedMinor: 0n },
-    { label: 'referral 5 % of 0.10 = 0.005 → 0.01', line: (b) => referralFee(dealFacts({ seats: 250, referringPartnerId: 'r', amountMinor: b }), rules.referral!), baseMinor: 10n, expectedMinor: 1n },
-    { label: 'referral 10 % of 0.04 = 0.004 → 0.00', line: (b) => referralFee(dealFacts({ seats: 501, referringPartnerId: 'r', amountMinor: b }), rules.referral!), baseMinor: 4n, expectedMinor: 0n },
-    { label: 'referral 10 % of 0.05 = 0.005 → 0.01', line: (b) => referralFee(dealFacts({ seats: 501, referringPartnerId: 'r', amountMinor: b }), rules.referral!), baseMinor: 5n, expectedMinor: 1n },
-    { label: 'segment flat 3 % of 0.16 = 0.0048 → 0.00', line: (b) => segmentFlatRebate(smbEnterpriseDeal(b), partnerStanding({}), rules.segmentFlat!), baseMinor: 16n, expectedMinor: 0n },
-    { label: 'segment flat 3 % of 0.17 = 0.0051 → 0.01', line: (b) => segmentFlatRebate(smbEnterpriseDeal(b), partnerStanding({}), rules.segmentFlat!), baseMinor: 17n, expectedMinor: 1n },
-    { label: 'segment flat 3 % of 0.50 = 0.015 → 0.02', line: (b) => segmentFlatRebate(smbEnterpriseDeal(b), partnerStanding({}), rules.segmentFlat!), baseMinor: 50n, expectedMinor: 2n },
-    { label: 'segment flat 3 % of 0.83 = 0.0249 → 0.02', line: (b) => segmentFlatRebate(smbEnterpriseDeal(b), partnerStanding({}), rules.segmentFlat!), baseMinor: 83n, expectedMinor: 2n },
-    { label: 'instant bonus 3 % of 0.16 = 0.0048 → 0.00', line: (b) => instantBonus(dealFacts({ productLine: 'HYBRID_CLOUD', amountMinor: b }), rules.instantBonus!), baseMinor: 16n, expectedMinor: 0n },
-    { label: 'instant bonus 3 % of 0.50 = 0.015 → 0.02', line: (b) => instantBonus(dealFacts({ productLine: 'HYBRID_CLOUD', amountMinor: b }), rules.instantBonus!), baseMinor: 50n, expectedMinor: 2n },
-    { label: 'instant bonus 3 % of 0.83 = 0.0249 → 0.02', line: (b) => instantBonus(dealFacts({ productLine: 'VIRTUALIZATION', amountMinor: b }), rules.instantBonus!), baseMinor: 83n, expectedMinor: 2n },
-    { label: 'distributor 1 % of 0.49 = 0.0049 → 0.00', line: (b) => distributorIncentive(dealFacts({ distributorId: 'x', amountMinor: b }), partnerStanding({ tierCode: 'SILVER' }), rules.distributor!), baseMinor: 49n, expectedMinor: 0n },
-    { label: 'distributor 1 % of 0.50 = 0.005 → 0.01', line: (b) => distributorIncentive(dealFacts({ distributorId: 'x', amountMinor: b }), partnerStanding({ tierCode: 'SILVER' }), rules.distributor!), baseMinor: 50n, expectedMinor: 1n },
-    { label: 'distributor 1 % of 0.51 = 0.0051 → 0.01', line: (b) => distributorIncentive(dealFacts({ distributorId: 'x', amountMinor: b }), partnerStanding({ tierCode: 'BRONZE' }), rules.distributor!), baseMinor: 51n, expectedMinor: 1n },
+    { label: 'referral 5 % of 0.09 = 0.0045 → 0.00', line: (b) => referralFee(dealFacts({ seats: 250, referringPartnerId: 'r', amountMinor: b }), rules.REFERRAL_FEE!), baseMinor: 9n, expectedMinor: 0n },
+    { label: 'referral 5 % of 0.10 = 0.005 → 0.01', line: (b) => referralFee(dealFacts({ seats: 250, referringPartnerId: 'r', amountMinor: b }), rules.REFERRAL_FEE!), baseMinor: 10n, expectedMinor: 1n },
+    { label: 'referral 10 % of 0.04 = 0.004 → 0.00', line: (b) => referralFee(dealFacts({ seats: 501, referringPartnerId: 'r', amountMinor: b }), rules.REFERRAL_FEE!), baseMinor: 4n, expectedMinor: 0n },
+    { label: 'referral 10 % of 0.05 = 0.005 → 0.01', line: (b) => referralFee(dealFacts({ seats: 501, referringPartnerId: 'r', amountMinor: b }), rules.REFERRAL_FEE!), baseMinor: 5n, expectedMinor: 1n },
+    { label: 'segment flat 3 % of 0.16 = 0.0048 → 0.00', line: (b) => segmentFlatRebate(smbEnterpriseDeal(b), partnerStanding({}), rules.SEGMENT_FLAT_REBATE!), baseMinor: 16n, expectedMinor: 0n },
+    { label: 'segment flat 3 % of 0.17 = 0.0051 → 0.01', line: (b) => segmentFlatRebate(smbEnterpriseDeal(b), partnerStanding({}), rules.SEGMENT_FLAT_REBATE!), baseMinor: 17n, expectedMinor: 1n },
+    { label: 'segment flat 3 % of 0.50 = 0.015 → 0.02', line: (b) => segmentFlatRebate(smbEnterpriseDeal(b), partnerStanding({}), rules.SEGMENT_FLAT_REBATE!), baseMinor: 50n, expectedMinor: 2n },
+    { label: 'segment flat 3 % of 0.83 = 0.0249 → 0.02', line: (b) => segmentFlatRebate(smbEnterpriseDeal(b), partnerStanding({}), rules.SEGMENT_FLAT_REBATE!), baseMinor: 83n, expectedMinor: 2n },
+    { label: 'instant bonus 3 % of 0.16 = 0.0048 → 0.00', line: (b) => instantBonus(dealFacts({ productLine: 'HYBRID_CLOUD', amountMinor: b }), rules.INSTANT_BONUS!), baseMinor: 16n, expectedMinor: 0n },
+    { label: 'instant bonus 3 % of 0.50 = 0.015 → 0.02', line: (b) => instantBonus(dealFacts({ productLine: 'HYBRID_CLOUD', amountMinor: b }), rules.INSTANT_BONUS!), baseMinor: 50n, expectedMinor: 2n },
+    { label: 'instant bonus 3 % of 0.83 = 0.0249 → 0.02', line: (b) => instantBonus(dealFacts({ productLine: 'VIRTUALIZATION', amountMinor: b }), rules.INSTANT_BONUS!), baseMinor: 83n, expectedMinor: 2n },
+    { label: 'distributor 1 % of 0.49 = 0.0049 → 0.00', line: (b) => distributorIncentive(dealFacts({ distributorId: 'x', amountMinor: b }), partnerStanding({ tierCode: 'SILVER' }), rules.DISTRIBUTOR_INCENTIVE!), baseMinor: 49n, expectedMinor: 0n },
+    { label: 'distributor 1 % of 0.50 = 0.005 → 0.01', line: (b) => distributorIncentive(dealFacts({ distributorId: 'x', amountMinor: b }), partnerStanding({ tierCode: 'SILVER' }), rules.DISTRIBUTOR_INCENTIVE!), baseMinor: 50n, expectedMinor: 1n },
+    { label: 'distributor 1 % of 0.51 = 0.0051 → 0.01', line: (b) => distributorIncentive(dealFacts({ distributorId: 'x', amountMinor: b }), partnerStanding({ tierCode: 'BRONZE' }), rules.DISTRIBUTOR_INCENTIVE!), baseMinor: 51n, expectedMinor: 1n },
     { label: 'volume 5 % of 30,000.09 = 1,500.0045 → 1,500.00', line: (b) => volumeRebate('p1', '2026-Q3', [{ deal: newBusiness(b), standing: premier }], volume), baseMinor: 3_000_009n, expectedMinor: 150_000n },
     { label: 'volume 5 % of 30,000.10 = 1,500.005 → 1,500.01', line: (b) => volumeRebate('p1', '2026-Q3', [{ deal: newBusiness(b), standing: premier }], volume), baseMinor: 3_000_010n, expectedMinor: 150_001n },
     { label: 'volume 5 % of 30,000.11 = 1,500.0055 → 1,500.01', line: (b) => volumeRebate('p1', '2026-Q3', [{ deal: newBusiness(b), standing: premier }], volume), baseMinor: 3_000_011n, expectedMinor: 150_001n },
@@ -150,7 +150,7 @@ describe('rounding half up to the minor unit, on every kind of line', () => {
   });
 
   it('shows the rounded amount in the explanation', () => {
-    expect(frontEndDiscount(newBusiness(3n), partnerStanding({ tierCode: 'EXPERT' }), rules.frontEnd!)!.explanation).toContain('0.01 EUR off');
+    expect(frontEndDiscount(newBusiness(3n), partnerStanding({ tierCode: 'EXPERT' }), rules.FRONT_END_DISCOUNT!)!.explanation).toContain('0.01 EUR off');
     expect(volumeRebate('p1', '2026-Q3', [{ deal: newBusiness(5_000_007n), standing: premier }], volume)!.explanation).toMatch(/3750\.01 EUR$/);
   });
 });

@@ -1,5 +1,4 @@
 import { DomainError, formatAmount, InvalidInputError, parseMoney, type IsoDate } from '@hub/domain';
-import type { PayoutLine } from './lines';
 import { quarterBounds, type Quarter } from './periods';
 import type { RuleVersion } from './rules';
 
@@ -123,29 +122,4 @@ export function assertWithinRequest(amountMinor: bigint, unclaimedMinor: bigint,
 export function decideMdf(what: string, status: MdfRequestStatus, approve: boolean): MdfRequestStatus {
   if (status !== 'PENDING') throw new DomainError('INCENTIVES.INVALID_STATE', `${what} is already ${status}`, { status });
   return approve ? 'APPROVED' : 'REJECTED';
-}
-
-export interface ApprovedMdfClaim {
-  claimId: string;
-  partnerId: string;
-  amountMinor: bigint;
-  currency: string;
-  activity: string;
-  proofOfPerformance: string;
-  decidedOn: string;
-}
-
-/** An approved claim is paid in full in the statement of the quarter it was approved in. */
-export function mdfPayout(claim: ApprovedMdfClaim, ruleVersion: number): PayoutLine {
-  return {
-    rule: 'MDF',
-    ruleVersion,
-    source: `mdf-claim:${claim.claimId}`,
-    baseMinor: claim.amountMinor,
-    rate: '100%',
-    amountMinor: claim.amountMinor,
-    currency: claim.currency,
-    explanation: `MDF claim for "${claim.activity}" approved on ${claim.decidedOn} with proof of performance ${claim.proofOfPerformance}: ${formatAmount(claim.amountMinor, claim.currency)} ${claim.currency}`,
-    payee: { kind: 'PARTNER', id: claim.partnerId },
-  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextQuarter, parseQuarter, quarterBounds, quarterOf } from './periods';
+import { FrozenPeriods, nextQuarter, parseQuarter, quarterBounds, quarterOf } from './periods';
 
 describe('quarters', () => {
   it('puts the first and last day of each quarter in it', () => {
@@ -29,5 +29,25 @@ describe('quarters', () => {
     for (const bad of ['2026-Q5', '2026-Q0', '2026-3', 'Q3-2026', '1999-Q4', '2101-Q1', '9999-Q1']) {
       expect(() => parseQuarter('period', bad)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'period' } }));
     }
+  });
+});
+
+describe('FrozenPeriods', () => {
+  const frozen = new FrozenPeriods([
+    { payeeId: 'p1', period: '2026-Q3' },
+    { payeeId: 'p1', period: '2026-Q4' },
+    { payeeId: 'p2', period: '2026-Q4' },
+  ]);
+
+  it('answers an open quarter itself', () => {
+    expect(frozen.firstOpenFrom('p2', '2026-Q3')).toBe('2026-Q3');
+  });
+
+  it('skips every frozen quarter of the payee, across a year end', () => {
+    expect(frozen.firstOpenFrom('p1', '2026-Q3')).toBe('2027-Q1');
+  });
+
+  it("does not skip another payee's frozen quarters", () => {
+    expect(frozen.firstOpenFrom('p3', '2026-Q4')).toBe('2026-Q4');
   });
 });

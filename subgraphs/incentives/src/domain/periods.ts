@@ -29,3 +29,26 @@ export function nextQuarter(quarter: Quarter): Quarter {
   const [, year, q] = QUARTER.exec(quarter)!;
   return Number(q) === 4 ? `${Number(year) + 1}-Q1` : `${year}-Q${Number(q) + 1}`;
 }
+
+/**
+ * The quarters a payee's statement is approved or paid in. What lands "in the first open
+ * quarter" (a clawback, a late payout) skips them: a frozen statement never changes.
+ */
+export class FrozenPeriods {
+  private readonly frozen: Set<string>;
+
+  constructor(statements: readonly { payeeId: string; period: Quarter }[]) {
+    this.frozen = new Set(statements.map((st) => `${st.payeeId}:${st.period}`));
+  }
+
+  has(payeeId: string, quarter: Quarter): boolean {
+    return this.frozen.has(`${payeeId}:${quarter}`);
+  }
+
+  /** `from` itself when it is open, else the first open quarter after it. */
+  firstOpenFrom(payeeId: string, from: Quarter): Quarter {
+    let quarter = from;
+    while (this.has(payeeId, quarter)) quarter = nextQuarter(quarter);
+    return quarter;
+  }
+}

@@ -1,18 +1,10 @@
 import type { DealFacts, PartnerStanding } from './facts';
-import { backEndRebate, dealRegistrationDiscount, distributorIncentive, frontEndDiscount, instantBonus, referralFee, segmentFlatRebate, segmentFlatRebateApplies } from './deal-rules';
 import type { IncentiveLine, PayoutLine } from './lines';
-import type { RuleVersion } from './rules';
+import { DEAL_ROLES, ruleKindModules, type DealHook, type DealRole, type RuleVersionOf } from './rule-kinds';
+import type { RuleKind, RuleSet } from './rules';
 
 /** The rule versions in effect for one deal's program on its date; absent kinds do not apply. */
-export interface DealRuleSet {
-  frontEnd?: RuleVersion<'FRONT_END_DISCOUNT'>;
-  registration?: RuleVersion<'DEAL_REGISTRATION_DISCOUNT'>;
-  backEnd?: RuleVersion<'BACK_END_REBATE'>;
-  referral?: RuleVersion<'REFERRAL_FEE'>;
-  segmentFlat?: RuleVersion<'SEGMENT_FLAT_REBATE'>;
-  instantBonus?: RuleVersion<'INSTANT_BONUS'>;
-  distributor?: RuleVersion<'DISTRIBUTOR_INCENTIVE'>;
-}
+export type DealRuleSet = RuleSet;
 
 export interface PriceQuote {
   listMinor: bigint;
@@ -21,29 +13,47 @@ export interface PriceQuote {
   currency: string;
 }
 
+type AnyRule = RuleVersionOf<RuleKind, unknown>;
+
+/** The registry's deal-level kinds by role, in registry order, each with the version the set holds. */
+function hooks(rules: DealRuleSet, role: DealRole): { hook: DealHook<AnyRule>; rule: AnyRule }[] {
+  const found: { hook: DealHook<AnyRule>; rule: AnyRule }[] = [];
+  for (const module of ruleKindModules) {
+    const rule = rules[module.kind] as AnyRule | undefined;
+    if (module.deal?.role === role && rule) found.push({ hook: module.deal, rule });
+  }
+  return found;
+}
+
 /**
  * The partner's price: list, each discount off it, net. Discounts stack on new business (front
  * end + registration); a renewal gets the renewal rate alone. Each is a rate of the list price.
  */
 export function priceQuote(deal: DealFacts, standing: PartnerStanding, rules: DealRuleSet): PriceQuote {
-  const discounts = [
-    rules.frontEnd && frontEndDiscount(deal, standing, rules.frontEnd),
-    rules.registration && dealRegistrationDiscount(deal, standing, rules.registration),
-  ].filter((line): line is IncentiveLine => Boolean(line));
+  const discounts = hooks(rules, 'DISCOUNT')
+    .map(({ hook, rule }) => hook.compute(deal, standing, rule))
+    .filter((line): line is IncentiveLine => Boolean(line));
   const off = discounts.reduce((sum, line) => sum + line.amountMinor, 0n);
   return { listMinor: deal.amountMinor, discounts, netMinor: deal.amountMinor - off, currency: deal.currency };
 }
 
 /**
- * Everything a won deal pays, to whom. An SMB-focused partner's enterprise deal earns the flat
- * rebate instead of its other deal incentives; the referrer's fee and the distributor's
- * incentive go to other payees and are not affected.
+ * Everything a won deal pays, to whom: the seller's own payouts, then the referrer's, then the
+ * distributor's. A kind that replaces the seller's payouts (an SMB-focused partner's enterprise
+ * deal earns the flat rebate instead) leaves only its own seller line; the referrer's fee and
+ * the distributor's incentive go to other payees and are not affected. `roles` narrows it to
+ * some payees (a payout source pays the seller, another the referrer).
  */
-export function dealPayouts(deal: DealFacts, standing: PartnerStanding, rules: DealRuleSet): PayoutLine[] {
-  const flat = rules.segmentFlat && segmentFlatRebateApplies(deal, standing, rules.segmentFlat);
-  const own = flat
-    ? [segmentFlatRebate(deal, standing, rules.segmentFlat!)]
-    : [rules.backEnd && backEndRebate(deal, standing, rules.backEnd), rules.instantBonus && instantBonus(deal, rules.instantBonus)];
-  const others = [rules.referral && referralFee(deal, rules.referral), rules.distributor && distributorIncentive(deal, standing, rules.distributor)];
-  return [...own, ...others].filter((line): line is PayoutLine => Boolean(line)).filter((line) => line.amountMinor !== 0n);
+export function dealPayouts(deal: DealFacts, standing: PartnerStanding, rules: DealRuleSet, roles: readonly DealRole[] = DEAL_ROLES): PayoutLine[] {
+  const lines: (IncentiveLine | PayoutLine | null)[] = [];
+  for (const role of DEAL_ROLES) {
+    if (role === 'DISCOUNT' || !roles.includes(role)) continue;
+    let applicable = hooks(rules, role);
+    if (role === 'SELLER') {
+      const replacing = applicable.filter(({ hook, rule }) => hook.replacesSellerPayouts?.(deal, standing, rule));
+      if (replacing.length > 0) applicable = replacing;
+    }
+    for (const { hook, rule } of applicable) lines.push(hook.compute(deal, standing, rule));
+  }
+  return lines.filter((line): line is PayoutLine => line !== null && 'payee' in line).filter((line) => line.amountMinor !== 0n);
 }

@@ -6,7 +6,7 @@ import type { PayoutLine } from './lines';
 import { dealPayouts, type DealRuleSet } from './quote';
 import type { RuleVersion } from './rules';
 import { assembleStatement, type AssembledStatement } from './statement';
-import { volumeRebate, type QuarterDeal } from './volume-rebate';
+import { volumeRebate, type QuarterDeal } from './rule-kinds';
 
 /** What the ledger does for a quarter: every won deal's payouts and each partner's volume rebate, one statement per payee. */
 function quarterStatements(facts: readonly QuarterDeal[], rules: DealRuleSet, volume: RuleVersion<'VOLUME_REBATE'>): [string, AssembledStatement][] {

@@ -3,7 +3,7 @@ import type { IsoDate } from '@hub/domain';
 import { dealFacts, demoRule, demoRuleSet, partnerStanding } from '../test/builders';
 import type { DealFacts, PartnerStanding } from './facts';
 import { dealPayouts, priceQuote } from './quote';
-import { volumeRebate, type QuarterDeal } from './volume-rebate';
+import { volumeRebate, type QuarterDeal } from './rule-kinds';
 
 /** A partner's effective-dated history: each entry holds from its date until the next one. */
 type History = { from: IsoDate; standing: PartnerStanding }[];

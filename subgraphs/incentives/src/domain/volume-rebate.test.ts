@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dealFacts, demoRule, partnerStanding } from '../test/builders';
 import type { DealFacts } from './facts';
-import { volumeRebate, type QuarterDeal } from './volume-rebate';
+import { volumeRebate, type QuarterDeal } from './rule-kinds';
 
 const rule = demoRule('AU-2014', 'VOLUME_REBATE');
 const premier = partnerStanding({ programCode: 'AU-2014', tierCode: 'PREMIER' });

@@ -10,13 +10,13 @@ const rule = <K extends RuleKind>(programCode: string, kind: K, asOf = '2026-09-
 };
 
 const rulesFor = (programCode: string): DealRuleSet => ({
-  frontEnd: ruleInEffect(DEMO_RULES, programCode, 'FRONT_END_DISCOUNT', '2026-09-30'),
-  registration: ruleInEffect(DEMO_RULES, programCode, 'DEAL_REGISTRATION_DISCOUNT', '2026-09-30'),
-  backEnd: ruleInEffect(DEMO_RULES, programCode, 'BACK_END_REBATE', '2026-09-30'),
-  referral: ruleInEffect(DEMO_RULES, programCode, 'REFERRAL_FEE', '2026-09-30'),
-  segmentFlat: ruleInEffect(DEMO_RULES, programCode, 'SEGMENT_FLAT_REBATE', '2026-09-30'),
-  instantBonus: ruleInEffect(DEMO_RULES, programCode, 'INSTANT_BONUS', '2026-09-30'),
-  distributor: ruleInEffect(DEMO_RULES, programCode, 'DISTRIBUTOR_INCENTIVE', '2026-09-30'),
+  FRONT_END_DISCOUNT: ruleInEffect(DEMO_RULES, programCode, 'FRONT_END_DISCOUNT', '2026-09-30'),
+  DEAL_REGISTRATION_DISCOUNT: ruleInEffect(DEMO_RULES, programCode, 'DEAL_REGISTRATION_DISCOUNT', '2026-09-30'),
+  BACK_END_REBATE: ruleInEffect(DEMO_RULES, programCode, 'BACK_END_REBATE', '2026-09-30'),
+  REFERRAL_FEE: ruleInEffect(DEMO_RULES, programCode, 'REFERRAL_FEE', '2026-09-30'),
+  SEGMENT_FLAT_REBATE: ruleInEffect(DEMO_RULES, programCode, 'SEGMENT_FLAT_REBATE', '2026-09-30'),
+  INSTANT_BONUS: ruleInEffect(DEMO_RULES, programCode, 'INSTANT_BONUS', '2026-09-30'),
+  DISTRIBUTOR_INCENTIVE: ruleInEffect(DEMO_RULES, programCode, 'DISTRIBUTOR_INCENTIVE', '2026-09-30'),
 });
 
 const money = (minor: bigint) => formatAmount(minor, 'EUR');
@@ -73,7 +73,7 @@ describe('worked example 1: AU-2014 quarterly volume rebate', () => {
 });
 
 describe('worked example 2: AU-2014 referral fee by seats', () => {
-  const referral = (seats: number) => dealPayouts(deal({ programCode: 'AU-2014', currency: 'AUD', referringPartnerId: 'referrer', seats, amountMinor: 12_000_000n }), standing({ programCode: 'AU-2014', tierCode: 'ASSOCIATE' }), { referral: rule('AU-2014', 'REFERRAL_FEE') });
+  const referral = (seats: number) => dealPayouts(deal({ programCode: 'AU-2014', currency: 'AUD', referringPartnerId: 'referrer', seats, amountMinor: 12_000_000n }), standing({ programCode: 'AU-2014', tierCode: 'ASSOCIATE' }), { REFERRAL_FEE: rule('AU-2014', 'REFERRAL_FEE') });
 
   it('501 seats at 120,000 → 12,000.00 to the referring partner', () => {
     expect(referral(501)).toEqual([expect.objectContaining({ rule: 'REFERRAL_FEE', payee: { kind: 'PARTNER', id: 'referrer' }, rate: '10%', amountMinor: 1_200_000n })]);

@@ -1,7 +1,7 @@
 import { Between, In, type EntityManager } from 'typeorm';
 import {
   certifiedStaffOn,
-  ruleInEffect,
+  rulesInEffect,
   specializationsOn,
   tierOn,
   type DealFacts,
@@ -84,15 +84,7 @@ export function dealFacts(row: DealFactEntity): DealFacts {
 
 /** The rules of a deal's program in effect on its date. */
 export function dealRuleSet(rules: readonly RuleVersion[], programCode: string, date: string): DealRuleSet {
-  return {
-    frontEnd: ruleInEffect(rules, programCode, 'FRONT_END_DISCOUNT', date),
-    registration: ruleInEffect(rules, programCode, 'DEAL_REGISTRATION_DISCOUNT', date),
-    backEnd: ruleInEffect(rules, programCode, 'BACK_END_REBATE', date),
-    referral: ruleInEffect(rules, programCode, 'REFERRAL_FEE', date),
-    segmentFlat: ruleInEffect(rules, programCode, 'SEGMENT_FLAT_REBATE', date),
-    instantBonus: ruleInEffect(rules, programCode, 'INSTANT_BONUS', date),
-    distributor: ruleInEffect(rules, programCode, 'DISTRIBUTOR_INCENTIVE', date),
-  };
+  return rulesInEffect(rules, programCode, date);
 }
 
 export async function loadPrograms(manager: EntityManager): Promise<Map<string, ProgramFactEntity>> {

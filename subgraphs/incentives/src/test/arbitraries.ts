@@ -29,9 +29,9 @@ function version<K extends RuleKind>(kind: K, parameters: fc.Arbitrary<RuleVersi
 
 /** Every deal rule kind with random rates, bands and lists, so lines are not limited to the demo figures. */
 export const randomDealRuleSet: fc.Arbitrary<DealRuleSet> = fc.record({
-  frontEnd: version('FRONT_END_DISCOUNT', fc.record({ newBusinessRates: rateByTier, renewalRate: rateText })),
-  registration: version('DEAL_REGISTRATION_DISCOUNT', fc.record({ rates: rateByTier })),
-  backEnd: version(
+  FRONT_END_DISCOUNT: version('FRONT_END_DISCOUNT', fc.record({ newBusinessRates: rateByTier, renewalRate: rateText })),
+  DEAL_REGISTRATION_DISCOUNT: version('DEAL_REGISTRATION_DISCOUNT', fc.record({ rates: rateByTier })),
+  BACK_END_REBATE: version(
     'BACK_END_REBATE',
     fc.record({
       baseRate: rateText,
@@ -39,7 +39,7 @@ export const randomDealRuleSet: fc.Arbitrary<DealRuleSet> = fc.record({
       specializationByProductLine: fc.constant({ HYBRID_CLOUD: 'HYBRID_CLOUD_SECURITY', NETWORK: 'NETWORK_SECURITY', ENDPOINT: 'EMAIL_ENDPOINT_SECURITY', EMAIL: 'EMAIL_ENDPOINT_SECURITY' }),
     }),
   ),
-  referral: version(
+  REFERRAL_FEE: version(
     'REFERRAL_FEE',
     fc.tuple(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 400 }), rateText, rateText).map(([from, width, low, high]) => ({
       bands: [
@@ -48,9 +48,9 @@ export const randomDealRuleSet: fc.Arbitrary<DealRuleSet> = fc.record({
       ],
     })),
   ),
-  segmentFlat: version('SEGMENT_FLAT_REBATE', fc.record({ partnerSegmentFocus: fc.constantFrom('SMB' as const, 'ENTERPRISE' as const), dealSegment: fc.constantFrom('SMB' as const, 'ENTERPRISE' as const), rate: rateText })),
-  instantBonus: version('INSTANT_BONUS', fc.record({ productLines: fc.subarray([...PRODUCT_LINES]), rate: rateText })),
-  distributor: version('DISTRIBUTOR_INCENTIVE', fc.record({ partnerTiers: fc.subarray([...TIER_CODES]), rate: rateText })),
+  SEGMENT_FLAT_REBATE: version('SEGMENT_FLAT_REBATE', fc.record({ partnerSegmentFocus: fc.constantFrom('SMB' as const, 'ENTERPRISE' as const), dealSegment: fc.constantFrom('SMB' as const, 'ENTERPRISE' as const), rate: rateText })),
+  INSTANT_BONUS: version('INSTANT_BONUS', fc.record({ productLines: fc.subarray([...PRODUCT_LINES]), rate: rateText })),
+  DISTRIBUTOR_INCENTIVE: version('DISTRIBUTOR_INCENTIVE', fc.record({ partnerTiers: fc.subarray([...TIER_CODES]), rate: rateText })),
 });
 
 export const randomVolumeRebate: fc.Arbitrary<RuleVersion<'VOLUME_REBATE'>> = version(

@@ -17,13 +17,13 @@ export function demoRule<K extends RuleKind>(programCode: string, kind: K, asOf:
 
 export function demoRuleSet(programCode: string, asOf: IsoDate = AS_OF): DealRuleSet {
   return {
-    frontEnd: ruleInEffect(DEMO_RULES, programCode, 'FRONT_END_DISCOUNT', asOf),
-    registration: ruleInEffect(DEMO_RULES, programCode, 'DEAL_REGISTRATION_DISCOUNT', asOf),
-    backEnd: ruleInEffect(DEMO_RULES, programCode, 'BACK_END_REBATE', asOf),
-    referral: ruleInEffect(DEMO_RULES, programCode, 'REFERRAL_FEE', asOf),
-    segmentFlat: ruleInEffect(DEMO_RULES, programCode, 'SEGMENT_FLAT_REBATE', asOf),
-    instantBonus: ruleInEffect(DEMO_RULES, programCode, 'INSTANT_BONUS', asOf),
-    distributor: ruleInEffect(DEMO_RULES, programCode, 'DISTRIBUTOR_INCENTIVE', asOf),
+    FRONT_END_DISCOUNT: ruleInEffect(DEMO_RULES, programCode, 'FRONT_END_DISCOUNT', asOf),
+    DEAL_REGISTRATION_DISCOUNT: ruleInEffect(DEMO_RULES, programCode, 'DEAL_REGISTRATION_DISCOUNT', asOf),
+    BACK_END_REBATE: ruleInEffect(DEMO_RULES, programCode, 'BACK_END_REBATE', asOf),
+    REFERRAL_FEE: ruleInEffect(DEMO_RULES, programCode, 'REFERRAL_FEE', asOf),
+    SEGMENT_FLAT_REBATE: ruleInEffect(DEMO_RULES, programCode, 'SEGMENT_FLAT_REBATE', asOf),
+    INSTANT_BONUS: ruleInEffect(DEMO_RULES, programCode, 'INSTANT_BONUS', asOf),
+    DISTRIBUTOR_INCENTIVE: ruleInEffect(DEMO_RULES, programCode, 'DISTRIBUTOR_INCENTIVE', asOf),
   };
 }
 
@@ -34,13 +34,13 @@ export function demoRuleSet(programCode: string, asOf: IsoDate = AS_OF): DealRul
  */
 export function everyDemoDealRule(asOf: IsoDate = AS_OF): DealRuleSet {
   return {
-    frontEnd: demoRule('FR-2023', 'FRONT_END_DISCOUNT', asOf),
-    registration: demoRule('FR-2023', 'DEAL_REGISTRATION_DISCOUNT', asOf),
-    backEnd: demoRule('FR-2023', 'BACK_END_REBATE', asOf),
-    referral: demoRule('AU-2014', 'REFERRAL_FEE', asOf),
-    segmentFlat: demoRule('US-2014', 'SEGMENT_FLAT_REBATE', asOf),
-    instantBonus: demoRule('CH-2011', 'INSTANT_BONUS', asOf),
-    distributor: demoRule('US-2014', 'DISTRIBUTOR_INCENTIVE', asOf),
+    FRONT_END_DISCOUNT: demoRule('FR-2023', 'FRONT_END_DISCOUNT', asOf),
+    DEAL_REGISTRATION_DISCOUNT: demoRule('FR-2023', 'DEAL_REGISTRATION_DISCOUNT', asOf),
+    BACK_END_REBATE: demoRule('FR-2023', 'BACK_END_REBATE', asOf),
+    REFERRAL_FEE: demoRule('AU-2014', 'REFERRAL_FEE', asOf),
+    SEGMENT_FLAT_REBATE: demoRule('US-2014', 'SEGMENT_FLAT_REBATE', asOf),
+    INSTANT_BONUS: demoRule('CH-2011', 'INSTANT_BONUS', asOf),
+    DISTRIBUTOR_INCENTIVE: demoRule('US-2014', 'DISTRIBUTOR_INCENTIVE', asOf),
   };
 }
 
