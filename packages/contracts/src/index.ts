@@ -1,0 +1,7 @@
+export * from './catalogue';
+export { DEAL_EVENT_KINDS, type DealEventKind } from './schemas/deals';
+export * from './publish';
+export * from './validate';
+export * from './consumer';
+export { AUDIT_HOME, AUDIT_RECORDED, auditCopies, currentAuditScope, runAudited, type AuditScope } from './audit-trail';
+export { eventsJsonSchema, renderEventsJsonSchema } from './json-schema';
