@@ -18,7 +18,7 @@ export const licensesSubgraph: SubgraphModule = {
   async seed(options) {
     const database = await openLicensesDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? SQLITE_FILE });
     try {
-      const { skus, created } = await database.transaction((manager) => seedCatalog(manager));
+      const { skus, created } = await database.transaction((manager) => seedCatalog(manager, new Date()));
       return `licenses: ${created ? 'loaded' : 'kept'} a catalog of ${skus} SKUs with its price book (licences arrive from won deals and the API)`;
     } finally {
       await database.dataSource.destroy();

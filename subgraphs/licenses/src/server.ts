@@ -48,7 +48,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
   const jobStore = new JobStore(deps.database, { now: () => clock.now(), announce: { source: 'licenses', wake: () => relay.notify() } });
   const jobRunner = new JobRunner(jobStore, { [USAGE_MONTH_JOB]: usageMonthWork(usage) }, deps.jobs);
   const schema = await buildLicensesSchema();
-  await deps.database.transaction((manager) => seedCatalog(manager));
+  await deps.database.transaction((manager) => seedCatalog(manager, clock.now()));
 
   const sweep = async () => {
     await licenses.expireDue();

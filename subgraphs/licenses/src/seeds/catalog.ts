@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AddOn, BillingKind, Edition } from '../domain';
 import { LicensePolicyEntity, SkuEntity, TermPriceEntity, UsagePriceEntity } from '../entities';
+import { recordSkusSaved } from '../services/catalog-events';
 import {
   ADD_ON_DATA,
   EDITION_DATA,
@@ -71,8 +72,11 @@ export function demoCatalog() {
   return { skus, termPrices, usagePrices, policies: LICENSE_POLICIES };
 }
 
-/** Loads the demo catalog, price book and policies into an empty database; leaves edited data alone. */
-export async function seedCatalog(manager: EntityManager): Promise<{ skus: number; created: boolean }> {
+/**
+ * Loads the demo catalog, price book and policies into an empty database and publishes each SKU
+ * (deals learns the catalog from those events); leaves edited data alone.
+ */
+export async function seedCatalog(manager: EntityManager, now: Date): Promise<{ skus: number; created: boolean }> {
   const existing = await manager.count(SkuEntity);
   if (existing > 0) return { skus: existing, created: false };
   const catalog = demoCatalog();
@@ -81,6 +85,7 @@ export async function seedCatalog(manager: EntityManager): Promise<{ skus: numbe
     for (let i = 0; i < rows.length; i += 200) await manager.insert(entity, rows.slice(i, i + 200) as never);
   };
   await chunk(SkuEntity, catalog.skus);
+  await recordSkusSaved(manager, catalog.skus, now);
   await chunk(TermPriceEntity, catalog.termPrices);
   await chunk(UsagePriceEntity, catalog.usagePrices);
   if ((await manager.count(LicensePolicyEntity)) === 0) await chunk(LicensePolicyEntity, catalog.policies);
