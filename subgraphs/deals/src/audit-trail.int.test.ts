@@ -6,6 +6,7 @@ import { AUDIT_RECORDED, InProcessBus, OutboxEntity, type AuditRecordedPayload, 
 import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { DistributorRefEntity, PartnerRefEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
+import { receiveTestCatalog, SKU } from './int-test-catalog';
 
 const SECRET = 'integration-test-gateway-secret-0123456789';
 const DAY0 = '2026-06-15';
@@ -30,7 +31,7 @@ const registration = (seats: number) => ({
   endCustomer: { name: `Kunde ${seats} GmbH`, country: 'DE', domain: `kunde-${seats}.example` },
   type: 'NEW_CUSTOMER',
   productLine: 'ENDPOINT',
-  lines: [{ sku: 'WFBS-SVC', seats, unitPrice: '19.99' }],
+  lines: [{ sku: SKU.endpoint, seats, unitPrice: '19.99' }],
   expectedCloseDate: addDays(DAY0, 60),
 });
 
@@ -56,6 +57,7 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
       if (i > 400) throw new Error('partner facts not applied');
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    await receiveTestCatalog(bus, database);
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { InProcessBus, type DomainEvent } from '@hub/events';
 import { createTestDatabase, subgraphClient, tableRowCounts, type GraphQLResponse, type TestDatabase } from '@hub/testing';
 import { DistributorRefEntity, PartnerRefEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
+import { receiveTestCatalog, SKU } from './int-test-catalog';
 
 /*
  * Every deals mutation (subgraphs/deals/schema.graphql) with its bad input: the answer carries
@@ -65,7 +66,7 @@ interface Case {
 }
 
 let customers = 0;
-function registration(overrides: Record<string, unknown> = {}, lines: unknown[] = [{ sku: 'WFBS-SVC', seats: 25, unitPrice: '19.99' }]) {
+function registration(overrides: Record<string, unknown> = {}, lines: unknown[] = [{ sku: SKU.endpoint, seats: 25, unitPrice: '19.99' }]) {
   customers += 1;
   return {
     partnerId: PARTNER,
@@ -87,7 +88,7 @@ const register = (name: string, field: string, overrides: Record<string, unknown
   code: 'BAD_USER_INPUT',
   field,
 });
-const line = (seats: number, unitPrice: string, sku = 'WFBS-SVC') => ({ sku, seats, unitPrice });
+const line = (seats: number, unitPrice: string, sku: string = SKU.endpoint) => ({ sku, seats, unitPrice });
 
 const CASES: Case[] = [
   register('no lines', 'lines', {}, []),
@@ -176,6 +177,7 @@ describe.each(['mysql', 'sqlite'] as const)('deals mutations refused on %s write
       if (i > 400) throw new Error('partner facts not applied');
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    await receiveTestCatalog(bus, database);
     const registered = () => must(call(admin, REGISTER, { input: registration() }), 'registerDeal');
     const [submitted, approved, won] = [await registered(), await registered(), await registered()];
     for (const id of [approved, won]) await must(call(admin, BY_ID.approveDeal!, { id }), 'approveDeal');

@@ -8,6 +8,7 @@ import { countQueries, createTestDatabase, subgraphClient, type GraphQLResponse,
 import type { DealStatus } from './domain';
 import { DealEntity, DealLineEntity, DistributorRefEntity, PartnerRefEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
+import { receiveTestCatalog, SKU } from './int-test-catalog';
 import type { DealEventPayload } from './services/deal-events';
 import { DealsService, type RegisterDealInput } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
@@ -134,6 +135,7 @@ describe.each([
     close = running.close;
     await bus.publish(PARTNER_FACTS);
     await until(async () => (await database.dataSource.manager.count(PartnerRefEntity)) === 4 && (await database.dataSource.manager.count(DistributorRefEntity)) === 2);
+    await receiveTestCatalog(bus, database);
   });
 
   afterEach(() => at(DAY0));
@@ -160,7 +162,7 @@ describe.each([
       endCustomer: { name: `Kunde ${customers} GmbH`, country: 'DE', domain: `kunde-${customers}.example`, ...customer },
       type: 'NEW_CUSTOMER',
       productLine: 'ENDPOINT',
-      lines: [{ sku: 'WFBS-SVC', seats: 25, unitPrice: '19.99' }],
+      lines: [{ sku: SKU.endpoint, seats: 25, unitPrice: '19.99' }],
       expectedCloseDate: addDays(clock.today(), 60),
       ...rest,
     };
@@ -312,25 +314,25 @@ describe.each([
     it('derives seats and the exact amount from three lines', async () => {
       const deal = await register(partnerA, {
         lines: [
-          { sku: 'WFBS-SVC', seats: 100, unitPrice: '19.99' },
-          { sku: 'DDI-ADD', seats: 50, unitPrice: '0.05' },
-          { sku: 'TMES-ENT', seats: 1, unitPrice: '1234.56' },
+          { sku: SKU.endpoint, seats: 100, unitPrice: '19.99' },
+          { sku: SKU.endpointSuite, seats: 50, unitPrice: '0.05' },
+          { sku: SKU.endpointAdvanced, seats: 1, unitPrice: '1234.56' },
         ],
       });
       expect(deal.seats).toBe(151);
       expect(deal.amount).toEqual({ amount: '3236.06', currency: 'EUR' });
       expect(deal.lines).toEqual([
-        { sku: 'WFBS-SVC', seats: 100, unitPrice: { amount: '19.99', currency: 'EUR' }, amount: { amount: '1999.00', currency: 'EUR' } },
-        { sku: 'DDI-ADD', seats: 50, unitPrice: { amount: '0.05', currency: 'EUR' }, amount: { amount: '2.50', currency: 'EUR' } },
-        { sku: 'TMES-ENT', seats: 1, unitPrice: { amount: '1234.56', currency: 'EUR' }, amount: { amount: '1234.56', currency: 'EUR' } },
+        { sku: SKU.endpoint, seats: 100, unitPrice: { amount: '19.99', currency: 'EUR' }, amount: { amount: '1999.00', currency: 'EUR' } },
+        { sku: SKU.endpointSuite, seats: 50, unitPrice: { amount: '0.05', currency: 'EUR' }, amount: { amount: '2.50', currency: 'EUR' } },
+        { sku: SKU.endpointAdvanced, seats: 1, unitPrice: { amount: '1234.56', currency: 'EUR' }, amount: { amount: '1234.56', currency: 'EUR' } },
       ]);
       expect((await row(deal.id)).amount).toBe(323606n);
     });
 
     it('is SMB at exactly 500 seats and ENTERPRISE at 501', async () => {
       const lines = (last: number) => [
-        { sku: 'WFBS-SVC', seats: 300, unitPrice: '10.00' },
-        { sku: 'WFBS-SVC', seats: last, unitPrice: '10.00' },
+        { sku: SKU.endpoint, seats: 300, unitPrice: '10.00' },
+        { sku: SKU.endpoint, seats: last, unitPrice: '10.00' },
       ];
       expect(await register(partnerA, { lines: lines(200) })).toMatchObject({ seats: 500, segment: 'SMB' });
       expect(await register(partnerA, { lines: lines(201) })).toMatchObject({ seats: 501, segment: 'ENTERPRISE' });
@@ -389,7 +391,12 @@ describe.each([
       // The protected registration belongs to A: B may not read it, so B is not shown it.
       const seenByB = await must(call<{ deal: DealView }>(partnerB, `query ($id: ID!) { deal(id: $id) { conflictWith { id } } }`, { id: second.id }));
       expect(seenByB.deal.conflictWith).toBeNull();
-      const otherLine = await register(partnerB, { distributorId: DISTRIBUTOR_2, productLine: 'NETWORK', customer: { name: 'Acme Industries', domain: null } });
+      const otherLine = await register(partnerB, {
+        distributorId: DISTRIBUTOR_2,
+        productLine: 'NETWORK',
+        lines: [{ sku: SKU.network, seats: 25, unitPrice: '19.99' }],
+        customer: { name: 'Acme Industries', domain: null },
+      });
       expect(await conflictWith(otherLine.id)).toBeNull();
     });
 
@@ -479,9 +486,9 @@ describe.each([
   describe('bad input', () => {
     it.each<[string, RegistrationOverrides, string]>([
       ['no lines', { lines: [] }, 'lines'],
-      ['zero seats', { lines: [{ sku: 'WFBS-SVC', seats: 0, unitPrice: '10.00' }] }, 'lines[0].seats'],
-      ['negative seats', { lines: [{ sku: 'WFBS-SVC', seats: -5, unitPrice: '10.00' }] }, 'lines[0].seats'],
-      ['a negative price', { lines: [{ sku: 'WFBS-SVC', seats: 5, unitPrice: '-1.00' }] }, 'lines[0].unitPrice'],
+      ['zero seats', { lines: [{ sku: SKU.endpoint, seats: 0, unitPrice: '10.00' }] }, 'lines[0].seats'],
+      ['negative seats', { lines: [{ sku: SKU.endpoint, seats: -5, unitPrice: '10.00' }] }, 'lines[0].seats'],
+      ['a negative price', { lines: [{ sku: SKU.endpoint, seats: 5, unitPrice: '-1.00' }] }, 'lines[0].unitPrice'],
       ['an unknown partner', { partnerId: newId() }, 'partnerId'],
       ['an unknown distributor', { distributorId: newId() }, 'distributorId'],
       ['a distributor the partner does not buy through', { distributorId: DISTRIBUTOR_2 }, 'distributorId'],
@@ -559,8 +566,8 @@ describe.each([
         type: 'NEW_SOLUTION',
         productLine: 'NETWORK',
         lines: [
-          { sku: 'TP-NGIPS', seats: 400, unitPrice: '300.00' },
-          { sku: 'TP-SVC', seats: 101, unitPrice: '0.99' },
+          { sku: SKU.networkAdvanced, seats: 400, unitPrice: '300.00' },
+          { sku: SKU.network, seats: 101, unitPrice: '0.99' },
         ],
       });
       await done(admin, 'approve', id);
@@ -586,8 +593,8 @@ describe.each([
         expiresAt: addDays(DAY0, 90),
         closedAt: DAY0,
         lines: [
-          { sku: 'TP-NGIPS', seats: 400, unitPriceMinor: '30000', amountMinor: '12000000' },
-          { sku: 'TP-SVC', seats: 101, unitPriceMinor: '99', amountMinor: '9999' },
+          { sku: SKU.networkAdvanced, seats: 400, unitPriceMinor: '30000', amountMinor: '12000000' },
+          { sku: SKU.network, seats: 101, unitPriceMinor: '99', amountMinor: '9999' },
         ],
       });
       expect(
@@ -634,7 +641,7 @@ describe.each([
         partnerId: PARTNER_C,
         distributorId: DISTRIBUTOR_2,
         type: 'RENEWAL',
-        lines: [{ sku: 'WFBS-SVC', seats: 600, unitPrice: '5.00' }],
+        lines: [{ sku: SKU.endpoint, seats: 600, unitPrice: '5.00' }],
         expectedCloseDate: addDays(DAY0, 40),
       })).id;
       at(addDays(DAY0, -10));
@@ -642,7 +649,7 @@ describe.each([
         partnerId: PARTNER_C,
         distributorId: DISTRIBUTOR_1,
         type: 'NEW_SOLUTION',
-        lines: [{ sku: 'WFBS-SVC', seats: 501, unitPrice: '5.00' }],
+        lines: [{ sku: SKU.endpoint, seats: 501, unitPrice: '5.00' }],
         expectedCloseDate: addDays(DAY0, 70),
       })).id;
       await done(admin, 'approve', ids.lost);
@@ -715,8 +722,8 @@ describe.each([
         registration({
           partnerId: PARTNER_BULK,
           lines: [
-            { sku: 'WFBS-SVC', seats: 10 + i, unitPrice: '19.99' },
-            { sku: 'DDI-ADD', seats: 1, unitPrice: '250.00' },
+            { sku: SKU.endpoint, seats: 10 + i, unitPrice: '19.99' },
+            { sku: SKU.endpointSuite, seats: 1, unitPrice: '250.00' },
           ],
         }),
       );

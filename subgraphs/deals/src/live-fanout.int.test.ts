@@ -8,6 +8,7 @@ import { newId, type Database } from '@hub/db';
 import { RedisStreamsBus, type DomainEvent } from '@hub/events';
 import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { createDealsServer, openDealsDatabase } from './server';
+import { receiveTestCatalog, SKU } from './int-test-catalog';
 
 const SECRET = 'live-fanout-test-gateway-secret-0123456789';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -53,6 +54,7 @@ describe('live deal updates across deals instances (Redis)', () => {
       },
     ];
     await instances[0]!.bus.publish(facts);
+    await receiveTestCatalog(instances[0]!.bus, instances[0]!.database);
   });
 
   afterAll(async () => {
@@ -79,7 +81,7 @@ describe('live deal updates across deals instances (Redis)', () => {
           endCustomer: { name: `Fanout Customer ${newId()}`, country: 'FR' },
           type: 'NEW_CUSTOMER',
           productLine: 'ENDPOINT',
-          lines: [{ sku: 'EP-1', seats: 10, unitPrice: '10.00' }],
+          lines: [{ sku: SKU.endpoint, seats: 10, unitPrice: '10.00' }],
           expectedCloseDate: '2099-01-01',
         },
       });

@@ -13,6 +13,7 @@ import { DealsService } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
 import { createLiveDeals } from './services/live-deals';
 import { applyPartnerEvent } from './services/partner-refs.consumer';
+import { applyCatalogEvent, CATALOG_EVENT_TYPES, CATALOG_REFS_CONSUMER } from './services/catalog-refs.consumer';
 import { partnerFactsLoader, partnerFactsLookup } from './services/partner-facts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './services/webhook-dispatcher';
 import { enqueueWebhookDeliveries, WEBHOOK_EVENT_TYPES, WEBHOOKS_CONSUMER } from './services/webhooks.consumer';
@@ -79,6 +80,13 @@ export async function createDealsServer(deps: DealsServerDeps) {
         types: ['partner.created', 'partner.changed', 'distributor.saved'],
         handle: applyPartnerEvent,
       });
+      const catalogRefs: Subscription = await createEventConsumer({
+        name: CATALOG_REFS_CONSUMER,
+        database: deps.database,
+        bus: deps.bus,
+        types: CATALOG_EVENT_TYPES,
+        handle: applyCatalogEvent,
+      });
       const liveUpdates: Subscription = await live.consume(deps.bus, () => clock.now());
       const webhookDeliveries: Subscription = await createEventConsumer({
         name: WEBHOOKS_CONSUMER,
@@ -120,6 +128,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
           clearInterval(sweep);
           await running.close();
           await partnerFacts.stop();
+          await catalogRefs.stop();
           await liveUpdates.stop();
           await webhookDeliveries.stop();
           await dispatcher.stop();

@@ -10,6 +10,7 @@ import { createTestDatabase, subgraphClient, type GraphQLResponse, type TestData
 import { verifyWebhookSignature } from './domain/webhooks';
 import { DistributorRefEntity, PartnerRefEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
+import { receiveTestCatalog, SKU } from './int-test-catalog';
 import { dealEventType, type DealEventKind, type DealEventPayload } from './services/deal-events';
 import { WebhookDispatcher } from './services/webhook-dispatcher';
 import { fakeDns, SSRF_CASES, TEST_DNS } from './services/webhook-egress.fixtures';
@@ -95,6 +96,7 @@ describe.each([
     const running = await server.start(0);
     call = subgraphClient(running.url, SECRET);
     close = running.close;
+    await receiveTestCatalog(bus, database);
     receiver = await startReceiver();
   });
 
@@ -409,7 +411,7 @@ describe.each([
           endCustomer: { name: 'Webhook Kunde GmbH', country: 'DE', domain: null },
           type: 'NEW_CUSTOMER',
           productLine: 'ENDPOINT',
-          lines: [{ sku: 'WFBS-SVC', seats: 25, unitPrice: '19.99' }],
+          lines: [{ sku: SKU.endpoint, seats: 25, unitPrice: '19.99' }],
           expectedCloseDate: addDays(clock.today(), 30),
         },
       }),
@@ -537,7 +539,7 @@ describe.each([
       currency: 'EUR',
       status: 'WON',
       endCustomer: { name: 'Kunde GmbH', country: 'DE', domain: 'kunde.example' },
-      lines: [{ sku: 'WFBS-SVC', seats: 25, unitPriceMinor: '1999', amountMinor: '49975' }],
+      lines: [{ sku: SKU.endpoint, seats: 25, unitPriceMinor: '1999', amountMinor: '49975' }],
       registeredAt: clock.now().toISOString(),
       approvedAt: null,
       expiresAt: null,

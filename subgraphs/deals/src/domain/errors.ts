@@ -8,3 +8,15 @@ export class DealsError extends DomainError {
     this.name = 'DealsError';
   }
 }
+
+/**
+ * Deals has not received the catalog from licenses yet (its copy is empty, e.g. on a first
+ * start before licenses' events arrive): no line can be checked, so a registration is refused
+ * as retryable rather than told its SKU is unknown.
+ */
+export class CatalogNotReceivedError extends DomainError {
+  constructor() {
+    super('SERVICE_UNAVAILABLE', 'Deals has not received the product catalog from licenses yet; retry in a few seconds', { retryable: true, reason: 'CATALOG_NOT_RECEIVED' });
+    this.name = 'CatalogNotReceivedError';
+  }
+}

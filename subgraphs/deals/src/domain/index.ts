@@ -1,3 +1,4 @@
+export * from './catalog';
 export * from './conflict';
 export * from './errors';
 export * from './lifecycle';

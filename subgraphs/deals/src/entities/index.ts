@@ -1,5 +1,6 @@
 import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
+import { CatalogSkuRefEntity } from './catalog-sku-ref.entity';
 import { CustomerLockEntity } from './customer-lock.entity';
 import { DealLineEntity } from './deal-line.entity';
 import { DealEntity } from './deal.entity';
@@ -10,6 +11,7 @@ import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export {
+  CatalogSkuRefEntity,
   CustomerLockEntity,
   DealEntity,
   DealLineEntity,
@@ -27,6 +29,7 @@ export const dealsEntities = [
   DealLineEntity,
   PartnerRefEntity,
   DistributorRefEntity,
+  CatalogSkuRefEntity,
   RegistrationPolicyEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,

@@ -8,7 +8,7 @@ import { DealFilter, RegisterDealInput } from './inputs';
 import { assertCanReadPartnerFacts } from '../services/access';
 import { dealFromEvent, type LiveDealEvent } from '../services/live-deals';
 import type { PartnerFacts } from '../services/partner-facts';
-import { DealConnection, DealEventType, DealLineType, DealType_, DistributorStub, EndCustomerType, PartnerStub } from './types';
+import { DealConnection, DealEventType, DealOutsideCatalogConnection, DealLineType, DealType_, DistributorStub, EndCustomerType, PartnerStub } from './types';
 
 @Resolver(() => DealType_)
 export class DealResolver {
@@ -20,6 +20,14 @@ export class DealResolver {
   @Query(() => DealConnection)
   async deals(@Arg('filter', () => DealFilter, { nullable: true }) filter: DealFilter | null, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: DealsContext) {
     return toConnection(await ctx.deals.list(ctx.claims, filter ?? {}, pageRequest(page)));
+  }
+
+  @Query(() => DealOutsideCatalogConnection, {
+    description:
+      'Staff: deals with lines the catalog does not cover (unknown SKU, usage SKU, or another product line than the deal\'s), oldest first. SERVICE_UNAVAILABLE (retryable) until deals has received the catalog.',
+  })
+  async dealsOutsideCatalog(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: DealsContext) {
+    return toConnection(await ctx.deals.outsideCatalog(ctx.claims, pageRequest(page)));
   }
 
   @Mutation(() => DealType_)

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { DEAL_STATUSES } from '../domain';
+import { CATALOG_PROBLEMS, DEAL_STATUSES } from '../domain';
 import { DEAL_EVENT_KINDS } from '../services/deal-events';
 
 const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
@@ -8,9 +8,14 @@ export const DealStatusEnum = enumOf(DEAL_STATUSES);
 export const DealTypeEnum = enumOf(['NEW_CUSTOMER', 'NEW_SOLUTION', 'RENEWAL'] as const);
 export const DealSegmentEnum = enumOf(['SMB', 'ENTERPRISE'] as const);
 export const DealEventKindEnum = enumOf(DEAL_EVENT_KINDS);
+export const CatalogProblemEnum = enumOf(CATALOG_PROBLEMS);
 
 registerEnumType(DealStatusEnum, { name: 'DealStatus' });
 registerEnumType(DealTypeEnum, { name: 'DealType', description: 'NEW_CUSTOMER and NEW_SOLUTION are new business; RENEWAL is not.' });
 // The same enum as the partners subgraph's Segment: composition merges identical enums.
 registerEnumType(DealSegmentEnum, { name: 'Segment', description: 'SMB: 2–500 seats; ENTERPRISE: over 500.' });
 registerEnumType(DealEventKindEnum, { name: 'DealEventKind' });
+registerEnumType(CatalogProblemEnum, {
+  name: 'CatalogProblem',
+  description: 'Why a deal line is outside the catalog: its SKU is not in it, is billed from usage, or belongs to another product line than the deal.',
+});

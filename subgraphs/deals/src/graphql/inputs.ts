@@ -45,10 +45,13 @@ export class RegisterDealInput {
   @Field(() => DealTypeEnum)
   type: DealType;
 
-  @Field(() => String)
-  productLine: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The product line of the lines\' SKUs (one per deal). Taken from the lines when left out; when given, it must be theirs.',
+  })
+  productLine?: string | null;
 
-  @Field(() => [DealLineInput])
+  @Field(() => [DealLineInput], { description: 'Term SKUs of the catalog, all of one product line; codes are matched ignoring case.' })
   lines: DealLineInput[];
 
   @Field(() => DateScalar)

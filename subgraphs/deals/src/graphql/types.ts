@@ -1,9 +1,9 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { connectionType, DateScalar, DateTimeScalar } from '@hub/graphql-kit';
-import type { DealStatus, Segment } from '../domain';
+import type { CatalogProblem, DealStatus, Segment } from '../domain';
 import type { DealType } from '../entities/deal.entity';
 import type { DealEventKind } from '../services/deal-events';
-import { DealEventKindEnum, DealSegmentEnum, DealStatusEnum, DealTypeEnum } from './enums';
+import { CatalogProblemEnum, DealEventKindEnum, DealSegmentEnum, DealStatusEnum, DealTypeEnum } from './enums';
 
 /**
  * Owned by the partners subgraph; deals adds `Partner.deals`, and answers `name` from its own
@@ -107,3 +107,26 @@ export class DealEventType {
 }
 
 export const DealConnection = connectionType('Deal', DealType_);
+
+@ObjectType('DealLineOutsideCatalog')
+export class DealLineOutsideCatalogType {
+  @Field(() => Int, { description: 'The line\'s place in the deal, from 0 (as in `lines[i]`).' })
+  position: number;
+
+  @Field(() => String)
+  sku: string;
+
+  @Field(() => CatalogProblemEnum)
+  problem: CatalogProblem;
+}
+
+@ObjectType('DealOutsideCatalog')
+export class DealOutsideCatalogType {
+  @Field(() => DealType_)
+  deal: DealType_;
+
+  @Field(() => [DealLineOutsideCatalogType], { description: 'Only the lines the catalog does not cover.' })
+  lines: DealLineOutsideCatalogType[];
+}
+
+export const DealOutsideCatalogConnection = connectionType('DealOutsideCatalog', DealOutsideCatalogType);

@@ -1,22 +1,29 @@
-import { Brackets, LessThan, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, LessThan, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { requireClaims, type Claims } from '@hub/auth';
 import { keysetPage, keysetPagesByParent, lockNames, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
 import { addDays, type Clock, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
+  CatalogNotReceivedError,
   DealsError,
   approvalExpiresOn,
+  catalogProblem,
+  catalogProductLine,
   findConflict,
   HOLDING_STATUSES,
   isExpiredOn,
   nextStatus,
+  normaliseSku,
   priceLines,
   segmentForSeats,
   targetStatus,
+  type CatalogProblem,
+  type CatalogSku,
   type DealAction,
   type DealLineInput,
   type DealStatus,
   type Segment,
 } from '../domain';
+import { CatalogSkuRefEntity } from '../entities/catalog-sku-ref.entity';
 import { DealEntity, type DealType } from '../entities/deal.entity';
 import { DealLineEntity } from '../entities/deal-line.entity';
 import { DistributorRefEntity, PartnerRefEntity } from '../entities/partner-ref.entity';
@@ -30,7 +37,8 @@ export interface RegisterDealInput {
   referringPartnerId?: string | null;
   endCustomer: { name: string; country: string; domain?: string | null };
   type: DealType;
-  productLine: string;
+  /** Taken from the lines when left out; when given, it must be theirs. */
+  productLine?: string | null;
   lines: DealLineInput[];
   expectedCloseDate: string;
 }
@@ -48,6 +56,12 @@ export interface DealFilter {
   expectedCloseTo?: string | null;
   closedFrom?: string | null;
   closedTo?: string | null;
+}
+
+/** A deal with lines the catalog does not cover, and what is wrong with each of them. */
+export interface DealOutsideCatalog {
+  deal: DealEntity;
+  lines: { position: number; sku: string; problem: CatalogProblem }[];
 }
 
 /** Records a deal's change as an event in the same transaction (the outbox). */
@@ -81,8 +95,8 @@ export class DealsService {
     const caller = assertCanRegisterFor(claims, input.partnerId);
     const customer = parseEndCustomer('endCustomer', input.endCustomer);
     const { name: customerName, country: customerCountry, domain: customerDomain } = customer;
-    const productLine = input.productLine.trim().toUpperCase();
-    if (!PRODUCT_LINE.test(productLine)) throw new InvalidInputError('productLine', `"${input.productLine}" is not a product line code`);
+    const requestedLine = input.productLine == null ? null : input.productLine.trim().toUpperCase();
+    if (requestedLine !== null && !PRODUCT_LINE.test(requestedLine)) throw new InvalidInputError('productLine', `"${input.productLine}" is not a product line code`);
     const expectedCloseDate = parseIsoDate('expectedCloseDate', input.expectedCloseDate);
     const today = this.clock.today();
     if (expectedCloseDate < today) throw new InvalidInputError('expectedCloseDate', `${expectedCloseDate} is in the past`);
@@ -106,6 +120,8 @@ export class DealsService {
         }
       }
       const priced = priceLines(input.lines, partner.currency);
+      const skus = priced.lines.map((line) => normaliseSku(line.sku));
+      const productLine = catalogProductLine(skus, await this.catalogSkus(manager, skus), requestedLine);
       const customerKey = customer.key;
       await this.lockCustomer(manager, productLine, customerKey, customerDomain);
       const holders = await manager
@@ -153,7 +169,7 @@ export class DealsService {
         updatedAt: now,
       });
       await manager.insert(DealEntity, deal);
-      const lines = priced.lines.map((line, position) => manager.create(DealLineEntity, { ...line, id: newId(), dealId: deal.id, position }));
+      const lines = priced.lines.map((line, position) => manager.create(DealLineEntity, { ...line, sku: skus[position]!, id: newId(), dealId: deal.id, position }));
       await manager.insert(DealLineEntity, lines);
       await this.events.record(manager, 'SUBMITTED', deal, lines);
       return deal;
@@ -265,6 +281,38 @@ export class DealsService {
     return winner;
   }
 
+  /**
+   * Staff's report of deals registered before deals checked lines against the catalog (or whose
+   * SKU the catalog has since changed): every deal with a line naming a SKU the catalog does not
+   * hold, a usage SKU, or a SKU of another product line than the deal's. Read from the current
+   * copy of the catalog, so it is right whenever it is asked, unlike a check frozen at migration
+   * time; refused as retryable until the catalog has arrived, when every SKU would look unknown.
+   */
+  async outsideCatalog(claims: Claims | null, page: { first: number; after?: string }): Promise<KeysetPage<DealOutsideCatalog>> {
+    requireStaff(claims);
+    const manager = this.database.dataSource.manager;
+    if (!(await manager.exists(CatalogSkuRefEntity))) throw new CatalogNotReceivedError();
+    const query = manager
+      .createQueryBuilder(DealEntity, 'deal')
+      .where(
+        `EXISTS (SELECT 1 FROM deal_line line LEFT JOIN catalog_sku_ref sku ON sku.code = UPPER(TRIM(line.sku))
+          WHERE line.dealId = deal.id AND (sku.code IS NULL OR sku.billing <> 'TERM' OR sku.productLine <> deal.productLine))`,
+      );
+    const deals = await keysetPage(query, [DEAL_KEY], page);
+    const lines = deals.nodes.length ? await manager.find(DealLineEntity, { where: { dealId: In(deals.nodes.map((deal) => deal.id)) }, order: { position: 'ASC' } }) : [];
+    const catalog = await this.catalogSkus(manager, lines.map((line) => normaliseSku(line.sku)));
+    const linesOf = new Map<string, DealLineEntity[]>();
+    for (const line of lines) linesOf.set(line.dealId, [...(linesOf.get(line.dealId) ?? []), line]);
+    const nodes = deals.nodes.map((deal) => ({
+      deal,
+      lines: (linesOf.get(deal.id) ?? []).flatMap((line) => {
+        const problem = catalogProblem(deal.productLine, catalog.get(normaliseSku(line.sku)));
+        return problem ? [{ position: line.position, sku: line.sku, problem }] : [];
+      }),
+    }));
+    return { ...deals, nodes, cursorOf: (node) => deals.cursorOf(node.deal) };
+  }
+
   /** Marks approved registrations past their validity EXPIRED, each with its event. Returns how many. */
   async expireDue(batchSize = 200): Promise<number> {
     const today = this.clock.today();
@@ -312,6 +360,19 @@ export class DealsService {
     });
     this.events.committed();
     return deal;
+  }
+
+  /**
+   * The catalog's SKUs among `codes`, in one query however many lines. When some are missing
+   * and deals holds no catalog at all, the catalog has not arrived yet: that is retryable, not
+   * an unknown SKU.
+   */
+  private async catalogSkus(manager: EntityManager, codes: readonly string[]): Promise<Map<string, CatalogSku>> {
+    const distinct = [...new Set(codes)];
+    if (distinct.length === 0) return new Map();
+    const found = await manager.findBy(CatalogSkuRefEntity, { code: In(distinct) });
+    if (found.length < distinct.length && !(await manager.exists(CatalogSkuRefEntity))) throw new CatalogNotReceivedError();
+    return new Map(found.map((sku) => [sku.code, sku]));
   }
 
   /**
