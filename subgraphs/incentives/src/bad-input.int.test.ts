@@ -29,12 +29,16 @@ const DECIDE_CLAIM = 'mutation ($id: ID!, $approve: Boolean!, $note: String) { d
 const COMPUTE = 'mutation ($period: String!) { computeStatements(period: $period) { id status } }';
 const APPROVE = 'mutation ($id: ID!) { approveStatement(id: $id) { id } }';
 const PAID = 'mutation ($id: ID!, $reference: String!) { markStatementPaid(id: $id, reference: $reference) { id } }';
+const PUBLISH = 'mutation ($input: PublishIncentiveRuleInput!) { publishIncentiveRule(input: $input) { id } }';
+const RETIRE = 'mutation ($id: ID!, $to: Date!) { retireIncentiveRule(id: $id, effectiveTo: $to) { id } }';
 
 interface Fixtures {
   pendingRequest: string;
   approvedRequest: string;
   pendingClaim: string;
   openStatement: string;
+  /** FR-2023's FRONT_END_DISCOUNT v1, in effect from 2023-01-01. */
+  frontEndRule: string;
 }
 
 interface Case {
@@ -74,6 +78,15 @@ const claim = (name: string, field: string | undefined, input: Record<string, un
   claims: me,
 });
 
+const publish = (name: string, field: string | undefined, input: Record<string, unknown>, code = 'BAD_USER_INPUT'): Case => ({
+  mutation: 'publishIncentiveRule',
+  name,
+  query: PUBLISH,
+  variables: () => ({ input: { programCode: 'FR-2023', kind: 'FRONT_END_DISCOUNT', effectiveFrom: '2026-10-01', parameters: '{"newBusinessRates":{"EXPERT":"17.5%"},"renewalRate":"5%"}', ...input } }),
+  code,
+  field,
+});
+
 const CASES: Case[] = [
   allocate('an amount beyond 2^53 − 1 minor units', 'amount', { amount: '90071992547409.92' }),
   allocate('an amount of 10^21', 'amount', { amount: '1000000000000000000000' }),
@@ -101,6 +114,17 @@ const CASES: Case[] = [
   { mutation: 'approveStatement', name: 'an unknown statement', query: APPROVE, variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
   { mutation: 'markStatementPaid', name: 'a blank reference', query: PAID, variables: (f) => ({ id: f.openStatement, reference: '  ' }), code: 'BAD_USER_INPUT', field: 'reference' },
   { mutation: 'markStatementPaid', name: 'a reference of 201 characters', query: PAID, variables: (f) => ({ id: f.openStatement, reference: 'r'.repeat(201) }), code: 'BAD_USER_INPUT', field: 'reference' },
+  publish('a rate that is no rate', 'parameters.newBusinessRates.GOLD', { parameters: '{"newBusinessRates":{"GOLD":"lots"},"renewalRate":"5%"}' }),
+  publish('a rate above 100 %', 'parameters.renewalRate', { parameters: '{"newBusinessRates":{},"renewalRate":"105%"}' }),
+  publish('a missing parameter', 'parameters.renewalRate', { parameters: '{"newBusinessRates":{}}' }),
+  publish('parameters that are not JSON', 'parameters', { parameters: '{newBusinessRates' }),
+  publish('an unknown program', 'programCode', { programCode: 'XX-1999' }),
+  publish('a date that is no date', 'effectiveFrom', { effectiveFrom: '2026-02-30' }),
+  publish('a first day not after the version in effect', 'effectiveFrom', { effectiveFrom: '2022-12-31' }),
+  publish('a first day in a quarter with an approved statement', undefined, { effectiveFrom: '2026-02-15' }, 'INCENTIVES.PERIOD_CLOSED'),
+  { mutation: 'retireIncentiveRule', name: 'an unknown rule', query: RETIRE, variables: () => ({ id: newId(), to: '2026-12-31' }), code: 'NOT_FOUND' },
+  { mutation: 'retireIncentiveRule', name: 'an end before its first day', query: RETIRE, variables: (f) => ({ id: f.frontEndRule, to: '2022-12-31' }), code: 'BAD_USER_INPUT', field: 'effectiveTo' },
+  { mutation: 'retireIncentiveRule', name: 'an end in a quarter with an approved statement', query: RETIRE, variables: (f) => ({ id: f.frontEndRule, to: '2026-01-31' }), code: 'INCENTIVES.PERIOD_CLOSED' },
   { mutation: 'markStatementPaid', name: 'a statement not yet approved', query: PAID, variables: (f) => ({ id: f.openStatement, reference: 'SEPA-1' }), code: 'INCENTIVES.INVALID_TRANSITION' },
 ];
 
@@ -133,6 +157,9 @@ describe.each(['mysql', 'sqlite'] as const)('incentives mutations refused on %s 
       ...(['approved', 'won'] as const).map((kind) =>
         deal(kind, { dealId: 'deal-q2', partnerId: FR_SELLER, programCode: 'FR-2023', currency: 'EUR', amountMinor: '5000000', closedAt: '2026-05-01' }, '2026-05-01T09:00:00Z'),
       ),
+      ...(['approved', 'won'] as const).map((kind) =>
+        deal(kind, { dealId: 'deal-q1', partnerId: FR_SELLER, programCode: 'FR-2023', currency: 'EUR', amountMinor: '3000000', closedAt: '2026-02-01' }, '2026-02-01T09:00:00Z'),
+      ),
     ];
     for (const fact of facts) await applyOnce(database, LEDGER_CONSUMER, fact, applyLedgerEvent, new Date());
     const running = await server.start(0, '127.0.0.1');
@@ -148,7 +175,14 @@ describe.each(['mysql', 'sqlite'] as const)('incentives mutations refused on %s 
     expect(computing.errors).toBeUndefined();
     await server.jobs.runner.settled(computing.data!.computeStatements.id);
     const statements = await call<{ statements: { edges: { node: { id: string } }[] } }>(admin, '{ statements(filter: { period: "2026-Q2" }, first: 5) { edges { node { id } } } }');
-    fixtures = { pendingRequest, approvedRequest, pendingClaim, openStatement: statements.data!.statements.edges[0]!.node.id };
+    // FR-2023's first quarter is approved: no rule of the program may change in it any more.
+    const q1 = await call<{ computeStatements: { id: string } }>(admin, COMPUTE, { period: '2026-Q1' });
+    await server.jobs.runner.settled(q1.data!.computeStatements.id);
+    const q1Statement = await call<{ statement: { id: string } }>(admin, 'query ($p: ID!) { statement(payeeId: $p, period: "2026-Q1") { id } }', { p: FR_SELLER });
+    await made(call(admin, APPROVE, { id: q1Statement.data!.statement.id }), 'approveStatement');
+    const rules = await call<{ incentiveRules: { id: string; kind: string }[] }>(admin, '{ incentiveRules(programCode: "FR-2023") { id kind } }');
+    const frontEndRule = rules.data!.incentiveRules.find((rule) => rule.kind === 'FRONT_END_DISCOUNT')!.id;
+    fixtures = { pendingRequest, approvedRequest, pendingClaim, openStatement: statements.data!.statements.edges[0]!.node.id, frontEndRule };
   });
 
   afterAll(async () => {

@@ -14,6 +14,7 @@ import { applyLedgerEvent, LEDGER_CONSUMER, LEDGER_EVENT_TYPES } from './service
 import { MdfService } from './services/mdf.service';
 import { MetricsService } from './services/metrics.service';
 import { RulesService } from './services/rules';
+import { SimulationService } from './services/simulation.service';
 import { StandingService } from './services/standing.service';
 import { STATEMENTS_JOB, statementsWork } from './services/statement-jobs';
 import { StatementsService } from './services/statements.service';
@@ -56,7 +57,8 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const deals = new DealIncentivesService(deps.database, clock);
   const standing = new StandingService(deps.database, clock);
   const mdf = new MdfService(deps.database, clock);
-  const rules = new RulesService(() => deps.database.dataSource.manager);
+  const rules = new RulesService(deps.database);
+  const simulation = new SimulationService(statements, rules);
   const metrics = new MetricsService(deps.database);
   const schema = await buildIncentivesSchema();
   await deps.database.transaction((manager) => seedRules(manager));
@@ -95,7 +97,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           name: 'incentives',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, metrics, jobs, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
+          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, simulation, metrics, jobs, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
           subscriptions: true,
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');

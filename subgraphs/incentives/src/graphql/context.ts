@@ -5,6 +5,7 @@ import type { DealIncentivesService } from '../services/deal-incentives.service'
 import type { MdfService } from '../services/mdf.service';
 import type { MetricsService } from '../services/metrics.service';
 import type { RulesService } from '../services/rules';
+import type { SimulationService } from '../services/simulation.service';
 import type { StandingService } from '../services/standing.service';
 import type { StatementsService } from '../services/statements.service';
 
@@ -16,6 +17,7 @@ export interface IncentivesContext {
   standing: StandingService;
   mdf: MdfService;
   rules: RulesService;
+  simulation: SimulationService;
   metrics: MetricsService;
   jobs: { store: JobStore; runner: JobRunner };
 }

@@ -1,6 +1,8 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { DateScalar } from '@hub/graphql-kit';
+import type { RuleKind } from '../domain';
 import type { PayeeKind, StatementStatus } from '../entities';
-import { PartnerStatusEnum, PayeeKindEnum, SegmentEnum, StatementStatusEnum } from './enums';
+import { PartnerStatusEnum, PayeeKindEnum, RuleKindEnum, SegmentEnum, StatementStatusEnum } from './enums';
 
 @InputType('StatementFilter')
 export class StatementFilter {
@@ -67,4 +69,23 @@ export class PartnerFilter {
 
   @Field(() => String, { nullable: true })
   nameContains?: string | null;
+}
+
+@InputType('PublishIncentiveRuleInput', { description: 'A new version of a rule of a program.' })
+export class PublishIncentiveRuleInput {
+  @Field(() => String)
+  programCode: string;
+
+  @Field(() => RuleKindEnum)
+  kind: RuleKind;
+
+  @Field(() => DateScalar, { description: 'Its first day; the version in effect until then ends the day before. Not in or before a quarter whose statements of the program are approved or paid (INCENTIVES.PERIOD_CLOSED).' })
+  effectiveFrom: string;
+
+  @Field(() => String, {
+    description:
+      'The parameters as JSON text, the same shape IncentiveRule.parameters reads: rates as exact decimal strings ("17.5%"), money thresholds in minor units as strings ("3000000"), ' +
+      'tier, specialization and product line codes in capitals. Checked against the kind\'s schema; a mistake is BAD_USER_INPUT whose extensions.field names the parameter, e.g. "parameters.newBusinessRates.GOLD".',
+  })
+  parameters: string;
 }

@@ -2,13 +2,14 @@ import { buildSubgraph } from '@hub/graphql-kit';
 import { DealIncentivesResolver, PartnerIncentivesResolver } from './extensions.resolver';
 import { MdfAllocationResolver, MdfClaimResolver, MdfRequestResolver } from './mdf.resolver';
 import { JobResolver } from './job.resolver';
+import { IncentiveRuleResolver } from './rule.resolver';
 import { incentivesReferenceResolvers } from './references';
 import { StatementResolver } from './statement.resolver';
 import { DealStub } from './types';
 
 export function buildIncentivesSchema() {
   return buildSubgraph({
-    resolvers: [StatementResolver, JobResolver, DealIncentivesResolver, PartnerIncentivesResolver, MdfAllocationResolver, MdfRequestResolver, MdfClaimResolver],
+    resolvers: [StatementResolver, IncentiveRuleResolver, JobResolver, DealIncentivesResolver, PartnerIncentivesResolver, MdfAllocationResolver, MdfRequestResolver, MdfClaimResolver],
     // No field of this subgraph returns a Deal, so type-graphql would leave the stub (and with it
     // priceQuote and payoutLines) out of the schema.
     orphanedTypes: [DealStub],

@@ -5,13 +5,14 @@ import type { PayoutLineEntity, StatementEntity } from '../entities';
 import { startStatementsJob } from '../services/statement-jobs';
 import type { IncentivesContext } from './context';
 import { PartnerFilter, StatementFilter } from './inputs';
+import { ruleView } from './rule.resolver';
 import { IncentiveRuleType, PartnerMetricsConnection, PayeeUnion, PayoutLineType, StatementConnection, StatementType } from './types';
 
 @Resolver(() => StatementType)
 export class StatementResolver {
   @Query(() => [IncentiveRuleType], { description: "A program's rule versions; with asOf, only those in effect on that date." })
   async incentiveRules(@Arg('programCode', () => String) programCode: string, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() ctx: IncentivesContext) {
-    return (await ctx.rules.inEffect(ctx.claims, programCode, asOf)).map((rule) => ({ ...rule, parameters: JSON.stringify(rule.parameters) }));
+    return (await ctx.rules.inEffect(ctx.claims, programCode, asOf)).map(ruleView);
   }
 
   @Query(() => StatementType, { nullable: true })

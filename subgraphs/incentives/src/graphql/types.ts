@@ -46,6 +46,9 @@ export const PayeeUnion = createUnionType({
 
 @ObjectType('IncentiveRule', { description: 'One version of a rule of a program, in effect from effectiveFrom to effectiveTo (inclusive).' })
 export class IncentiveRuleType {
+  @Field(() => ID, { description: 'What retireIncentiveRule takes.' })
+  id: string;
+
   @Field(() => String)
   programCode: string;
 
@@ -260,3 +263,54 @@ export class PartnerMetricsType {
 
 export const StatementConnection = connectionType('Statement', StatementType);
 export const PartnerMetricsConnection = connectionType('PartnerMetrics', PartnerMetricsType);
+
+@ObjectType('SimulatedStatement', { description: "One payee's statement of the quarter in one currency, under the published and the draft rules." })
+export class SimulatedStatementType {
+  @Field(() => PayeeUnion)
+  payee: { kind: PayeeKind; id: string };
+
+  @Field(() => StatementStatusEnum, { nullable: true, description: 'The statement as it stands; null when the quarter has none for the payee yet. APPROVED and PAID keep their amount under any rules.' })
+  status: StatementStatus | null;
+
+  @Field(() => MoneyType, { description: 'What computeStatements gives under the published rules.' })
+  current: MoneyType;
+
+  @Field(() => MoneyType, { description: 'What it would give under the draft rules.' })
+  simulated: MoneyType;
+
+  @Field(() => MoneyType, { description: 'simulated − current.' })
+  difference: MoneyType;
+}
+
+@ObjectType('SimulatedTotal')
+export class SimulatedTotalType {
+  @Field(() => MoneyType)
+  current: MoneyType;
+
+  @Field(() => MoneyType)
+  simulated: MoneyType;
+
+  @Field(() => MoneyType)
+  difference: MoneyType;
+}
+
+@ObjectType('SimulatedRuleKindTotal', { description: 'The lines of one rule kind (CLAWBACK included) in one currency, summed over every payee.' })
+export class SimulatedRuleKindTotalType extends SimulatedTotalType {
+  @Field(() => RuleKindEnum)
+  kind: RuleKind;
+}
+
+@ObjectType('StatementSimulation', { description: 'A quarter computed under draft rule versions next to the published ones; nothing is written.' })
+export class StatementSimulationType {
+  @Field(() => String)
+  period: string;
+
+  @Field(() => [SimulatedStatementType], { description: 'Every payee computeStatements would write (or keep) a statement for, by payee kind, id and currency.' })
+  payees: SimulatedStatementType[];
+
+  @Field(() => [SimulatedTotalType], { description: 'Per currency.' })
+  totals: SimulatedTotalType[];
+
+  @Field(() => [SimulatedRuleKindTotalType], { description: 'Per rule kind and currency.' })
+  byRuleKind: SimulatedRuleKindTotalType[];
+}
