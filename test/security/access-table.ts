@@ -63,6 +63,7 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     usageStatements: readScoped,
     // incentives
     incentiveRules: { ...everyone, note: 'the published rule book of a program' },
+    simulateStatements: { ...adminOnly, note: 'what-if of the rule book before publishing' },
     statement: { ...readScoped, note: 'a distributor is a payee too (distributor incentive)' },
     statements: readScoped,
     partnerMetrics: { ...readScoped, distributor: 'forbidden', note: 'BI and staff; a partner its own row' },
@@ -106,6 +107,8 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     computeStatements: adminOnly,
     approveStatement: adminOnly,
     markStatementPaid: adminOnly,
+    publishIncentiveRule: adminOnly,
+    retireIncentiveRule: adminOnly,
     allocateMdf: staffOnly,
     requestMdf: staffOrOwnPartner,
     decideMdfRequest: staffOnly,
