@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
 import { addDays, adjustableClock } from '@hub/domain';
-import { InProcessBus, ProcessedEventEntity, type DomainEvent } from '@hub/events';
+import { InProcessBus, ParkedEventEntity, ProcessedEventEntity, type DomainEvent } from '@hub/events';
 import { countQueries, createTestDatabase, subgraphClient, tableRowCounts, type GraphQLResponse, type TestDatabase } from '@hub/testing';
 import { CatalogSkuRefEntity, DealEntity, DealLineEntity, PartnerRefEntity } from './entities';
 import { receiveTestCatalog, SKU, skuSaved } from './int-test-catalog';
@@ -193,6 +193,19 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
       await applied(skuSaved({ code, name: 'Endpoint Security Services (usage)', productLine: 'ENDPOINT', billing: 'USAGE' }, '2026-04-01T00:00:00.000Z'));
       expect((await database.dataSource.manager.findOneByOrFail(CatalogSkuRefEntity, { code })).billing).toBe('USAGE');
       await refused(() => register([line(code)]), { code: 'BAD_USER_INPUT', field: 'lines[0].sku' });
+    });
+
+    it('parks a SKU whose payload the catalogue refuses, and goes on with the next', async () => {
+      const bad = skuSaved({ code: 'ENDPOINT-LEASE-T', name: 'Leased', productLine: 'ENDPOINT', billing: 'LEASE' as never });
+      const good = skuSaved({ code: 'EMAIL-STD-T', name: 'Email Security Standard (term)', productLine: 'EMAIL', billing: 'TERM' });
+      await bus.publish([bad, good]);
+      for (let i = 0; !(await database.dataSource.manager.existsBy(CatalogSkuRefEntity, { code: 'EMAIL-STD-T' })); i += 1) {
+        if (i > 400) throw new Error('the event after a bad one was not applied');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(await database.dataSource.manager.existsBy(CatalogSkuRefEntity, { code: 'ENDPOINT-LEASE-T' })).toBe(false);
+      const parked = await database.dataSource.manager.findOneByOrFail(ParkedEventEntity, { consumer: CATALOG_REFS_CONSUMER, eventId: bad.id });
+      expect(parked.reason).toContain('billing');
     });
 
     describe('deals registered before the catalog was checked', () => {

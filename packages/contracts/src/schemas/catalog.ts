@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/**
+ * A SKU of licenses' catalog after it was saved, whole: what deals needs to check that a deal
+ * line names a term SKU and to take the deal's product line from it.
+ */
+export const skuSavedV1 = z.object({
+  /** Upper case, at most 80 characters, as licenses keeps codes. */
+  code: z.string().min(1).max(80),
+  name: z.string().min(1),
+  productLine: z.string().min(1),
+  /** TERM: sold on deals and renewed; USAGE: billed monthly from usage reports. */
+  billing: z.enum(['TERM', 'USAGE']),
+});
