@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dealsSubgraph } from '@hub/deals';
+import { licensesSubgraph } from '@hub/licenses';
 import { partnersSubgraph } from '@hub/partners';
+import { PROBE_FIELD, PROBE_LINE } from './support/deals';
 import { post, startHub, type RunningHub } from './support/hub';
 
 type Result = Awaited<ReturnType<typeof post>>['json'];
@@ -61,7 +63,8 @@ describe('the audit trail through the gateway (partners and deals, embedded SQLi
   };
 
   beforeAll(async () => {
-    hub = await startHub([partnersSubgraph, dealsSubgraph]);
+    // Licenses publishes the catalog deals checks lines against.
+    hub = await startHub([partnersSubgraph, dealsSubgraph, licensesSubgraph]);
     admin = await hub.token({ sub: 'auditor@vendor', role: 'vendor_admin' });
     staff = await hub.token({ sub: 'cm-audit@vendor', role: 'channel_manager' });
     const listed = await gql(staff, '{ partners(first: 50, filter: { programCode: "FR-2023", status: ACTIVE }) { edges { node { id name distributors { id } } } } }');
@@ -76,18 +79,18 @@ describe('the audit trail through the gateway (partners and deals, embedded SQLi
       lines,
       expectedCloseDate: '2099-12-31',
     });
-    // Deals learns about partners from events; a registration without lines is refused (and writes nothing) either way.
+    // Deals learns about partners and the catalog from events; the probe is refused (and writes nothing) either way.
     for (const started = Date.now(); ; ) {
-      const probe = await gql(staff, REGISTER, { input: registration([]) });
-      if (probe.errors?.[0]?.extensions?.field === 'lines') break;
-      if (Date.now() - started > DEADLINE_MS) throw new Error(`deals never learned about partner ${partner.id}`);
+      const probe = await gql(staff, REGISTER, { input: registration([PROBE_LINE]) });
+      if (probe.errors?.[0]?.extensions?.field === PROBE_FIELD) break;
+      if (Date.now() - started > DEADLINE_MS) throw new Error(`deals never learned about partner ${partner.id} and the catalog: ${JSON.stringify(probe.errors)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
     startedAt = new Date();
     const renamed = await gql(staff, RENAME, { id: partner.id, name: `${partner.name} (audited)` });
     expect(renamed.errors).toBeUndefined();
-    const registered = await gql(partnerToken, REGISTER, { input: registration([{ sku: 'WFBS-SVC', seats: 30, unitPrice: '19.99' }]) });
+    const registered = await gql(partnerToken, REGISTER, { input: registration([{ sku: 'ENDPOINT-STD-T', seats: 30, unitPrice: '19.99' }]) });
     expect(registered.errors).toBeUndefined();
     dealId = (registered.data as { registerDeal: { id: string } }).registerDeal.id;
     const approved = await gql(staff, APPROVE, { id: dealId });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dealsSubgraph } from '@hub/deals';
+import { licensesSubgraph } from '@hub/licenses';
 import { partnersSubgraph } from '@hub/partners';
+import { PROBE_FIELD, PROBE_LINE } from './support/deals';
 import { post, startHub, type RunningHub } from './support/hub';
 
 interface DemoPartner {
@@ -25,7 +27,7 @@ describe('deals through the gateway', () => {
 
   const gql = async (token: string, query: string, variables?: Record<string, unknown>): Promise<Result> => (await post(hub.url, { query, variables }, token)).json;
 
-  const registration = (partner: DemoPartner, customer: string, lines = [{ sku: 'WFBS-SVC', seats: 120, unitPrice: '19.99' }]) => ({
+  const registration = (partner: DemoPartner, customer: string, lines: unknown[] = [{ sku: 'ENDPOINT-STD-T', seats: 120, unitPrice: '19.99' }]) => ({
     partnerId: partner.id,
     distributorId: partner.distributors[0]!.id,
     endCustomer: { name: customer, country: 'FR', domain: null },
@@ -36,22 +38,23 @@ describe('deals through the gateway', () => {
   });
 
   beforeAll(async () => {
-    hub = await startHub([partnersSubgraph, dealsSubgraph]);
+    // Licenses publishes the catalog deals checks lines against.
+    hub = await startHub([partnersSubgraph, dealsSubgraph, licensesSubgraph]);
     staff = await hub.token({ sub: 'cm@vendor', role: 'channel_manager' });
     const listed = await gql(staff, '{ partners(first: 50, filter: { programCode: "FR-2023", status: ACTIVE }) { edges { node { id name tier { code } distributors { id name } } } } }');
     const partners = (listed.data as { partners: { edges: { node: DemoPartner }[] } }).partners.edges.map((edge) => edge.node).filter((p) => p.distributors.length > 0);
     [own, other] = partners as [DemoPartner, DemoPartner];
     ownToken = await hub.token({ sub: 'user@own', role: 'partner', partnerId: own.id });
 
-    // Partner facts reach deals through the event bus after start. A registration without lines
-    // writes nothing: it is refused for its lines once deals knows the partner, and for an
-    // unknown partner until then.
+    // Partner facts and licenses' catalog reach deals through the event bus after start. The
+    // probe writes nothing: it is refused for its usage SKU once deals knows the partner and has
+    // the catalog, and for an unknown partner or as SERVICE_UNAVAILABLE until then.
     const started = Date.now();
     for (const partner of [own, other]) {
       for (;;) {
-        const probe = await gql(staff, REGISTER, { input: { ...registration(partner, 'Probe'), lines: [] } });
-        if (probe.errors?.[0]?.extensions?.field === 'lines') break;
-        if (Date.now() - started > 15_000) throw new Error(`deals never learned about partner ${partner.id}: ${JSON.stringify(probe.errors)}`);
+        const probe = await gql(staff, REGISTER, { input: registration(partner, 'Probe', [PROBE_LINE]) });
+        if (probe.errors?.[0]?.extensions?.field === PROBE_FIELD) break;
+        if (Date.now() - started > 15_000) throw new Error(`deals never learned about partner ${partner.id} and the catalog: ${JSON.stringify(probe.errors)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
@@ -106,5 +109,40 @@ describe('deals through the gateway', () => {
 
     const listed = await gql(ownToken, '{ deals(first: 50) { totalCount edges { node { id } } } }');
     expect(listed.data).toEqual({ deals: { totalCount: 1, edges: [{ node: { id: dealId } }] } });
+  });
+
+  describe('only what the catalog holds', () => {
+    const count = async () => ((await gql(staff, '{ deals(first: 0) { totalCount } }')).data as { deals: { totalCount: number } }).deals.totalCount;
+
+    it.each<[string, Record<string, unknown>, unknown[], string, string]>([
+      ['a SKU the catalog does not hold', {}, [{ sku: 'WFBS-SVC', seats: 10, unitPrice: '19.99' }], 'lines[0].sku', 'not in the catalog'],
+      ['a usage SKU', {}, [{ sku: 'ENDPOINT-STD-T', seats: 10, unitPrice: '19.99' }, { sku: 'email-std-u', seats: 10, unitPrice: '1.80' }], 'lines[1].sku', 'billed monthly from usage reports'],
+      ['a product line the lines do not belong to', { productLine: 'NETWORK' }, [{ sku: 'ENDPOINT-ADV-T', seats: 10, unitPrice: '37.50' }], 'productLine', 'ENDPOINT'],
+      ['a product line that is in no catalog', { productLine: 'VIRTUALIZATION' }, [{ sku: 'ENDPOINT-ADV-T', seats: 10, unitPrice: '37.50' }], 'productLine', 'ENDPOINT'],
+      ['lines of two product lines', {}, [{ sku: 'ENDPOINT-ADV-T', seats: 10, unitPrice: '37.50' }, { sku: 'NETWORK-ADV-T', seats: 10, unitPrice: '63.00' }], 'lines[1].sku', 'one product line'],
+    ])('refuses %s as BAD_USER_INPUT naming the field, registering nothing', async (_case, overrides, lines, field, reason) => {
+      const before = await count();
+      const refused = await gql(ownToken, REGISTER, { input: { ...registration(own, 'Refused Kunde', lines), ...overrides } });
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(refused.errors?.[0]?.message).toContain(reason);
+      expect(await count()).toBe(before);
+    });
+
+    it('takes the deal\'s product line from its term SKUs, in any case, when the registration leaves it out', async () => {
+      const { productLine: _given, ...withoutLine } = registration(other, 'Hybrid Kunde AG', [{ sku: ' hybrid_cloud-adv-t ', seats: 40, unitPrice: '58.50' }]);
+      const registered = await gql(staff, `mutation ($input: RegisterDealInput!) { registerDeal(input: $input) { productLine lines { sku } } }`, { input: withoutLine });
+      expect(registered.errors).toBeUndefined();
+      expect(registered.data).toEqual({ registerDeal: { productLine: 'HYBRID_CLOUD', lines: [{ sku: 'HYBRID_CLOUD-ADV-T' }] } });
+    });
+
+    it('reports to staff, and only to staff, the deals whose lines the catalog does not cover', async () => {
+      const report = await gql(staff, '{ dealsOutsideCatalog(first: 10) { totalCount edges { node { deal { id } lines { sku problem } } } } }');
+      expect(report.errors).toBeUndefined();
+      // Every deal of this hub went through the catalog check.
+      expect(report.data).toEqual({ dealsOutsideCatalog: { totalCount: 0, edges: [] } });
+      const denied = await gql(ownToken, '{ dealsOutsideCatalog(first: 10) { totalCount } }');
+      expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
   });
 });

@@ -25,7 +25,9 @@ interface DemoDeal {
 // deal (segment rebate, plus the distributor incentive for a Silver partner).
 const DEALS: DemoDeal[] = [
   { partner: 'Bastion Sécurité', distributor: 'Tech Data', customer: { name: 'Centre Hospitalier de Valence', country: 'FR', domain: 'ch-valence.example' }, type: 'NEW_CUSTOMER', lines: [{ sku: 'NETWORK-ADV-T', seats: 150 }], outcome: 'WON' },
-  { partner: 'Cyberlis Conseil', distributor: 'Ingram Micro', customer: { name: 'Mutuelle des Alpes', country: 'FR' }, type: 'NEW_SOLUTION', lines: [{ sku: 'ENDPOINT-ADV-T', seats: 80 }, { sku: 'EMAIL-STD-T', seats: 80 }], outcome: 'WON' },
+  // A deal covers one product line: endpoint and email protection for one customer are two deals.
+  { partner: 'Cyberlis Conseil', distributor: 'Ingram Micro', customer: { name: 'Mutuelle des Alpes', country: 'FR' }, type: 'NEW_SOLUTION', lines: [{ sku: 'ENDPOINT-ADV-T', seats: 80 }], outcome: 'WON' },
+  { partner: 'Cyberlis Conseil', distributor: 'Ingram Micro', customer: { name: 'Mutuelle des Alpes', country: 'FR' }, type: 'NEW_SOLUTION', lines: [{ sku: 'EMAIL-STD-T', seats: 80 }], outcome: 'WON' },
   { partner: 'Datagarde Informatique', customer: { name: 'Mairie de Villeurbanne', country: 'FR' }, type: 'NEW_CUSTOMER', lines: [{ sku: 'HYBRID_CLOUD-STD-T', seats: 45 }], outcome: 'SUBMITTED' },
   { partner: 'Alpennetz AG', customer: { name: 'Kantonsspital Graubünden', country: 'CH' }, type: 'NEW_SOLUTION', lines: [{ sku: 'HYBRID_CLOUD-ADV-T', seats: 400 }], outcome: 'WON' },
   { partner: 'Cervin Informatique SA', distributor: 'Tech Data', customer: { name: 'Banque Cantonale du Valais', country: 'CH' }, type: 'RENEWAL', lines: [{ sku: 'ENDPOINT-STD-T', seats: 220 }], outcome: 'WON' },
@@ -125,8 +127,9 @@ async function until<T>(what: string, deadline: number, probe: () => Promise<T |
 
 /**
  * Deals and licences keep their own copy of partners and distributors, fed by the partners
- * subgraph's events, which may still be on their way on a first start: while a write fails only
- * because a party is not known there yet, try again.
+ * subgraph's events, and deals its copy of licenses' catalog; on a first start those may still
+ * be on their way: while a write fails only because a party is not known there yet, or because
+ * the catalog has not arrived (SERVICE_UNAVAILABLE, retryable), try again.
  */
 async function onceKnown<T>(deadline: number, write: () => Promise<T>): Promise<T> {
   for (;;) {
@@ -135,7 +138,8 @@ async function onceKnown<T>(deadline: number, write: () => Promise<T>): Promise<
     } catch (error) {
       const notYetKnown =
         error instanceof ApiError && error.code === 'BAD_USER_INPUT' && ['partnerId', 'distributorId', 'referringPartnerId'].includes(String(error.field)) && /^unknown /.test(error.message);
-      if (!notYetKnown || Date.now() > deadline) throw error;
+      const catalogOnItsWay = error instanceof ApiError && error.code === 'SERVICE_UNAVAILABLE';
+      if (!(notYetKnown || catalogOnItsWay) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -195,12 +199,12 @@ async function drive(gql: Gql): Promise<string | undefined> {
 
   // Deal lines at the catalog's price per seat-year in the partner's currency, an exact decimal.
   const catalogPrice = async (sku: string, currency: string) => {
-    const { sku: found } = await gql<{ sku: { productLine: string; termPrice: { amount: string } | null } | null }>(
-      'query ($code: ID!, $currency: String!) { sku(code: $code) { productLine termPrice(currency: $currency) { amount } } }',
+    const { sku: found } = await gql<{ sku: { termPrice: { amount: string } | null } | null }>(
+      'query ($code: ID!, $currency: String!) { sku(code: $code) { termPrice(currency: $currency) { amount } } }',
       { code: sku, currency },
     );
     if (!found?.termPrice) throw new Error(`${sku} has no term price in ${currency}`);
-    return { productLine: found.productLine, unitPrice: found.termPrice.amount };
+    return { unitPrice: found.termPrice.amount };
   };
 
   let won = 0;
@@ -215,7 +219,7 @@ async function drive(gql: Gql): Promise<string | undefined> {
       referringPartnerId: deal.referrer && partnerNamed(deal.referrer).id,
       endCustomer: deal.customer,
       type: deal.type,
-      productLine: lines[0]!.productLine,
+      // No productLine: deals takes it from the lines' SKUs.
       lines: lines.map(({ sku, seats, unitPrice }) => ({ sku, seats, unitPrice })),
       expectedCloseDate: daysFrom(todayUtc(), 45),
     };
