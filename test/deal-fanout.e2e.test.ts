@@ -5,6 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { dealsSubgraph } from '@hub/deals';
 import type { SubgraphModule } from '@hub/graphql-kit';
+import { licensesSubgraph } from '@hub/licenses';
 import { partnersSubgraph } from '@hub/partners';
 import { subgraphClient } from '@hub/testing';
 import { GATEWAY_SECRET, post, startHub, type RunningHub } from './support/hub';
@@ -90,7 +91,7 @@ describe('dealUpdated with the partner joined, at fan-out', () => {
             endCustomer: { name: `Fan-out customer ${Math.random()}`, country: 'FR' },
             type: 'NEW_CUSTOMER',
             productLine: 'NETWORK',
-            lines: [{ sku: 'NS-1', seats: 40, unitPrice: '1000.00' }],
+            lines: [{ sku: 'NETWORK-ADV-T', seats: 40, unitPrice: '1000.00' }],
             expectedCloseDate: '2099-12-31',
           },
         },
@@ -117,16 +118,17 @@ describe('dealUpdated with the partner joined, at fan-out', () => {
   const of = (items: readonly Result[], dealId: string) => items.filter((r) => r.data?.dealUpdated.deal.id === dealId || JSON.stringify(r.errors ?? []).includes(dealId));
 
   beforeAll(async () => {
-    hub = await startHub([countingPartners(partnersBodies), dealsSubgraph]);
+    // Licenses publishes the catalog deals checks lines against.
+    hub = await startHub([countingPartners(partnersBodies), dealsSubgraph, licensesSubgraph]);
     admin = await hub.token({ sub: 'admin', role: 'vendor_admin' });
     const partners = await post(hub.url, { query: '{ partners(first: 20, filter: { programCode: "FR-2023" }) { edges { node { id name distributors { id } } } } }' }, admin);
     const nodes = (partners.json.data as { partners: { edges: { node: typeof partner }[] } }).partners.edges.map((e) => e.node);
     partner = nodes.find((p) => p.distributors.length > 0)!;
     referrer = nodes.find((p) => p.id !== partner.id)!;
-    // Partner facts reach deals through the event bus: wait until a registration is accepted.
+    // Partner facts and the catalog reach deals through the event bus: wait until a registration is accepted.
     const started = Date.now();
     while (!(await register())) {
-      if (Date.now() - started > 15_000) throw new Error('deals never learned about the demo partners');
+      if (Date.now() - started > 15_000) throw new Error('deals never learned about the demo partners and the catalog');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   });

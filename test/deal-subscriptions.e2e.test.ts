@@ -3,6 +3,7 @@ import { createClient as createWsClient } from 'graphql-ws';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 import { dealsSubgraph } from '@hub/deals';
+import { licensesSubgraph } from '@hub/licenses';
 import { partnersSubgraph } from '@hub/partners';
 import { post, startHub, type RunningHub } from './support/hub';
 
@@ -53,7 +54,7 @@ describe('live deal updates through the gateway', () => {
             endCustomer: { name: `Customer ${Math.random()}`, country: 'FR' },
             type: 'NEW_CUSTOMER',
             productLine: 'NETWORK',
-            lines: [{ sku: 'NS-1', seats: 40, unitPrice: '1000.00' }],
+            lines: [{ sku: 'NETWORK-ADV-T', seats: 40, unitPrice: '1000.00' }],
             expectedCloseDate: '2099-12-31',
           },
         },
@@ -64,7 +65,8 @@ describe('live deal updates through the gateway', () => {
   };
 
   beforeAll(async () => {
-    hub = await startHub([partnersSubgraph, dealsSubgraph]);
+    // Licenses publishes the catalog deals checks lines against.
+    hub = await startHub([partnersSubgraph, dealsSubgraph, licensesSubgraph]);
     admin = await hub.token({ sub: 'admin', role: 'vendor_admin' });
     const partners = await post(
       hub.url,
@@ -74,10 +76,10 @@ describe('live deal updates through the gateway', () => {
     partner = (partners.json.data as { partners: { edges: { node: typeof partner }[] } }).partners.edges[0]!.node;
     const distributors = await post(hub.url, { query: '{ distributors { id } }' }, admin);
     otherDistributorId = (distributors.json.data as { distributors: { id: string }[] }).distributors.map((d) => d.id).find((id) => !partner.distributors.some((d) => d.id === id))!;
-    // Partner facts reach deals through the event bus: wait until a registration is accepted.
+    // Partner facts and the catalog reach deals through the event bus: wait until a registration is accepted.
     const started = Date.now();
     while (!(await register())) {
-      if (Date.now() - started > 15_000) throw new Error('deals never learned about the demo partners');
+      if (Date.now() - started > 15_000) throw new Error('deals never learned about the demo partners and the catalog');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   });
