@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dealsSubgraph } from '@hub/deals';
 import { licensesSubgraph } from '@hub/licenses';
 import { partnersSubgraph } from '@hub/partners';
+import { PROBE_FIELD, PROBE_LINE } from './support/deals';
 import { post, startHub, type RunningHub } from './support/hub';
 
 type Result = Awaited<ReturnType<typeof post>>['json'];
@@ -83,9 +84,10 @@ describe('licences through the gateway (partners, deals and licenses on MariaDB)
     return result.data as T;
   };
 
+  // Two term SKUs of one product line: a deal covers one.
   const dealLines = [
     { sku: 'ENDPOINT-ADV-T', seats: 40, unitPrice: '33.75' },
-    { sku: 'EMAIL-STD-T', seats: 25, unitPrice: '21.60' },
+    { sku: 'ENDPOINT-STD-T', seats: 25, unitPrice: '21.60' },
   ];
 
   beforeAll(async () => {
@@ -137,11 +139,11 @@ describe('licences through the gateway (partners, deals and licenses on MariaDB)
       expect(refusal.message).toContain('NOT-IN-THE-CATALOG');
     }
     // Deals learns partners from the same events; a registration without lines writes nothing.
-    await eventually(`deals learning ${reseller.name}`, async () => {
+    await eventually(`deals learning ${reseller.name} and the catalog`, async () => {
       const probe = await gql(staff, REGISTER, {
-        input: { partnerId: reseller.id, distributorId: techData.id, endCustomer: { name: 'Probe', country: 'FR' }, type: 'NEW_CUSTOMER', productLine: 'ENDPOINT', lines: [], expectedCloseDate: '2099-12-31' },
+        input: { partnerId: reseller.id, distributorId: techData.id, endCustomer: { name: 'Probe', country: 'FR' }, type: 'NEW_CUSTOMER', lines: [PROBE_LINE], expectedCloseDate: '2099-12-31' },
       });
-      return probe.errors?.[0]?.extensions?.field === 'lines' ? { done: true, value: null } : { done: false, last: probe };
+      return probe.errors?.[0]?.extensions?.field === PROBE_FIELD ? { done: true, value: null } : { done: false, last: probe };
     });
     // No licence exists yet for anyone: the probes wrote nothing.
     expect(data<{ licenses: { totalCount: number } }>(await gql(staff, '{ licenses(first: 10) { totalCount } }')).licenses.totalCount).toBe(0);
@@ -171,7 +173,7 @@ describe('licences through the gateway (partners, deals and licenses on MariaDB)
     // 40 × 33.75 and 25 × 21.60, as the deal itself priced its lines.
     expect(won.lines).toEqual([
       { sku: 'ENDPOINT-ADV-T', amount: { amount: '1350.00', currency: 'EUR' } },
-      { sku: 'EMAIL-STD-T', amount: { amount: '540.00', currency: 'EUR' } },
+      { sku: 'ENDPOINT-STD-T', amount: { amount: '540.00', currency: 'EUR' } },
     ]);
 
     const count = `query ($id: ID!) { partner(id: $id) { licenses { totalCount } } }`;
@@ -210,7 +212,7 @@ describe('licences through the gateway (partners, deals and licenses on MariaDB)
     // Oldest first: in the order of the deal's lines; each term's amount is what its line sold for.
     expect(partner.licenses.edges.map((edge) => edge.node)).toEqual([
       expected('ENDPOINT-ADV-T', 'Endpoint Security Advanced (term)', 'ENDPOINT', 40, '1350.00'),
-      expected('EMAIL-STD-T', 'Email Security Standard (term)', 'EMAIL', 25, '540.00'),
+      expected('ENDPOINT-STD-T', 'Endpoint Security Standard (term)', 'ENDPOINT', 25, '540.00'),
     ]);
     licenseIds = partner.licenses.edges.map((edge) => edge.node.id);
     expect(new Set(licenseIds).size).toBe(2);
@@ -222,9 +224,9 @@ describe('licences through the gateway (partners, deals and licenses on MariaDB)
     expect(one.license).toEqual({ partner: { name: reseller.name }, distributor: { name: techData.name } });
   });
 
-  it('issues a won deal\'s licences under the catalog SKU whatever the case the deal spelled it in, and none for a usage line', async () => {
-    // Deals keeps a line's SKU as typed; the catalog's codes are upper case, and licences
-    // normalise SKU input everywhere else (issueLicense, sku(code), the filter).
+  it('issues a won deal\'s licences under the catalog SKU whatever the case the deal spelled it in', async () => {
+    // Deals matches a line's SKU to the catalog ignoring case and keeps the catalog's code; the
+    // product line, left out here, is the lines' (usage lines never get this far: deals refuses them).
     const registered = data<{ registerDeal: { id: string } }>(
       await gql(resellerToken, REGISTER, {
         input: {
@@ -232,11 +234,9 @@ describe('licences through the gateway (partners, deals and licenses on MariaDB)
           distributorId: techData.id,
           endCustomer: { name: 'Cabinet Leroy', country: 'FR' },
           type: 'NEW_CUSTOMER',
-          productLine: 'XDR',
           lines: [
             { sku: 'xdr-adv-t', seats: 12, unitPrice: '105.00' },
-            // A usage SKU is billed from monthly reports under a master licence, never as a term.
-            { sku: 'endpoint-std-u', seats: 30, unitPrice: '2.50' },
+            { sku: ' Xdr-Std-T ', seats: 30, unitPrice: '70.00' },
           ],
           expectedCloseDate: '2099-12-31',
         },
@@ -260,7 +260,10 @@ describe('licences through the gateway (partners, deals and licenses on MariaDB)
       const mine = nodes.filter((node) => node.sourceDeal?.id === registered.id);
       return mine.length > 0 ? { done: true, value: mine } : { done: false, last: read };
     });
-    expect(issued).toEqual([{ skuCode: 'XDR-ADV-T', productLine: 'XDR', deployment: 'CLOUD', seats: 12, sku: { code: 'XDR-ADV-T', billing: 'TERM' }, sourceDeal: { id: registered.id } }]);
+    expect(issued).toEqual([
+      { skuCode: 'XDR-ADV-T', productLine: 'XDR', deployment: 'CLOUD', seats: 12, sku: { code: 'XDR-ADV-T', billing: 'TERM' }, sourceDeal: { id: registered.id } },
+      { skuCode: 'XDR-STD-T', productLine: 'XDR', deployment: 'CLOUD', seats: 30, sku: { code: 'XDR-STD-T', billing: 'TERM' }, sourceDeal: { id: registered.id } },
+    ]);
   });
 
   it('rates a service provider\'s month from its corrected usage report only, all-units, shown to the provider', async () => {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { skuSavedV1 } from './schemas/catalog';
+import { catalogPublishedV1, skuSavedV1 } from './schemas/catalog';
 import { dealEventV1 } from './schemas/deals';
 import { licenseEventV1, masterLicenseGrantedV1, usageDeploymentV1, usageReportSubmittedV1, usageStatementIssuedV1 } from './schemas/licenses';
 import { certificationAddedV1, distributorSavedV1, partnerSnapshotV1, programSavedV1, tierAssignedV1 } from './schemas/partners';
@@ -43,6 +43,7 @@ export const catalogue = {
   'deal.reversed': { 1: deal('won earlier was reversed (clawbacks follow)') },
   'deal.conflict_resolved': { 1: deal('conflict with another registration was resolved') },
   'catalog.sku_saved': { 1: contract('licenses', 'A SKU of the catalog was created or changed; the payload is the SKU after the write.', skuSavedV1) },
+  'catalog.published': { 1: contract('licenses', 'The whole catalog was published (one catalog.sku_saved per SKU); the payload says how many SKUs it holds.', catalogPublishedV1) },
   'license.issued': { 1: license('was issued') },
   'license.renewed': { 1: license('was renewed') },
   'license.transferred': { 1: license('was transferred to another customer') },

@@ -4,8 +4,8 @@ import { newId, type Database } from '@hub/db';
 import { addDays, adjustableClock } from '@hub/domain';
 import { InProcessBus, ParkedEventEntity, ProcessedEventEntity, type DomainEvent } from '@hub/events';
 import { countQueries, createTestDatabase, subgraphClient, tableRowCounts, type GraphQLResponse, type TestDatabase } from '@hub/testing';
-import { CatalogSkuRefEntity, DealEntity, DealLineEntity, PartnerRefEntity } from './entities';
-import { receiveTestCatalog, SKU, skuSaved } from './int-test-catalog';
+import { CatalogSkuRefEntity, CatalogSyncEntity, DealEntity, DealLineEntity, PartnerRefEntity } from './entities';
+import { catalogPublished, receiveTestCatalog, SKU, skuSaved, TEST_CATALOG } from './int-test-catalog';
 import { createDealsServer, openDealsDatabase } from './server';
 import { CATALOG_REFS_CONSUMER } from './services/catalog-refs.consumer';
 
@@ -124,6 +124,16 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
   it('refuses the report of deals outside the catalog as retryable until then too', async () => {
     const result = await call(admin, OUTSIDE, { first: 10 });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+  });
+
+  it('accepts lines the catalog copy already holds while it is arriving, and refuses the others as retryable', async () => {
+    await bus.publish([skuSaved(TEST_CATALOG[0]!), catalogPublished(TEST_CATALOG.length)]);
+    for (let i = 0; !(await database.dataSource.manager.existsBy(CatalogSyncEntity, {})) || (await database.dataSource.manager.count(CatalogSkuRefEntity)) < 1; i += 1) {
+      if (i > 400) throw new Error('the first catalog events were not applied');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect((await register([line(TEST_CATALOG[0]!.code)])).errors).toBeUndefined();
+    await refused(() => register([line(SKU.networkAdvanced)]), { code: 'SERVICE_UNAVAILABLE', retryable: true });
   });
 
   describe('once licenses\' catalog has arrived', () => {

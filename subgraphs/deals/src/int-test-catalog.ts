@@ -1,6 +1,6 @@
 import { newId, type Database } from '@hub/db';
 import type { DomainEvent, EventBus } from '@hub/events';
-import { CatalogSkuRefEntity } from './entities';
+import { CatalogSkuRefEntity, CatalogSyncEntity } from './entities';
 
 /*
  * The catalog as deals' integration suites receive it: a few SKUs named and shaped as licenses'
@@ -40,15 +40,21 @@ export function skuSaved(sku: TestSku, occurredAt = '2026-01-01T00:00:00.000Z'):
   return { id: newId(), type: 'catalog.sku_saved', version: 1, occurredAt, source: 'licenses', aggregateId: sku.code, payload: { ...sku } };
 }
 
+/** `catalog.published` as licenses records it after a whole catalog. */
+export function catalogPublished(skus: number, occurredAt = '2026-01-01T00:00:00.000Z'): DomainEvent {
+  return { id: newId(), type: 'catalog.published', version: 1, occurredAt, source: 'licenses', aggregateId: 'catalog', payload: { skus } };
+}
+
 /**
- * Publishes `skus` and waits until deals' copy of the catalog holds them. The suite's deals
- * server must have started (its consumer applies the events).
+ * Publishes `skus` as a whole catalog and waits until deals' copy holds them and knows it is
+ * complete. The suite's deals server must have started (its consumer applies the events).
  */
 export async function receiveTestCatalog(bus: EventBus, database: Database, skus: readonly TestSku[] = TEST_CATALOG): Promise<void> {
-  await bus.publish(skus.map((sku) => skuSaved(sku)));
+  await bus.publish([...skus.map((sku) => skuSaved(sku)), catalogPublished(skus.length)]);
   const deadline = Date.now() + 10_000;
   const codes = skus.map((sku) => sku.code);
-  while ((await database.dataSource.manager.countBy(CatalogSkuRefEntity, codes.map((code) => ({ code })))) < codes.length) {
+  const manager = database.dataSource.manager;
+  while ((await manager.countBy(CatalogSkuRefEntity, codes.map((code) => ({ code })))) < codes.length || !(await manager.existsBy(CatalogSyncEntity, { expectedSkus: skus.length }))) {
     if (Date.now() > deadline) throw new Error('deals did not receive the test catalog within 10 s');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

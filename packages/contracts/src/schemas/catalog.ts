@@ -12,3 +12,12 @@ export const skuSavedV1 = z.object({
   /** TERM: sold on deals and renewed; USAGE: billed monthly from usage reports. */
   billing: z.enum(['TERM', 'USAGE']),
 });
+
+/**
+ * Licenses published its whole catalog (first seed, or the catalog of a database seeded before
+ * it published): how many SKUs it holds. Until a consumer's copy holds that many, a code it does
+ * not find may simply not have arrived yet.
+ */
+export const catalogPublishedV1 = z.object({
+  skus: z.number().int().nonnegative(),
+});

@@ -10,9 +10,9 @@ export class DealsError extends DomainError {
 }
 
 /**
- * Deals has not received the catalog from licenses yet (its copy is empty, e.g. on a first
- * start before licenses' events arrive): no line can be checked, so a registration is refused
- * as retryable rather than told its SKU is unknown.
+ * Deals has not received the whole catalog from licenses yet (on a first start, before or while
+ * licenses' events arrive): a SKU it does not find may still be on its way, so a registration is
+ * refused as retryable rather than told its SKU is unknown.
  */
 export class CatalogNotReceivedError extends DomainError {
   constructor() {

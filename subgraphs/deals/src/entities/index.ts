@@ -1,6 +1,7 @@
 import { auditEntities } from '@hub/db';
 import { eventsEntities } from '@hub/events';
 import { CatalogSkuRefEntity } from './catalog-sku-ref.entity';
+import { CatalogSyncEntity } from './catalog-sync.entity';
 import { CustomerLockEntity } from './customer-lock.entity';
 import { DealLineEntity } from './deal-line.entity';
 import { DealEntity } from './deal.entity';
@@ -12,6 +13,7 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
 export {
   CatalogSkuRefEntity,
+  CatalogSyncEntity,
   CustomerLockEntity,
   DealEntity,
   DealLineEntity,
@@ -30,6 +32,7 @@ export const dealsEntities = [
   PartnerRefEntity,
   DistributorRefEntity,
   CatalogSkuRefEntity,
+  CatalogSyncEntity,
   RegistrationPolicyEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,

@@ -24,11 +24,13 @@ import {
   type Segment,
 } from '../domain';
 import { CatalogSkuRefEntity } from '../entities/catalog-sku-ref.entity';
+import { CatalogSyncEntity } from '../entities/catalog-sync.entity';
 import { DealEntity, type DealType } from '../entities/deal.entity';
 import { DealLineEntity } from '../entities/deal-line.entity';
 import { DistributorRefEntity, PartnerRefEntity } from '../entities/partner-ref.entity';
 import { RegistrationPolicyEntity } from '../entities/registration-policy.entity';
 import { assertCanReadDeal, assertCanRegisterFor, assertOwnerOrStaff, requireStaff } from './access';
+import { CATALOG_SYNC_ID } from './catalog-refs.consumer';
 import type { DealEventKind } from './deal-events';
 
 export interface RegisterDealInput {
@@ -291,7 +293,7 @@ export class DealsService {
   async outsideCatalog(claims: Claims | null, page: { first: number; after?: string }): Promise<KeysetPage<DealOutsideCatalog>> {
     requireStaff(claims);
     const manager = this.database.dataSource.manager;
-    if (!(await manager.exists(CatalogSkuRefEntity))) throw new CatalogNotReceivedError();
+    if (!(await catalogComplete(manager))) throw new CatalogNotReceivedError();
     const query = manager
       .createQueryBuilder(DealEntity, 'deal')
       .where(
@@ -364,14 +366,14 @@ export class DealsService {
 
   /**
    * The catalog's SKUs among `codes`, in one query however many lines. When some are missing
-   * and deals holds no catalog at all, the catalog has not arrived yet: that is retryable, not
-   * an unknown SKU.
+   * and deals' copy is not complete yet (first start, licenses' events still arriving), they may
+   * be on their way: that is retryable, not an unknown SKU.
    */
   private async catalogSkus(manager: EntityManager, codes: readonly string[]): Promise<Map<string, CatalogSku>> {
     const distinct = [...new Set(codes)];
     if (distinct.length === 0) return new Map();
     const found = await manager.findBy(CatalogSkuRefEntity, { code: In(distinct) });
-    if (found.length < distinct.length && !(await manager.exists(CatalogSkuRefEntity))) throw new CatalogNotReceivedError();
+    if (found.length < distinct.length && !(await catalogComplete(manager))) throw new CatalogNotReceivedError();
     return new Map(found.map((sku) => [sku.code, sku]));
   }
 
@@ -410,6 +412,12 @@ function requiredReason(reason: string): string {
   if (why === '') throw new InvalidInputError('reason', 'must not be empty');
   if (why.length > MAX_REASON) throw new InvalidInputError('reason', `must be at most ${MAX_REASON} characters`);
   return why;
+}
+
+/** Deals' copy holds at least as many SKUs as licenses last said its whole catalog has. */
+async function catalogComplete(manager: EntityManager): Promise<boolean> {
+  const published = await manager.findOneBy(CatalogSyncEntity, { id: CATALOG_SYNC_ID });
+  return published !== null && (await manager.count(CatalogSkuRefEntity)) >= published.expectedSkus;
 }
 
 const DEAL_KEY: KeysetKey<DealEntity> = { column: 'deal.id', value: (deal) => deal.id };

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { newId } from '@hub/db';
 import type { BillingKind } from '../domain';
-import { CATALOG_SKU_SAVED, CATALOG_SKU_SAVED_VERSION, skuSavedPayload } from '../services/catalog-events';
+import { CATALOG_PUBLISHED, CATALOG_PUBLISHED_VERSION, CATALOG_SKU_SAVED, CATALOG_SKU_SAVED_VERSION, skuSavedPayload } from '../services/catalog-events';
 import { LICENSES_SOURCE } from '../services/events';
 
 /**
@@ -17,18 +17,21 @@ export class PublishCatalog1796156404853 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const skus = (await queryRunner.query('SELECT code, name, productLine, billing FROM sku ORDER BY code')) as { code: string; name: string; productLine: string; billing: BillingKind }[];
     // The format TypeORM writes datetime(3) columns in, on MySQL and SQLite alike.
+    if (skus.length === 0) return;
     const occurredAt = new Date().toISOString().replace('T', ' ').slice(0, 23);
-    for (let i = 0; i < skus.length; i += 200) {
-      const chunk = skus.slice(i, i + 200);
-      await queryRunner.query(
-        `INSERT INTO outbox (id, type, version, source, aggregateId, payload, occurredAt, publishedAt) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, NULL)').join(', ')}`,
-        chunk.flatMap((sku) => [newId(), CATALOG_SKU_SAVED, CATALOG_SKU_SAVED_VERSION, LICENSES_SOURCE, sku.code, JSON.stringify(skuSavedPayload(sku)), occurredAt]),
+    const insert = (rows: unknown[][]) =>
+      queryRunner.query(
+        `INSERT INTO outbox (id, type, version, source, aggregateId, payload, occurredAt, publishedAt) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, NULL)').join(', ')}`,
+        rows.flat(),
       );
+    for (let i = 0; i < skus.length; i += 200) {
+      await insert(skus.slice(i, i + 200).map((sku) => [newId(), CATALOG_SKU_SAVED, CATALOG_SKU_SAVED_VERSION, LICENSES_SOURCE, sku.code, JSON.stringify(skuSavedPayload(sku)), occurredAt]));
     }
+    await insert([[newId(), CATALOG_PUBLISHED, CATALOG_PUBLISHED_VERSION, LICENSES_SOURCE, 'catalog', JSON.stringify({ skus: skus.length }), occurredAt]]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     // Only what is still unpublished can be taken back; what the relay sent is with its consumers.
-    await queryRunner.query('DELETE FROM outbox WHERE type = ? AND publishedAt IS NULL', [CATALOG_SKU_SAVED]);
+    await queryRunner.query('DELETE FROM outbox WHERE type IN (?, ?) AND publishedAt IS NULL', [CATALOG_SKU_SAVED, CATALOG_PUBLISHED]);
   }
 }

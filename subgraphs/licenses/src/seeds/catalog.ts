@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { AddOn, BillingKind, Edition } from '../domain';
 import { LicensePolicyEntity, SkuEntity, TermPriceEntity, UsagePriceEntity } from '../entities';
-import { recordSkusSaved } from '../services/catalog-events';
+import { recordCatalogPublished } from '../services/catalog-events';
 import {
   ADD_ON_DATA,
   EDITION_DATA,
@@ -85,7 +85,7 @@ export async function seedCatalog(manager: EntityManager, now: Date): Promise<{ 
     for (let i = 0; i < rows.length; i += 200) await manager.insert(entity, rows.slice(i, i + 200) as never);
   };
   await chunk(SkuEntity, catalog.skus);
-  await recordSkusSaved(manager, catalog.skus, now);
+  await recordCatalogPublished(manager, catalog.skus, now);
   await chunk(TermPriceEntity, catalog.termPrices);
   await chunk(UsagePriceEntity, catalog.usagePrices);
   if ((await manager.count(LicensePolicyEntity)) === 0) await chunk(LicensePolicyEntity, catalog.policies);

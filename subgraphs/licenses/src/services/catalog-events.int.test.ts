@@ -6,7 +6,7 @@ import { SkuEntity } from '../entities';
 import { PublishCatalog1796156404853 } from '../migrations/PublishCatalog1796156404853';
 import { demoCatalog, seedCatalog } from '../seeds/catalog';
 import { openLicensesDatabase } from '../server';
-import { CATALOG_SKU_SAVED } from './catalog-events';
+import { CATALOG_PUBLISHED, CATALOG_SKU_SAVED } from './catalog-events';
 
 /*
  * Licenses publishes its catalog: one `catalog.sku_saved` per SKU when the seed writes them, and,
@@ -31,10 +31,12 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
   });
 
   const published = () => database.dataSource.manager.find(OutboxEntity, { where: { type: CATALOG_SKU_SAVED }, order: { aggregateId: 'ASC' } });
+  const markers = async () => (await database.dataSource.manager.find(OutboxEntity, { where: { type: CATALOG_PUBLISHED }, order: { id: 'ASC' } })).map((event) => event.payload);
 
   it('publishes nothing from the migration on a new database, whose catalog is still empty', async () => {
     expect(await database.dataSource.manager.count(SkuEntity)).toBe(0);
     expect(await published()).toEqual([]);
+    expect(await markers()).toEqual([]);
   });
 
   it('publishes every SKU the seed writes, once, with the facts deals needs', async () => {
@@ -50,15 +52,19 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
       billing: 'TERM',
     });
     expect(events.find((event) => event.aggregateId === 'ENDPOINT-STD-U')?.payload).toMatchObject({ productLine: 'ENDPOINT', billing: 'USAGE' });
+    // Then how many SKUs the whole catalog holds, so deals knows when its copy is complete.
+    expect(await markers()).toEqual([{ skus: catalog.skus.length }]);
 
     // A second start finds the catalog and leaves it, and its events, alone.
     await database.transaction((manager) => seedCatalog(manager, NOW));
     expect(await published()).toHaveLength(catalog.skus.length);
+    expect(await markers()).toHaveLength(1);
   });
 
   it('publishes the catalog of a database seeded before licenses published it, from the migration, with the seed\'s payloads', async () => {
     const fromSeed = new Map((await published()).map((event) => [event.aggregateId, event.payload]));
     await database.dataSource.manager.delete(OutboxEntity, { type: CATALOG_SKU_SAVED });
+    await database.dataSource.manager.delete(OutboxEntity, { type: CATALOG_PUBLISHED });
     const runner = database.dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
@@ -74,5 +80,6 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     expect(new Map(events.map((event) => [event.aggregateId, event.payload]))).toEqual(fromSeed);
     expect(events.every((event) => event.version === 1 && event.source === 'licenses' && event.publishedAt === null)).toBe(true);
     expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+    expect(await markers()).toEqual([{ skus: catalog.skus.length }]);
   });
 });
