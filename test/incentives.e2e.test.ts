@@ -5,6 +5,7 @@ import { dealsSubgraph } from '@hub/deals';
 import { incentivesSubgraph } from '@hub/incentives';
 import { licensesSubgraph } from '@hub/licenses';
 import { partnersSubgraph } from '@hub/partners';
+import { PROBE_FIELD, PROBE_LINE } from './support/deals';
 import { post, startHub, type RunningHub } from './support/hub';
 
 type Result = Awaited<ReturnType<typeof post>>['json'];
@@ -200,13 +201,13 @@ describe('incentives through the gateway (partners, deals, licenses and incentiv
       });
     }
     // Deals learns partners from the same events (the referrer too: a referral names a known
-    // partner); a registration without lines writes nothing.
+    // partner) and licenses' catalog from its; the probe writes nothing.
     for (const key of ['fr', 'premier', 'referrer', 'seller'] as const) {
       await eventually(`deals learning ${partners[key].name}`, async () => {
         const probe = await gql(staff, REGISTER, {
-          input: { partnerId: partners[key].id, endCustomer: { name: 'Probe', country: key === 'fr' ? 'FR' : 'AU' }, type: 'NEW_CUSTOMER', productLine: 'NETWORK', lines: [], expectedCloseDate: '2099-12-31' },
+          input: { partnerId: partners[key].id, endCustomer: { name: 'Probe', country: key === 'fr' ? 'FR' : 'AU' }, type: 'NEW_CUSTOMER', lines: [PROBE_LINE], expectedCloseDate: '2099-12-31' },
         });
-        return probe.errors?.[0]?.extensions?.field === 'lines' ? { done: true, value: null } : { done: false, last: probe };
+        return probe.errors?.[0]?.extensions?.field === PROBE_FIELD ? { done: true, value: null } : { done: false, last: probe };
       });
     }
   });
