@@ -172,7 +172,8 @@ describe('authorisation matrix: every root field × every role, through the gate
   };
   /**
    * Deals, licences and incentives learn partners and distributors from the partners subgraph's
-   * events: while a write is refused only because a party is not known there yet, try again.
+   * events, and deals the catalog from licenses': while a write is refused only because a party
+   * is not known there yet, or the catalog is still arriving (SERVICE_UNAVAILABLE), try again.
    */
   const onceKnown = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
     const deadline = Date.now() + 20_000;
@@ -180,7 +181,8 @@ describe('authorisation matrix: every root field × every role, through the gate
       const response = await post(hub.url, { query, variables }, tokens.vendor_admin);
       const error = response.json.errors?.[0];
       const unknownParty = error?.extensions?.code === 'BAD_USER_INPUT' && /^unknown /.test(error.message);
-      if (!unknownParty || Date.now() > deadline) {
+      const catalogArriving = error?.extensions?.code === 'SERVICE_UNAVAILABLE';
+      if (!(unknownParty || catalogArriving) || Date.now() > deadline) {
         expect(response.json.errors, query).toBeUndefined();
         return response.json.data as T;
       }
