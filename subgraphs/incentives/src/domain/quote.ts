@@ -1,6 +1,6 @@
 import type { DealFacts, PartnerStanding } from './facts';
 import type { IncentiveLine, PayoutLine } from './lines';
-import { DEAL_ROLES, ruleKindModules, type DealHook, type DealRole, type RuleVersionOf } from './rule-kinds';
+import { DEAL_ROLES, ruleKindModules, type DealRole, type ReferrerDealHook, type RuleVersionOf, type StandingDealHook } from './rule-kinds';
 import type { RuleKind, RuleSet } from './rules';
 
 /** The rule versions in effect for one deal's program on its date; absent kinds do not apply. */
@@ -15,14 +15,23 @@ export interface PriceQuote {
 
 type AnyRule = RuleVersionOf<RuleKind, unknown>;
 
-/** The registry's deal-level kinds by role, in registry order, each with the version the set holds. */
-function hooks(rules: DealRuleSet, role: DealRole): { hook: DealHook<AnyRule>; rule: AnyRule }[] {
-  const found: { hook: DealHook<AnyRule>; rule: AnyRule }[] = [];
+/** The registry's deal-level kinds of one role, in registry order, each with the version the set holds. */
+function hooks(rules: DealRuleSet, role: Exclude<DealRole, 'REFERRER'>): { hook: StandingDealHook<AnyRule>; rule: AnyRule }[];
+function hooks(rules: DealRuleSet, role: 'REFERRER'): { hook: ReferrerDealHook<AnyRule>; rule: AnyRule }[];
+function hooks(rules: DealRuleSet, role: DealRole): { hook: StandingDealHook<AnyRule> | ReferrerDealHook<AnyRule>; rule: AnyRule }[] {
+  const found: { hook: StandingDealHook<AnyRule> | ReferrerDealHook<AnyRule>; rule: AnyRule }[] = [];
   for (const module of ruleKindModules) {
     const rule = rules[module.kind] as AnyRule | undefined;
     if (module.deal?.role === role && rule) found.push({ hook: module.deal, rule });
   }
   return found;
+}
+
+/** What a won deal pays the partner that referred it; the seller's standing plays no part. */
+export function referrerPayouts(deal: DealFacts, rules: DealRuleSet): PayoutLine[] {
+  return hooks(rules, 'REFERRER')
+    .map(({ hook, rule }) => hook.compute(deal, rule))
+    .filter((line): line is PayoutLine => line !== null && line.amountMinor !== 0n);
 }
 
 /**
@@ -48,6 +57,10 @@ export function dealPayouts(deal: DealFacts, standing: PartnerStanding, rules: D
   const lines: (IncentiveLine | PayoutLine | null)[] = [];
   for (const role of DEAL_ROLES) {
     if (role === 'DISCOUNT' || !roles.includes(role)) continue;
+    if (role === 'REFERRER') {
+      lines.push(...referrerPayouts(deal, rules));
+      continue;
+    }
     let applicable = hooks(rules, role);
     if (role === 'SELLER') {
       const replacing = applicable.filter(({ hook, rule }) => hook.replacesSellerPayouts?.(deal, standing, rule));

@@ -77,7 +77,7 @@ export function parseRuleParameters<K extends RuleKind>(kind: K, raw: unknown, r
   return ruleKindModule(kind).parameters.parse(raw) as RuleParametersByKind[K];
 }
 
-export { DEAL_ROLES, param, type DealHook, type DealRole, type QuarterDeal, type QuarterHook, type RuleKindModule, type RuleVersionOf } from './kind';
+export { DEAL_ROLES, param, type DealHook, type DealRole, type QuarterDeal, type QuarterHook, type ReferrerDealHook, type RuleKindModule, type RuleVersionOf, type StandingDealHook } from './kind';
 export { backEndRebate, type BackEndRebateParameters } from './back-end-rebate';
 export { clawback, quarterRebateClawback, type QuarterRebateReversal } from './clawback';
 export { dealRegistrationDiscount, type DealRegistrationDiscountParameters } from './deal-registration-discount';

@@ -35,12 +35,24 @@ export interface QuarterDeal {
 export const DEAL_ROLES = ['DISCOUNT', 'SELLER', 'REFERRER', 'DISTRIBUTOR'] as const;
 export type DealRole = (typeof DEAL_ROLES)[number];
 
-export interface DealHook<R> {
-  role: DealRole;
+export interface StandingDealHook<R> {
+  role: Exclude<DealRole, 'REFERRER'>;
   compute(deal: DealFacts, standing: PartnerStanding, rule: R): IncentiveLine | PayoutLine | null;
   /** When true for a deal, this kind's line replaces every other SELLER line of the deal. */
   replacesSellerPayouts?(deal: DealFacts, standing: PartnerStanding, rule: R): boolean;
 }
+
+/**
+ * The referrer's payout is computed from the referred deal alone: the seller's standing is not
+ * its business, and reading the histories of every referred deal's seller would cost the page
+ * a batch of queries for nothing.
+ */
+export interface ReferrerDealHook<R> {
+  role: 'REFERRER';
+  compute(deal: DealFacts, rule: R): PayoutLine | null;
+}
+
+export type DealHook<R> = StandingDealHook<R> | ReferrerDealHook<R>;
 
 export interface QuarterHook<R> {
   /** A partner's payout over the deals it won in the quarter, under the version in effect on the quarter's last day. */

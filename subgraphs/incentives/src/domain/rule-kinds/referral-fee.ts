@@ -37,5 +37,5 @@ export const REFERRAL_FEE = {
   kind: 'REFERRAL_FEE',
   explanation: 'Paid to the partner that referred a sale, at the rate of the seat band the sale falls in.',
   parameters,
-  deal: { role: 'REFERRER', compute: (deal, _standing, rule) => referralFee(deal, rule) },
+  deal: { role: 'REFERRER', compute: referralFee },
 } as const satisfies RuleKindModule<'REFERRAL_FEE', ReferralFeeParameters>;
