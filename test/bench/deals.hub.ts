@@ -6,13 +6,15 @@ import { composeSupergraph, printSubgraphs } from '@hub/gateway/compose';
 import { loadEdgeConfig } from '@hub/gateway/edge-config';
 import { closeOnSignal } from '@hub/gateway/shutdown';
 import type { StartedSubgraph } from '@hub/graphql-kit';
+import { licensesSubgraph } from '@hub/licenses';
 import { partnersSubgraph } from '@hub/partners';
 import { BENCH_GATEWAY_SECRET, BENCH_JWT_SECRET } from './secrets';
 
 /**
  * The hub for the deal benchmarks, in its own process so the load generator does not share its
- * event loop: partners and deals (each on its own MariaDB database, demo data, one in-process
- * bus between them) and a gateway that runs `dealUpdated` over graphql-ws to deals. Prints one
+ * event loop: partners, deals and licenses (whose catalog deals checks lines against; it also
+ * issues the licences of won deals), each on its own MariaDB database, demo data, one in-process
+ * bus between them, and a gateway that runs `dealUpdated` over graphql-ws to deals. Prints one
  * JSON line with the URLs, then serves until SIGTERM.
  */
 export interface DealsHubUrls {
@@ -24,12 +26,16 @@ export interface DealsHubUrls {
 // however this process ends.
 const partnersDatabaseUrl = process.env.BENCH_PARTNERS_DATABASE_URL;
 const dealsDatabaseUrl = process.env.BENCH_DEALS_DATABASE_URL;
-if (!partnersDatabaseUrl || !dealsDatabaseUrl) throw new Error('BENCH_PARTNERS_DATABASE_URL and BENCH_DEALS_DATABASE_URL are required');
+const licensesDatabaseUrl = process.env.BENCH_LICENSES_DATABASE_URL;
+if (!partnersDatabaseUrl || !dealsDatabaseUrl || !licensesDatabaseUrl) {
+  throw new Error('BENCH_PARTNERS_DATABASE_URL, BENCH_DEALS_DATABASE_URL and BENCH_LICENSES_DATABASE_URL are required');
+}
 
 const bus = new InProcessBus();
 const modules = [
   { module: partnersSubgraph, databaseUrl: partnersDatabaseUrl },
   { module: dealsSubgraph, databaseUrl: dealsDatabaseUrl },
+  { module: licensesSubgraph, databaseUrl: licensesDatabaseUrl },
 ];
 const started: StartedSubgraph[] = [];
 for (const { module, databaseUrl } of modules) {

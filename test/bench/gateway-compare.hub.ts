@@ -108,7 +108,8 @@ const generated = (await listPartners()).filter((p) => p.name.startsWith('Bench 
 const { sku } = await gql<{ sku: { productLine: string; termPrice: { amount: string } } }>('{ sku(code: "NETWORK-ADV-T") { productLine termPrice(currency: "EUR") { amount } } }');
 const expectedCloseDate = new Date(Date.now() + 45 * 86_400_000).toISOString().slice(0, 10);
 const dealOwner = (i: number) => (i < PORTAL_DEALS || generated.length === 0 ? portal : generated[i % generated.length]!);
-// Deals learn of new partners through events: a write that finds its partner unknown is retried.
+// Deals learn of new partners (and of the catalog) through events: a write that finds its partner
+// unknown, or the catalog still arriving, is retried.
 await inParallel(DEALS, async (i) => {
   const input = {
     partnerId: dealOwner(i).id,
@@ -122,7 +123,7 @@ await inParallel(DEALS, async (i) => {
     try {
       return await gql('mutation ($input: RegisterDealInput!) { registerDeal(input: $input) { id } }', { input });
     } catch (error) {
-      if (attempt >= 50 || !/unknown/i.test((error as Error).message)) throw error;
+      if (attempt >= 50 || !/unknown|not received the product catalog/i.test((error as Error).message)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
