@@ -70,6 +70,11 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     job: { ...staffOnly, note: 'jobs are staff work (statements, closing a usage month); refused before the lookup' },
     // edge
     auditEvents: adminOnly,
+    // every subgraph's parked events (one shared factory)
+    partnersParkedEvents: adminOnly,
+    dealsParkedEvents: adminOnly,
+    licensesParkedEvents: adminOnly,
+    incentivesParkedEvents: adminOnly,
   },
   mutation: {
     // partners
@@ -114,6 +119,11 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     decideMdfRequest: staffOnly,
     claimMdf: staffOrOwnPartner,
     decideMdfClaim: staffOnly,
+    // every subgraph's parked events (one shared factory)
+    retryPartnersParkedEvent: adminOnly,
+    retryDealsParkedEvent: adminOnly,
+    retryLicensesParkedEvent: adminOnly,
+    retryIncentivesParkedEvent: adminOnly,
   },
   subscription: {
     dealUpdated: { ...readScoped, note: 'each subscriber gets only the deals it may read' },

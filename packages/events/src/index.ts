@@ -25,6 +25,5 @@ export { BusUnavailableError } from './redis-connection';
 export const eventsEntities = [OutboxEntity, ProcessedEventEntity, ParkedEventEntity];
 export { Doorbell, sleep } from './timers';
 export { isDuplicateKeyError } from './duplicate-key';
-export { AUDIT_HOME, AUDIT_RECORDED, copyAuditRow, currentAuditScope, runAudited, type AuditRecordedPayload, type AuditScope } from './audit-trail';
 export { defineConsumer, startConsumer, type Dispatch, type PayloadParser, type StartConsumerOptions, type VersionHandler, type VersionedConsumer, type VersionedHandlers } from './versioned-consumer';
 export { ParkedEventsService, type ParkedEventFilter } from './parked-events.service';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Claims } from '@hub/auth';
-import { currentAuditScope, type AuditScope } from '@hub/events';
+import { currentAuditScope, type AuditScope } from '@hub/contracts';
 
 /** What a caller may send as `x-request-id`: printable, short, and nothing that could forge a log line. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;

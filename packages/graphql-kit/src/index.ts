@@ -8,3 +8,4 @@ export * from './subgraph-server';
 export * from './subgraph-module';
 export * from './loaders';
 export * from './audit-plugin';
+export * from './parked-events';

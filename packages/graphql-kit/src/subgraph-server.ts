@@ -10,7 +10,7 @@ import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscrip
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
 import { auditPlugin, requestAuditScope } from './audit-plugin';
-import { runAudited } from '@hub/events';
+import { runAudited } from '@hub/contracts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A larger body is still read (and dropped) up to here so its sender gets the 413; beyond, the connection is closed after it. */

@@ -1,22 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import { defineConsumer, type EventPayload } from '@hub/contracts';
 import { JobEntity, type JobStatus } from './job.entity';
 
 export const JOB_UPDATED = 'job.updated';
 
-/** What a `job.updated` event carries: the job as its subgraph sees it. */
-export interface JobSnapshot {
-  id: string;
-  kind: string;
-  subject: string;
-  status: JobStatus;
-  done: number;
-  total: number;
-  requestedBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-}
+/** What a `job.updated` event carries: the job as its subgraph sees it (declared in the event catalogue). */
+export type JobSnapshot = EventPayload<typeof JOB_UPDATED, 1>;
 
 export function jobSnapshot(job: JobEntity): JobSnapshot {
   return {
@@ -60,4 +49,9 @@ export async function mirrorJob(manager: EntityManager, snapshot: JobSnapshot): 
     startedAt: snapshot.startedAt ? new Date(snapshot.startedAt) : null,
     finishedAt: snapshot.finishedAt ? new Date(snapshot.finishedAt) : null,
   });
+}
+
+/** A consumer of other subgraphs' `job.updated` events, keeping their jobs' copies here. */
+export function jobMirrorConsumer(name: string) {
+  return defineConsumer(name, { [JOB_UPDATED]: { 1: (snapshot, _event, manager) => mirrorJob(manager, snapshot) } });
 }

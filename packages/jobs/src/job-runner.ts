@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '@hub/db';
+import { decodeEvent, type EventPayload } from '@hub/contracts';
 import type { DomainEvent, EventBus, Subscription } from '@hub/events';
 import { isFinished, type JobEntity } from './job.entity';
 import { PageDoneError, type JobStore, type PendingPage, type PlannedPage } from './job-store';
@@ -136,7 +137,7 @@ export class JobRunner {
   private async dispatch(job: JobEntity, pages: PendingPage<unknown>[]): Promise<void> {
     const { bus } = this.options.pageQueue!;
     const occurredAt = new Date().toISOString();
-    const events: DomainEvent[] = pages.map((page) => ({ id: newId(), type: JOB_PAGE, version: 1, occurredAt, source: job.kind, aggregateId: job.id, payload: { jobId: job.id, key: page.key } }));
+    const events: DomainEvent<EventPayload<typeof JOB_PAGE, 1>>[] = pages.map((page) => ({ id: newId(), type: JOB_PAGE, version: 1, occurredAt, source: job.kind, aggregateId: job.id, payload: { jobId: job.id, key: page.key } }));
     await bus.publish(events);
     for (;;) {
       this.checkpoint();
@@ -150,7 +151,10 @@ export class JobRunner {
   /** A page from the queue: done here unless it is done already or its job is over. */
   private async onPage(event: DomainEvent): Promise<void> {
     if (event.type !== JOB_PAGE) return;
-    const { jobId, key } = event.payload as { jobId: string; key: string };
+    const decoded = decodeEvent(event, JOB_PAGE, 1);
+    // The queue carries pages only; one it cannot read has no job to fail, so it is dropped, loudly.
+    if (!decoded.ok) return console.error(`[jobs] page event ${event.id} refused: ${decoded.reason}`);
+    const { jobId, key } = decoded.payload;
     const job = await this.store.get(jobId);
     const work = job && this.work[job.kind];
     if (!job || !work || isFinished(job)) return;

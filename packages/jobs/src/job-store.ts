@@ -1,6 +1,7 @@
 import { IsNull, type EntityManager } from 'typeorm';
 import { newId, type Database } from '@hub/db';
-import { isDuplicateKeyError, recordEvent } from '@hub/events';
+import { recordContractEvent } from '@hub/contracts';
+import { isDuplicateKeyError } from '@hub/events';
 import { ACTIVE_JOB_STATUSES, JobEntity, JobPageEntity } from './job.entity';
 import { JOB_UPDATED, jobSnapshot } from './job-mirror';
 
@@ -184,7 +185,7 @@ export class JobStore {
   private async announce(manager: EntityManager, id: string): Promise<void> {
     if (!this.options.announce) return;
     const job = await manager.findOneByOrFail(JobEntity, { id });
-    await recordEvent(manager, { type: JOB_UPDATED, source: this.options.announce.source, aggregateId: id, payload: jobSnapshot(job) }, this.now());
+    await recordContractEvent(manager, { type: JOB_UPDATED, version: 1, source: this.options.announce.source, aggregateId: id, payload: jobSnapshot(job) }, this.now());
   }
 
   private get manager(): EntityManager {

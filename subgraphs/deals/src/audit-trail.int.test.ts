@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
 import { AuditEventEntity, newId, type Database } from '@hub/db';
 import { addDays, adjustableClock } from '@hub/domain';
-import { AUDIT_RECORDED, InProcessBus, OutboxEntity, type AuditRecordedPayload, type DomainEvent } from '@hub/events';
+import { AUDIT_RECORDED } from '@hub/contracts';
+import { InProcessBus, OutboxEntity, type DomainEvent } from '@hub/events';
 import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { DistributorRefEntity, PartnerRefEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
@@ -91,8 +92,7 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
 
     const events = await forwarded();
     expect(events.map((event) => event.aggregateId)).toEqual(audit.map((row) => row.id));
-    const payload = events[0]!.payload as AuditRecordedPayload;
-    expect(payload).toEqual({
+    expect(events[0]!.payload).toEqual({
       subgraph: 'deals', actor: 'seller@alpha', role: 'partner', operation: 'Register', rootField: 'registerDeal',
       targetIds: audit[0]!.targetIds, requestId: audit[0]!.requestId, at: audit[0]!.at.toISOString(),
     });

@@ -135,6 +135,7 @@ const CASES: Case[] = [
   { mutation: 'registerWebhook', name: 'no distributor, by staff', query: WEBHOOK, variables: () => ({ url: 'https://hooks.example/deals' }), code: 'BAD_USER_INPUT', field: 'distributorId' },
   { mutation: 'rotateWebhookSecret', name: 'an unknown endpoint', query: BY_ID.rotateWebhookSecret!, variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
   { mutation: 'disableWebhook', name: 'an unknown endpoint', query: BY_ID.disableWebhook!, variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
+  { mutation: 'retryDealsParkedEvent', name: 'an unknown parked event', query: 'mutation ($id: ID!) { retryDealsParkedEvent(id: $id) { id } }', variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
 ];
 
 /** Waits until the fixtures' events have been relayed and consumed, so only a case could change a count. */

@@ -1,5 +1,5 @@
 import { openDatabase, type Database } from '@hub/db';
-import { createEventConsumer, OutboxRelay, startConsumer, type EventBus, type Subscription } from '@hub/events';
+import { OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type Subscription } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { dealsEntities } from './entities';
 import type { DealsContext } from './graphql/context';
@@ -12,11 +12,11 @@ import { systemClock, type Clock } from '@hub/domain';
 import { DealsService } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
 import { createLiveDeals } from './services/live-deals';
-import { applyPartnerEvent } from './services/partner-refs.consumer';
+import { partnerFactsConsumer } from './services/partner-refs.consumer';
 import { catalogRefsConsumer } from './services/catalog-refs.consumer';
 import { partnerFactsLoader, partnerFactsLookup } from './services/partner-facts';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './services/webhook-dispatcher';
-import { enqueueWebhookDeliveries, WEBHOOK_EVENT_TYPES, WEBHOOKS_CONSUMER } from './services/webhooks.consumer';
+import { webhooksConsumer } from './services/webhooks.consumer';
 import { WebhooksService } from './services/webhooks.service';
 import { DEV_WEBHOOK_SECRET_KEY, WebhookSecretBox } from './services/webhook-secrets';
 import type { WebhookSecurity } from './config';
@@ -59,6 +59,8 @@ export async function createDealsServer(deps: DealsServerDeps) {
   const secrets = new WebhookSecretBox(secretKey);
   const webhooks = new WebhooksService(deps.database, clock, { egress, secrets, secretOverlapMs, resolve: dispatch.resolve });
   const dispatcher = new WebhookDispatcher({ ...dispatch, egress, secrets, database: deps.database, clock });
+  const webhookDeliveries = webhooksConsumer(clock);
+  const parked = new ParkedEventsService(deps.database, [partnerFactsConsumer, catalogRefsConsumer, webhookDeliveries], () => clock.now());
   const schema = await buildDealsSchema();
   await deps.database.transaction((manager) => seedRegistrationPolicies(manager));
   await webhooks.sealClearSecrets();
@@ -73,23 +75,10 @@ export async function createDealsServer(deps: DealsServerDeps) {
     schema,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
-      const partnerFacts: Subscription = await createEventConsumer({
-        name: 'deals.partner-facts',
-        database: deps.database,
-        bus: deps.bus,
-        types: ['partner.created', 'partner.changed', 'distributor.saved'],
-        handle: applyPartnerEvent,
-      });
+      const partnerFacts: Subscription = await startConsumer(partnerFactsConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       const catalogRefs: Subscription = await startConsumer(catalogRefsConsumer, { database: deps.database, bus: deps.bus });
       const liveUpdates: Subscription = await live.consume(deps.bus, () => clock.now());
-      const webhookDeliveries: Subscription = await createEventConsumer({
-        name: WEBHOOKS_CONSUMER,
-        database: deps.database,
-        bus: deps.bus,
-        types: WEBHOOK_EVENT_TYPES,
-        handle: enqueueWebhookDeliveries(clock),
-        now: () => clock.now(),
-      });
+      const webhookEnqueue: Subscription = await startConsumer(webhookDeliveries, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       dispatcher.start();
       const sweep = setInterval(() => {
         deals.expireDue().catch((error: unknown) => console.error('[deals] expiry sweep failed:', error));
@@ -105,6 +94,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
             deals,
             live,
             webhooks,
+            parked,
             partnerFacts: partnerFactsLoader(deps.database.dataSource),
             loaders: { ...createDealsLoaders(deps.database.dataSource), ...createWebhookLoaders(deps.database.dataSource) },
           }),
@@ -124,7 +114,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
           await partnerFacts.stop();
           await catalogRefs.stop();
           await liveUpdates.stop();
-          await webhookDeliveries.stop();
+          await webhookEnqueue.stop();
           await dispatcher.stop();
           await relay.stop();
         },

@@ -364,7 +364,7 @@ describe.each([
 
   it('lets channel staff register for a known distributor they name', async () => {
     const known = newId();
-    await bus.publish([partnerFact('distributor.saved', known, { distributorId: known, name: 'Distri Connu' })]);
+    await bus.publish([partnerFact('distributor.saved', known, { distributorId: known, name: 'Distri Connu', countries: ['FR'], handlesRenewals: false, usageBasedProgram: false })]);
     await until(async () => (await database.dataSource.manager.countBy(DistributorRefEntity, { id: known })) === 1);
 
     const registered = await must(call<{ registerWebhook: { endpoint: EndpointView } }>(channelManager, REGISTER_WEBHOOK, { url: receiver.url('/staff'), distributorId: known }));
@@ -396,8 +396,8 @@ describe.each([
     const distributorId = newId();
     const partnerId = newId();
     await bus.publish([
-      partnerFact('distributor.saved', distributorId, { distributorId, name: 'Distri Bout-en-bout' }),
-      partnerFact('partner.created', partnerId, { partnerId, name: 'Delta Intégration', programCode: 'FR-2023', currency: 'EUR', status: 'ACTIVE', distributorIds: [distributorId] }),
+      partnerFact('distributor.saved', distributorId, { distributorId, name: 'Distri Bout-en-bout', countries: ['FR'], handlesRenewals: false, usageBasedProgram: false }),
+      partnerFact('partner.created', partnerId, { partnerId, name: 'Delta Intégration', country: 'FR', programCode: 'FR-2023', currency: 'EUR', status: 'ACTIVE', segmentFocus: 'SMB', businessModels: ['RESELLER'], distributorIds: [distributorId] }),
     ]);
     await until(async () => (await database.dataSource.manager.countBy(PartnerRefEntity, { id: partnerId })) === 1);
     const path = `/e2e/${newId()}`;
@@ -634,17 +634,35 @@ describe.each([
   });
 });
 
-/** A deal event for the egress tests, which need only its distributor. */
-function dealEventFor(clock: { now(): Date }, distributorId: string): DomainEvent {
-  return {
-    id: newId(),
-    type: 'deal.won',
-    version: 1,
-    occurredAt: clock.now().toISOString(),
-    source: 'deals',
-    aggregateId: newId(),
-    payload: { kind: 'WON', dealId: newId(), distributorId },
+/** A deal event for the egress tests, which turn only on its distributor; the rest is a plain won deal. */
+function dealEventFor(clock: { now(): Date }, distributorId: string): DomainEvent<DealEventPayload> {
+  const dealId = newId();
+  const at = clock.now().toISOString();
+  const payload: DealEventPayload = {
+    kind: 'WON',
+    dealId,
+    partnerId: newId(),
+    distributorId,
+    referringPartnerId: null,
+    programCode: 'FR-2023',
+    type: 'NEW_CUSTOMER',
+    productLine: 'ENDPOINT',
+    segment: 'SMB',
+    seats: 10,
+    amountMinor: '19990',
+    currency: 'EUR',
+    status: 'WON',
+    endCustomer: { name: 'Kunde GmbH', country: 'DE', domain: null },
+    lines: [{ sku: SKU.endpoint, seats: 10, unitPriceMinor: '1999', amountMinor: '19990' }],
+    registeredAt: at,
+    approvedAt: at,
+    expiresAt: null,
+    expectedCloseDate: at.slice(0, 10),
+    closedAt: at.slice(0, 10),
+    reason: null,
+    conflictWithId: null,
   };
+  return { id: newId(), type: 'deal.won', version: 1, occurredAt: at, source: 'deals', aggregateId: dealId, payload };
 }
 
 interface ReceivedRequest {

@@ -126,6 +126,7 @@ const CASES: Case[] = [
   { mutation: 'retireIncentiveRule', name: 'an end before its first day', query: RETIRE, variables: (f) => ({ id: f.frontEndRule, to: '2022-12-31' }), code: 'BAD_USER_INPUT', field: 'effectiveTo' },
   { mutation: 'retireIncentiveRule', name: 'an end in a quarter with an approved statement', query: RETIRE, variables: (f) => ({ id: f.frontEndRule, to: '2026-01-31' }), code: 'INCENTIVES.PERIOD_CLOSED' },
   { mutation: 'markStatementPaid', name: 'a statement not yet approved', query: PAID, variables: (f) => ({ id: f.openStatement, reference: 'SEPA-1' }), code: 'INCENTIVES.INVALID_TRANSITION' },
+  { mutation: 'retryIncentivesParkedEvent', name: 'an unknown parked event', query: 'mutation ($id: ID!) { retryIncentivesParkedEvent(id: $id) { id } }', variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
 ];
 
 describe.each(['mysql', 'sqlite'] as const)('incentives mutations refused on %s write nothing', (dialect) => {

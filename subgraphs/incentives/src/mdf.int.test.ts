@@ -11,6 +11,7 @@ import { seedRules } from './seeds/rules';
 import { applyLedgerEvent, LEDGER_CONSUMER } from './services/ledger.consumer';
 import { MdfService } from './services/mdf.service';
 import { StatementsService } from './services/statements.service';
+import { event } from './test/ledger-events';
 
 const AU_PREMIER = newId();
 const AU_ASSOCIATE = newId();
@@ -41,11 +42,6 @@ const PROGRAMS = [
   },
 ];
 
-let second = 0;
-function event(type: string, aggregateId: string, payload: object): DomainEvent {
-  second += 1;
-  return { id: newId(), type, version: 1, occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(), source: type.split('.')[0]!, aggregateId, payload };
-}
 
 function partner(partnerId: string, programCode: string, currency: string, status = 'ACTIVE') {
   return event('partner.created', partnerId, { partnerId, name: `Partner ${partnerId.slice(-4)}`, country: programCode === 'FR-2023' ? 'FR' : 'AU', programCode, currency, status, segmentFocus: 'SMB', distributorIds: [] });

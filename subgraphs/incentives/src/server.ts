@@ -1,8 +1,8 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
-import { createEventConsumer, OutboxRelay, type EventBus, type Subscription } from '@hub/events';
+import { OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type Subscription } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
-import { JOB_UPDATED, JobRunner, JobStore, mirrorJob, type JobRunnerOptions, type JobSnapshot } from '@hub/jobs';
+import { jobMirrorConsumer, JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { incentivesEntities } from './entities';
 import type { IncentivesContext } from './graphql/context';
 import { buildIncentivesSchema } from './graphql/schema';
@@ -10,7 +10,7 @@ import { createIncentivesLoaders } from './loaders/incentives.loaders';
 import { incentivesMigrations } from './migrations';
 import { seedRules } from './seeds/rules';
 import { DealIncentivesService } from './services/deal-incentives.service';
-import { applyLedgerEvent, LEDGER_CONSUMER, LEDGER_EVENT_TYPES } from './services/ledger.consumer';
+import { ledgerConsumer } from './services/ledger.consumer';
 import { MdfService } from './services/mdf.service';
 import { MetricsService } from './services/metrics.service';
 import { RulesService } from './services/rules';
@@ -60,6 +60,9 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const rules = new RulesService(deps.database);
   const simulation = new SimulationService(statements, rules);
   const metrics = new MetricsService(deps.database);
+  // job(id) answers for the jobs licences runs (closing a usage month) from their events.
+  const jobMirror = jobMirrorConsumer('incentives.jobs');
+  const parked = new ParkedEventsService(deps.database, [ledgerConsumer, jobMirror], () => clock.now());
   const schema = await buildIncentivesSchema();
   await deps.database.transaction((manager) => seedRules(manager));
 
@@ -75,29 +78,14 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
       relay.start();
       // Resumes the jobs a stopped or killed process left (and any queued elsewhere, unclaimed).
       await jobs.runner.start();
-      const ledger: Subscription = await createEventConsumer({
-        name: LEDGER_CONSUMER,
-        database: deps.database,
-        bus: deps.bus,
-        types: LEDGER_EVENT_TYPES,
-        handle: applyLedgerEvent,
-        now: () => clock.now(),
-      });
-      // job(id) answers for the jobs licences runs (closing a usage month) from their events.
-      const jobMirror: Subscription = await createEventConsumer({
-        name: 'incentives.jobs',
-        database: deps.database,
-        bus: deps.bus,
-        types: [JOB_UPDATED],
-        handle: (event, manager) => mirrorJob(manager, event.payload as JobSnapshot),
-        now: () => clock.now(),
-      });
+      const ledger: Subscription = await startConsumer(ledgerConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() });
+      const jobCopies: Subscription = await startConsumer(jobMirror, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       const running = await startSubgraphServer<IncentivesContext>(
         {
           name: 'incentives',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, simulation, metrics, jobs, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
+          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, simulation, metrics, jobs, parked, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
           subscriptions: true,
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
@@ -112,7 +100,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           await running.close();
           await jobs.runner.stop();
           await ledger.stop();
-          await jobMirror.stop();
+          await jobCopies.stop();
           await relay.stop();
         },
       };

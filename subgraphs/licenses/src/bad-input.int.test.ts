@@ -103,6 +103,7 @@ const CASES: Case[] = [
   report('the same customer and SKU twice', 'lines[1]', (f) => ({ lines: [{ customer: f.customer, sku: USAGE_SKU, seats: 1 }, { customer: f.customer, sku: USAGE_SKU, seats: 2 }] })),
   { mutation: 'closeUsageMonth', name: 'a month in 2101', query: CLOSE, variables: () => ({ m: '2101-01' }), code: 'BAD_USER_INPUT', field: 'month' },
   { mutation: 'closeUsageMonth', name: 'no month', query: CLOSE, variables: () => ({ m: '2026/05' }), code: 'BAD_USER_INPUT', field: 'month' },
+  { mutation: 'retryLicensesParkedEvent', name: 'an unknown parked event', query: 'mutation ($id: ID!) { retryLicensesParkedEvent(id: $id) { id } }', variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
 ];
 
 describe.each(DIALECTS)('licenses mutations refused on $dialect write nothing', ({ dialect }) => {

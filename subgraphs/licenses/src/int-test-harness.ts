@@ -22,7 +22,7 @@ import {
 } from './entities';
 import { demoCatalog } from './seeds/catalog';
 import { createLicensesServer, openLicensesDatabase } from './server';
-import { applyPartnerEvent } from './services/partner-refs.consumer';
+import { partnerFactsConsumer } from './services/partner-refs.consumer';
 
 /*
  * What the licenses integration suites share: a real server on MariaDB or an embedded SQLite
@@ -146,7 +146,7 @@ export async function startHarness(dialect: 'mysql' | 'sqlite', label: string): 
 /** A partner known to licences at once, applied as the partner-facts consumer applies it. */
 export async function addPartner(h: Harness, facts: PartnerFacts): Promise<string> {
   const partnerId = newId();
-  await h.database.transaction((manager) => applyPartnerEvent(partnerCreated(partnerId, facts), manager));
+  await h.database.transaction((manager) => partnerFactsConsumer.handle(partnerCreated(partnerId, facts), manager, new Date()));
   return partnerId;
 }
 

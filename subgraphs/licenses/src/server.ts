@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
-import { createEventConsumer, OutboxRelay, type EventBus, type Subscription } from '@hub/events';
+import { OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type Subscription } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { licensesEntities } from './entities';
@@ -10,10 +10,10 @@ import { createLicensesLoaders } from './loaders/licenses.loaders';
 import { licensesMigrations } from './migrations';
 import { seedCatalog } from './seeds/catalog';
 import { CatalogService } from './services/catalog.service';
-import { applyDealEvent, DEAL_LICENSE_EVENT_TYPES, DEAL_LICENSES_CONSUMER } from './services/deal-licenses.consumer';
+import { dealLicensesConsumer } from './services/deal-licenses.consumer';
 import { LicensesEvents } from './services/events';
 import { LicensesService } from './services/licenses.service';
-import { applyPartnerEvent, PARTNER_FACT_TYPES } from './services/partner-refs.consumer';
+import { partnerFactsConsumer } from './services/partner-refs.consumer';
 import { USAGE_MONTH_JOB, usageMonthWork } from './services/usage-month-jobs';
 import { UsageService } from './services/usage.service';
 
@@ -47,6 +47,8 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
   // Incentives serves job(id) for every job: it learns of these from their job.updated events.
   const jobStore = new JobStore(deps.database, { now: () => clock.now(), announce: { source: 'licenses', wake: () => relay.notify() } });
   const jobRunner = new JobRunner(jobStore, { [USAGE_MONTH_JOB]: usageMonthWork(usage) }, deps.jobs);
+  const dealLicenses = dealLicensesConsumer(licenses);
+  const parked = new ParkedEventsService(deps.database, [partnerFactsConsumer, dealLicenses], () => clock.now());
   const schema = await buildLicensesSchema();
   await deps.database.transaction((manager) => seedCatalog(manager, clock.now()));
 
@@ -68,15 +70,8 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
       relay.start();
       await jobRunner.start();
       const consumers: Subscription[] = [
-        await createEventConsumer({ name: 'licenses.partner-facts', database: deps.database, bus: deps.bus, types: PARTNER_FACT_TYPES, handle: applyPartnerEvent }),
-        await createEventConsumer({
-          name: DEAL_LICENSES_CONSUMER,
-          database: deps.database,
-          bus: deps.bus,
-          types: DEAL_LICENSE_EVENT_TYPES,
-          handle: applyDealEvent(licenses),
-          now: () => clock.now(),
-        }),
+        await startConsumer(partnerFactsConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() }),
+        await startConsumer(dealLicenses, { database: deps.database, bus: deps.bus, now: () => clock.now() }),
       ];
       const timer = setInterval(() => {
         sweep().catch((error: unknown) => console.error('[licenses] sweep failed:', error));
@@ -87,7 +82,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
           name: 'licenses',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, catalog, licenses, usage, jobRunner, loaders: createLicensesLoaders(deps.database.dataSource) }),
+          createContext: (claims) => ({ claims, catalog, licenses, usage, jobRunner, parked, loaders: createLicensesLoaders(deps.database.dataSource) }),
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
 import { AuditEventEntity, newId, type Database } from '@hub/db';
 import { fixedClock } from '@hub/domain';
-import { AUDIT_RECORDED, applyOnce, copyAuditRow, OutboxEntity, type AuditRecordedPayload, type DomainEvent } from '@hub/events';
+import { AUDIT_RECORDED, auditCopies, type EventPayload } from '@hub/contracts';
+import { applyOnce, OutboxEntity, type DomainEvent } from '@hub/events';
 import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { seedDemoData } from './seeds/seed';
 import { createPartnersServer, openPartnersDatabase } from './server';
@@ -115,13 +116,13 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
 
   it('keeps another subgraph\'s row once, however often its event arrives', async () => {
     const id = newId();
-    const payload: AuditRecordedPayload = {
+    const payload: EventPayload<typeof AUDIT_RECORDED, 1> = {
       subgraph: 'deals', actor: 'api@distri', role: 'distributor', operation: 'Approve', rootField: 'approveDeal',
       targetIds: ['deal-1'], requestId: 'req-42', at: '2026-06-15T09:30:00.123Z',
     };
     const event: DomainEvent = { id: newId(), type: AUDIT_RECORDED, version: 1, occurredAt: payload.at, source: 'deals', aggregateId: id, payload };
-    expect(await applyOnce(database, 'partners.audit-trail', event, copyAuditRow, new Date())).toBe(true);
-    expect(await applyOnce(database, 'partners.audit-trail', event, copyAuditRow, new Date())).toBe(false);
+    expect(await applyOnce(database, auditCopies.name, event, auditCopies.handle, new Date())).toBe(true);
+    expect(await applyOnce(database, auditCopies.name, event, auditCopies.handle, new Date())).toBe(false);
     const copy = await database.dataSource.manager.findOneByOrFail(AuditEventEntity, { id });
     expect(copy).toMatchObject({ subgraph: 'deals', actor: 'api@distri', rootField: 'approveDeal', targetIds: ['deal-1'], requestId: 'req-42' });
     expect(copy.at.toISOString()).toBe('2026-06-15T09:30:00.123Z');

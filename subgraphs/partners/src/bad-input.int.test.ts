@@ -111,6 +111,7 @@ const CASES: Case[] = [
   certify('a validity end already past', 'validUntil', { validUntil: '2026-06-14' }),
   certify('a validity start after its end', 'validFrom', { validFrom: '2027-07-01' }),
   certify('an unknown specialization', 'specializationCode', { specializationCode: 'NOTHING' }),
+  { mutation: 'retryPartnersParkedEvent', name: 'an unknown parked event', query: 'mutation ($id: ID!) { retryPartnersParkedEvent(id: $id) { id } }', variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
 ];
 
 describe.each(['mysql', 'sqlite'] as const)('partners mutations refused on %s write nothing', (dialect) => {

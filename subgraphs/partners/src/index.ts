@@ -1,4 +1,5 @@
-import { AUDIT_RECORDED, copyAuditRow, createEventConsumer, OutboxRelay } from '@hub/events';
+import { auditCopies } from '@hub/contracts';
+import { OutboxRelay, startConsumer } from '@hub/events';
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildPartnersSchema } from './graphql/schema';
 import { seedDemoData } from './seeds/seed';
@@ -32,7 +33,7 @@ export const partnersSubgraph: SubgraphModule = {
     const relay = new OutboxRelay({ database, bus: options.bus });
     relay.start();
     // Partners keeps the audit trail of the whole hub: the other subgraphs' rows arrive as events.
-    const auditCopies = await createEventConsumer({ name: 'partners.audit-trail', database, bus: options.bus, types: [AUDIT_RECORDED], handle: copyAuditRow });
+    const auditTrail = await startConsumer(auditCopies, { database, bus: options.bus });
     const server = await createPartnersServer({ database, gatewaySecret: options.gatewaySecret });
     const running = await server.listen(options.port, options.host);
     return {
@@ -40,7 +41,7 @@ export const partnersSubgraph: SubgraphModule = {
       url: running.url,
       close: async () => {
         await running.close();
-        await auditCopies.stop();
+        await auditTrail.stop();
         await relay.stop();
         await database.dataSource.destroy();
       },

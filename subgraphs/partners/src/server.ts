@@ -1,4 +1,6 @@
+import { auditCopies } from '@hub/contracts';
 import { openDatabase, type Database } from '@hub/db';
+import { ParkedEventsService } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { partnersEntities } from './entities';
 import type { PartnersContext, PartnersServices } from './graphql/context';
@@ -21,6 +23,7 @@ export function createPartnersServices(database: Database, clock: Clock, referen
     people: new PeopleService(database, clock),
     reviews: new ReviewsService(database, clock, tiers),
     audit: new AuditEventsService(database),
+    parked: new ParkedEventsService(database, [auditCopies], () => clock.now()),
   };
 }
 

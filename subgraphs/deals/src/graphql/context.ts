@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Claims } from '@hub/auth';
+import type { ParkedEventsService } from '@hub/events';
 import type { DealsLoaders } from '../loaders/deals.loaders';
 import type { WebhookLoaders } from '../loaders/webhooks.loaders';
 import type { DealsService } from '../services/deals.service';
@@ -13,6 +14,8 @@ export interface DealsContext {
   deals: DealsService;
   live: LiveDeals;
   webhooks: WebhooksService;
+  /** What deals' consumers parked. */
+  parked: ParkedEventsService;
   /** Deals' own copy of partner facts, for the partner fields deals answers itself. */
   partnerFacts: DataLoader<string, PartnerFacts | null>;
 }

@@ -1,12 +1,15 @@
 import { createPubSub } from '@graphql-yoga/subscription';
-import { buildSubgraph } from '@hub/graphql-kit';
+import { buildSubgraph, parkedEventsResolver } from '@hub/graphql-kit';
+import type { DealsContext } from './context';
 import { DealLineResolver, DealResolver, PartnerDealsResolver } from './deal.resolver';
 import { dealsReferenceResolvers } from './references';
 import { WebhookDeliveryResolver, WebhookEndpointResolver } from './webhook.resolver';
 
+const ParkedEventsResolver = parkedEventsResolver<DealsContext>('deals', (context) => ({ claims: context.claims, parked: context.parked }));
+
 export function buildDealsSchema() {
   return buildSubgraph({
-    resolvers: [DealResolver, DealLineResolver, PartnerDealsResolver, WebhookEndpointResolver, WebhookDeliveryResolver],
+    resolvers: [DealResolver, DealLineResolver, PartnerDealsResolver, WebhookEndpointResolver, WebhookDeliveryResolver, ParkedEventsResolver],
     referenceResolvers: dealsReferenceResolvers as never,
     // dealUpdated subscribes through the server's LiveDeals; this PubSub only satisfies type-graphql.
     pubSub: createPubSub(),

@@ -1,44 +1,25 @@
+import { DEAL_EVENT_KINDS, type DealEventKind, type EventPayload } from '@hub/contracts';
 import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
 
+export { DEAL_EVENT_KINDS, type DealEventKind } from '@hub/contracts';
+
+/** The version of the deal.* payloads deals publishes. */
 export const DEAL_EVENT_VERSION = 1;
 
-export const DEAL_EVENT_KINDS = ['SUBMITTED', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'EXTENDED', 'WON', 'LOST', 'EXPIRED', 'REVERSED', 'CONFLICT_RESOLVED'] as const;
-export type DealEventKind = (typeof DEAL_EVENT_KINDS)[number];
+/** What every deal.* event carries, as the event catalogue declares it. */
+export type DealEventPayload = EventPayload<'deal.won', typeof DEAL_EVENT_VERSION>;
+export type DealEventType = `deal.${Lowercase<DealEventKind>}`;
 
-/**
- * Everything a consumer needs to act on a deal change without calling back: incentives compute
- * payouts from these facts alone, licences issue from a won deal's lines.
- */
-export interface DealEventPayload {
-  kind: DealEventKind;
-  dealId: string;
-  partnerId: string;
-  distributorId: string | null;
-  referringPartnerId: string | null;
-  programCode: string;
-  type: DealEntity['type'];
-  productLine: string;
-  segment: DealEntity['segment'];
-  seats: number;
-  /** Minor units as a decimal string (JSON has no bigint). */
-  amountMinor: string;
-  currency: string;
-  status: DealEntity['status'];
-  endCustomer: { name: string; country: string; domain: string | null };
-  lines: { sku: string; seats: number; unitPriceMinor: string; amountMinor: string }[];
-  registeredAt: string;
-  approvedAt: string | null;
-  expiresAt: string | null;
-  expectedCloseDate: string;
-  closedAt: string | null;
-  reason: string | null;
-  /** The earlier registration this one conflicts with, until resolved (added in v1, optional for older events). */
-  conflictWithId?: string | null;
+export function dealEventType(kind: DealEventKind): DealEventType {
+  return `deal.${kind.toLowerCase() as Lowercase<DealEventKind>}`;
 }
 
-export function dealEventType(kind: DealEventKind): string {
-  return `deal.${kind.toLowerCase()}`;
+/** Every deal.* type deals publishes. */
+export const DEAL_EVENT_TYPES: readonly DealEventType[] = DEAL_EVENT_KINDS.map(dealEventType);
+
+export function isDealEventType(type: string): type is DealEventType {
+  return (DEAL_EVENT_TYPES as readonly string[]).includes(type);
 }
 
 export function dealEventPayload(kind: DealEventKind, deal: DealEntity, lines: readonly DealLineEntity[]): DealEventPayload {

@@ -2,11 +2,12 @@ import { setMaxListeners } from 'node:events';
 import { createPubSub, filter, pipe, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import type { Claims } from '@hub/auth';
 import { requireClaims } from '@hub/auth';
+import { decodeEvent } from '@hub/contracts';
 import type { DomainEvent, EventBus, Subscription } from '@hub/events';
 import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
 import { canReadDeal } from './access';
-import type { DealEventKind, DealEventPayload } from './deal-events';
+import { DEAL_EVENT_VERSION, isDealEventType, type DealEventKind, type DealEventPayload } from './deal-events';
 import type { PartnerFacts, PartnerFactsLookup } from './partner-facts';
 
 export interface LiveDealEvent {
@@ -56,9 +57,12 @@ export function createLiveDeals(partnerFacts: PartnerFactsLookup, eventTarget?: 
      */
     consume(bus: EventBus, now: () => Date = () => new Date()): Promise<Subscription> {
       return bus.consume('deals.live', async (event: DomainEvent) => {
-        if (!event.type.startsWith('deal.')) return;
+        if (!isDealEventType(event.type)) return;
         if (now().getTime() - new Date(event.occurredAt).getTime() > LIVE_WINDOW_MS) return;
-        const payload = event.payload as DealEventPayload;
+        const decoded = decodeEvent(event, event.type, DEAL_EVENT_VERSION);
+        // Live updates are news, not state: one that cannot be read is skipped, not retried.
+        if (!decoded.ok) return console.error(`[deals] live update ${event.id} skipped: ${decoded.reason}`);
+        const { payload } = decoded;
         const partner = (await partnerFacts(payload.partnerId)) ?? undefined;
         pubSub.publish('deal-updated', { id: event.id, kind: payload.kind, at: event.occurredAt, payload, partner });
       });

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { recordEvent } from '@hub/events';
+import { recordContractEvent } from '@hub/contracts';
 import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
 import type { Clock } from '@hub/domain';
@@ -12,7 +12,7 @@ export const DEALS_SOURCE = 'deals';
 export function outboxRecorder(clock: Clock, wakeRelay: () => void): DealEventRecorder {
   return {
     async record(manager: EntityManager, kind: DealEventKind, deal: DealEntity, lines: readonly DealLineEntity[]) {
-      await recordEvent(
+      await recordContractEvent(
         manager,
         { type: dealEventType(kind), version: DEAL_EVENT_VERSION, source: DEALS_SOURCE, aggregateId: deal.id, payload: dealEventPayload(kind, deal, lines) },
         clock.now(),

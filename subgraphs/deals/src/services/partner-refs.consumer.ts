@@ -1,19 +1,23 @@
 import type { EntityManager } from 'typeorm';
+import { defineConsumer, type EventPayload } from '@hub/contracts';
 import type { DomainEvent } from '@hub/events';
 import { DistributorRefEntity, PartnerRefEntity } from '../entities/partner-ref.entity';
 
-interface PartnerSnapshot {
-  partnerId: string;
-  name: string;
-  programCode: string;
-  currency: string;
-  status: string;
-  distributorIds: string[];
-}
+export const PARTNER_FACTS_CONSUMER = 'deals.partner-facts';
 
-interface DistributorSnapshot {
-  distributorId: string;
-  name: string;
+async function applyPartner(snapshot: EventPayload<'partner.created', 1>, event: DomainEvent, manager: EntityManager): Promise<void> {
+  const at = new Date(event.occurredAt);
+  const current = await manager.findOneBy(PartnerRefEntity, { id: snapshot.partnerId });
+  if (current && current.updatedAt > at) return;
+  await manager.save(PartnerRefEntity, {
+    id: snapshot.partnerId,
+    name: snapshot.name,
+    programCode: snapshot.programCode,
+    currency: snapshot.currency,
+    status: snapshot.status,
+    distributorIds: snapshot.distributorIds,
+    updatedAt: at,
+  });
 }
 
 /**
@@ -21,25 +25,15 @@ interface DistributorSnapshot {
  * events. A snapshot older than the one already applied is ignored, so redelivery and replays
  * in any order end in the same state.
  */
-export async function applyPartnerEvent(event: DomainEvent, manager: EntityManager): Promise<void> {
-  const at = new Date(event.occurredAt);
-  if (event.type === 'partner.created' || event.type === 'partner.changed') {
-    const snapshot = event.payload as PartnerSnapshot;
-    const current = await manager.findOneBy(PartnerRefEntity, { id: snapshot.partnerId });
-    if (current && current.updatedAt > at) return;
-    await manager.save(PartnerRefEntity, {
-      id: snapshot.partnerId,
-      name: snapshot.name,
-      programCode: snapshot.programCode,
-      currency: snapshot.currency,
-      status: snapshot.status,
-      distributorIds: snapshot.distributorIds,
-      updatedAt: at,
-    });
-  } else if (event.type === 'distributor.saved') {
-    const snapshot = event.payload as DistributorSnapshot;
-    const current = await manager.findOneBy(DistributorRefEntity, { id: snapshot.distributorId });
-    if (current && current.updatedAt > at) return;
-    await manager.save(DistributorRefEntity, { id: snapshot.distributorId, name: snapshot.name, updatedAt: at });
-  }
-}
+export const partnerFactsConsumer = defineConsumer(PARTNER_FACTS_CONSUMER, {
+  'partner.created': { 1: applyPartner },
+  'partner.changed': { 1: applyPartner },
+  'distributor.saved': {
+    1: async (snapshot, event, manager) => {
+      const at = new Date(event.occurredAt);
+      const current = await manager.findOneBy(DistributorRefEntity, { id: snapshot.distributorId });
+      if (current && current.updatedAt > at) return;
+      await manager.save(DistributorRefEntity, { id: snapshot.distributorId, name: snapshot.name, updatedAt: at });
+    },
+  },
+});

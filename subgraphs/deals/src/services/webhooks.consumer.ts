@@ -1,14 +1,13 @@
 import { In, type EntityManager } from 'typeorm';
 import { newId } from '@hub/db';
+import { defineConsumer } from '@hub/contracts';
 import type { DomainEvent } from '@hub/events';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import type { Clock } from '@hub/domain';
-import { DEAL_EVENT_KINDS, dealEventType, type DealEventPayload } from './deal-events';
+import type { DealEventPayload } from './deal-events';
 
 export const WEBHOOKS_CONSUMER = 'deals.webhooks';
-
-export const WEBHOOK_EVENT_TYPES: readonly string[] = DEAL_EVENT_KINDS.map(dealEventType);
 
 /**
  * Turns a deal event into one PENDING delivery per active endpoint of the deal's distributor,
@@ -17,8 +16,8 @@ export const WEBHOOK_EVENT_TYPES: readonly string[] = DEAL_EVENT_KINDS.map(dealE
  * (endpointId, eventId) holds even if two transactions raced.
  */
 export function enqueueWebhookDeliveries(clock: Clock) {
-  return async (event: DomainEvent, manager: EntityManager): Promise<void> => {
-    const distributorId = (event.payload as Partial<DealEventPayload> | null)?.distributorId;
+  return async (event: DomainEvent<DealEventPayload>, manager: EntityManager): Promise<void> => {
+    const { distributorId } = event.payload;
     if (!distributorId) return;
     const endpoints = await manager.find(WebhookEndpointEntity, { select: { id: true }, where: { distributorId, active: true } });
     if (endpoints.length === 0) return;
@@ -49,4 +48,22 @@ export function enqueueWebhookDeliveries(clock: Clock) {
       );
     if (deliveries.length > 0) await manager.insert(WebhookDeliveryEntity, deliveries);
   };
+}
+
+/** The consumer of every deal.* event, version 1, that enqueues distributors' webhook deliveries. */
+export function webhooksConsumer(clock: Clock) {
+  const enqueue = enqueueWebhookDeliveries(clock);
+  const v1 = { 1: (_payload: DealEventPayload, event: DomainEvent<DealEventPayload>, manager: EntityManager) => enqueue(event, manager) };
+  return defineConsumer(WEBHOOKS_CONSUMER, {
+    'deal.submitted': v1,
+    'deal.approved': v1,
+    'deal.rejected': v1,
+    'deal.withdrawn': v1,
+    'deal.extended': v1,
+    'deal.won': v1,
+    'deal.lost': v1,
+    'deal.expired': v1,
+    'deal.reversed': v1,
+    'deal.conflict_resolved': v1,
+  });
 }

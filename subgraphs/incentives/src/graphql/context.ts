@@ -1,4 +1,5 @@
 import type { Claims } from '@hub/auth';
+import type { ParkedEventsService } from '@hub/events';
 import type { JobRunner, JobStore } from '@hub/jobs';
 import type { IncentivesLoaders } from '../loaders/incentives.loaders';
 import type { DealIncentivesService } from '../services/deal-incentives.service';
@@ -20,4 +21,6 @@ export interface IncentivesContext {
   simulation: SimulationService;
   metrics: MetricsService;
   jobs: { store: JobStore; runner: JobRunner };
+  /** What incentives' consumers parked. */
+  parked: ParkedEventsService;
 }

@@ -1,4 +1,5 @@
-import { buildSubgraph } from '@hub/graphql-kit';
+import { buildSubgraph, parkedEventsResolver } from '@hub/graphql-kit';
+import type { IncentivesContext } from './context';
 import { DealIncentivesResolver, PartnerIncentivesResolver } from './extensions.resolver';
 import { MdfAllocationResolver, MdfClaimResolver, MdfRequestResolver } from './mdf.resolver';
 import { JobResolver } from './job.resolver';
@@ -7,9 +8,11 @@ import { incentivesReferenceResolvers } from './references';
 import { StatementResolver } from './statement.resolver';
 import { DealStub } from './types';
 
+const ParkedEventsResolver = parkedEventsResolver<IncentivesContext>('incentives', (context) => ({ claims: context.claims, parked: context.parked }));
+
 export function buildIncentivesSchema() {
   return buildSubgraph({
-    resolvers: [StatementResolver, IncentiveRuleResolver, JobResolver, DealIncentivesResolver, PartnerIncentivesResolver, MdfAllocationResolver, MdfRequestResolver, MdfClaimResolver],
+    resolvers: [StatementResolver, IncentiveRuleResolver, JobResolver, DealIncentivesResolver, PartnerIncentivesResolver, MdfAllocationResolver, MdfRequestResolver, MdfClaimResolver, ParkedEventsResolver],
     // No field of this subgraph returns a Deal, so type-graphql would leave the stub (and with it
     // priceQuote and payoutLines) out of the schema.
     orphanedTypes: [DealStub],

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { defineConsumer, type EventPayload } from '@hub/contracts';
 import type { DomainEvent } from '@hub/events';
-import type { DealType, Segment } from '../domain';
 import {
   CertificationFactEntity,
   DealFactEntity,
@@ -11,172 +11,61 @@ import {
   TierFactEntity,
   UsageFactEntity,
   type DealFactStatus,
-  type SpecializationFact,
-  type TierDefinitionFact,
 } from '../entities';
 
 export const LEDGER_CONSUMER = 'incentives.ledger';
 
-export const LEDGER_EVENT_TYPES = [
-  'program.saved',
-  'partner.created',
-  'partner.changed',
-  'partner.tier_assigned',
-  'partner.certification_added',
-  'deal.submitted',
-  'deal.approved',
-  'deal.rejected',
-  'deal.withdrawn',
-  'deal.extended',
-  'deal.won',
-  'deal.lost',
-  'deal.expired',
-  'deal.reversed',
-  'deal.conflict_resolved',
-  'license.renewed',
-  'usage.statement_issued',
-];
-
-interface ProgramPayload {
-  code: string;
-  currency: string;
-  noDowngradeUntil: string | null;
-  tiers: TierDefinitionFact[];
-  specializations: SpecializationFact[];
-}
-
-interface PartnerPayload {
-  partnerId: string;
-  name: string;
-  country: string;
-  programCode: string;
-  currency: string;
-  status: string;
-  segmentFocus: Segment;
-  distributorIds: string[];
-}
-
-interface DealPayload {
-  dealId: string;
-  partnerId: string;
-  distributorId: string | null;
-  referringPartnerId: string | null;
-  programCode: string;
-  type: DealType;
-  productLine: string;
-  segment: Segment;
-  seats: number;
-  amountMinor: string;
-  currency: string;
-  status: string;
-  approvedAt: string | null;
-  closedAt: string | null;
-}
+type DealPayload = EventPayload<'deal.won', 1>;
 
 /** Deal statuses as payouts see them: only WON pays, REVERSED claws back. */
-function dealFactStatus(status: string): DealFactStatus {
+function dealFactStatus(status: DealPayload['status']): DealFactStatus {
   if (status === 'WON') return 'WON';
   if (status === 'REVERSED') return 'REVERSED';
   if (status === 'SUBMITTED' || status === 'APPROVED') return 'OPEN';
   return 'CLOSED';
 }
 
-/**
- * Applies one event to the ledger, in the consumer's transaction. Snapshots (programs,
- * partners, deals) keep the newest by event time, so late or repeated events change nothing;
- * effective-dated facts (tiers, certifications, renewals, usage) are keyed by what they record.
- */
-export async function applyLedgerEvent(event: DomainEvent, manager: EntityManager): Promise<void> {
+const day = (event: DomainEvent): string => event.occurredAt.slice(0, 10);
+
+async function applyProgram(program: EventPayload<'program.saved', 1>, event: DomainEvent, manager: EntityManager): Promise<void> {
   const at = new Date(event.occurredAt);
-  switch (event.type) {
-    case 'program.saved': {
-      const program = event.payload as ProgramPayload;
-      const current = await manager.findOneBy(ProgramFactEntity, { code: program.code });
-      if (current && current.updatedAt > at) return;
-      await manager.save(ProgramFactEntity, {
-        code: program.code,
-        currency: program.currency,
-        noDowngradeUntil: program.noDowngradeUntil,
-        tiers: program.tiers,
-        specializations: program.specializations,
-        updatedAt: at,
-      });
-      return;
-    }
-    case 'partner.created':
-    case 'partner.changed': {
-      const partner = event.payload as PartnerPayload;
-      const current = await manager.findOneBy(PartnerFactEntity, { id: partner.partnerId });
-      if (current && current.updatedAt > at) {
-        await manager.save(SegmentFocusFactEntity, { id: event.id, partnerId: partner.partnerId, segmentFocus: partner.segmentFocus, effectiveFrom: event.occurredAt.slice(0, 10), recordedAt: at });
-        return;
-      }
-      await manager.save(PartnerFactEntity, {
-        id: partner.partnerId,
-        name: partner.name,
-        country: partner.country,
-        programCode: partner.programCode,
-        currency: partner.currency,
-        status: partner.status,
-        segmentFocus: partner.segmentFocus,
-        distributorIds: partner.distributorIds,
-        updatedAt: at,
-      });
-      // Kept per snapshot, effective from its day, so a past deal sees the focus of its close date.
-      await manager.save(SegmentFocusFactEntity, { id: event.id, partnerId: partner.partnerId, segmentFocus: partner.segmentFocus, effectiveFrom: event.occurredAt.slice(0, 10), recordedAt: at });
-      return;
-    }
-    case 'partner.tier_assigned': {
-      const tier = event.payload as { partnerId: string; tierCode: string; effectiveFrom: string };
-      await manager.save(TierFactEntity, { id: event.id, partnerId: tier.partnerId, tierCode: tier.tierCode, effectiveFrom: tier.effectiveFrom, recordedAt: at });
-      return;
-    }
-    case 'partner.certification_added': {
-      const c = event.payload as { certificationId: string; partnerId: string; personId: string; specializationCode: string; kind: 'SALES' | 'TECHNICAL'; validFrom: string; validUntil: string };
-      await manager.save(CertificationFactEntity, {
-        id: c.certificationId,
-        partnerId: c.partnerId,
-        personId: c.personId,
-        specializationCode: c.specializationCode,
-        kind: c.kind,
-        validFrom: c.validFrom,
-        validUntil: c.validUntil,
-      });
-      return;
-    }
-    case 'license.renewed': {
-      const renewal = event.payload as { licenseId: string; partnerId: string; distributorId: string | null; currency: string; term: { sequence: number; startsOn: string; amountMinor: string } | null };
-      if (!renewal.term) return;
-      await manager.save(RenewalFactEntity, {
-        id: `${renewal.licenseId}:${renewal.term.sequence}`,
-        partnerId: renewal.partnerId,
-        distributorId: renewal.distributorId,
-        amount: BigInt(renewal.term.amountMinor),
-        currency: renewal.currency,
-        startsOn: renewal.term.startsOn,
-        renewedOn: event.occurredAt.slice(0, 10),
-      });
-      return;
-    }
-    case 'usage.statement_issued': {
-      const statement = event.payload as { statementId: string; partnerId: string; distributorId: string; month: string; totalMinor: string; currency: string };
-      await manager.save(UsageFactEntity, {
-        statementId: statement.statementId,
-        partnerId: statement.partnerId,
-        distributorId: statement.distributorId,
-        month: statement.month,
-        total: BigInt(statement.totalMinor),
-        currency: statement.currency,
-      });
-      return;
-    }
-    default:
-      if (event.type.startsWith('deal.')) await applyDealEvent(event, at, manager);
-  }
+  const current = await manager.findOneBy(ProgramFactEntity, { code: program.code });
+  if (current && current.updatedAt > at) return;
+  await manager.save(ProgramFactEntity, {
+    code: program.code,
+    currency: program.currency,
+    noDowngradeUntil: program.noDowngradeUntil,
+    tiers: program.tiers,
+    specializations: program.specializations,
+    updatedAt: at,
+  });
 }
 
-async function applyDealEvent(event: DomainEvent, at: Date, manager: EntityManager): Promise<void> {
-  const deal = event.payload as DealPayload;
+async function applyPartner(partner: EventPayload<'partner.created', 1>, event: DomainEvent, manager: EntityManager): Promise<void> {
+  const at = new Date(event.occurredAt);
+  // Kept per snapshot, effective from its day, so a past deal sees the focus of its close date.
+  const focus = { id: event.id, partnerId: partner.partnerId, segmentFocus: partner.segmentFocus, effectiveFrom: day(event), recordedAt: at };
+  const current = await manager.findOneBy(PartnerFactEntity, { id: partner.partnerId });
+  if (current && current.updatedAt > at) {
+    await manager.save(SegmentFocusFactEntity, focus);
+    return;
+  }
+  await manager.save(PartnerFactEntity, {
+    id: partner.partnerId,
+    name: partner.name,
+    country: partner.country,
+    programCode: partner.programCode,
+    currency: partner.currency,
+    status: partner.status,
+    segmentFocus: partner.segmentFocus,
+    distributorIds: partner.distributorIds,
+    updatedAt: at,
+  });
+  await manager.save(SegmentFocusFactEntity, focus);
+}
+
+async function applyDeal(deal: DealPayload, event: DomainEvent, manager: EntityManager): Promise<void> {
+  const at = new Date(event.occurredAt);
   const current = await manager.findOneBy(DealFactEntity, { dealId: deal.dealId });
   if (current && current.lastEventAt > at) return;
   const status = dealFactStatus(deal.status);
@@ -196,7 +85,77 @@ async function applyDealEvent(event: DomainEvent, at: Date, manager: EntityManag
     status,
     closedOn: status === 'WON' || status === 'REVERSED' ? deal.closedAt : null,
     // The reversal's own date decides where its clawback lands; the close date stays the deal's.
-    reversedOn: status === 'REVERSED' ? (current?.reversedOn ?? event.occurredAt.slice(0, 10)) : null,
+    reversedOn: status === 'REVERSED' ? (current?.reversedOn ?? day(event)) : null,
     lastEventAt: at,
   });
 }
+
+const dealV1 = { 1: applyDeal };
+
+/**
+ * Applies each event to the ledger, in the consumer's transaction. Snapshots (programs,
+ * partners, deals) keep the newest by event time, so late or repeated events change nothing;
+ * effective-dated facts (tiers, certifications, renewals, usage) are keyed by what they record.
+ */
+export const ledgerConsumer = defineConsumer(LEDGER_CONSUMER, {
+  'program.saved': { 1: applyProgram },
+  'partner.created': { 1: applyPartner },
+  'partner.changed': { 1: applyPartner },
+  'partner.tier_assigned': {
+    1: async (tier, event, manager) => {
+      await manager.save(TierFactEntity, { id: event.id, partnerId: tier.partnerId, tierCode: tier.tierCode, effectiveFrom: tier.effectiveFrom, recordedAt: new Date(event.occurredAt) });
+    },
+  },
+  'partner.certification_added': {
+    1: async (c, _event, manager) => {
+      await manager.save(CertificationFactEntity, {
+        id: c.certificationId,
+        partnerId: c.partnerId,
+        personId: c.personId,
+        specializationCode: c.specializationCode,
+        kind: c.kind,
+        validFrom: c.validFrom,
+        validUntil: c.validUntil,
+      });
+    },
+  },
+  'deal.submitted': dealV1,
+  'deal.approved': dealV1,
+  'deal.rejected': dealV1,
+  'deal.withdrawn': dealV1,
+  'deal.extended': dealV1,
+  'deal.won': dealV1,
+  'deal.lost': dealV1,
+  'deal.expired': dealV1,
+  'deal.reversed': dealV1,
+  'deal.conflict_resolved': dealV1,
+  'license.renewed': {
+    1: async (renewal, event, manager) => {
+      if (!renewal.term) return;
+      await manager.save(RenewalFactEntity, {
+        id: `${renewal.licenseId}:${renewal.term.sequence}`,
+        partnerId: renewal.partnerId,
+        distributorId: renewal.distributorId,
+        amount: BigInt(renewal.term.amountMinor),
+        currency: renewal.currency,
+        startsOn: renewal.term.startsOn,
+        renewedOn: day(event),
+      });
+    },
+  },
+  'usage.statement_issued': {
+    1: async (statement, _event, manager) => {
+      await manager.save(UsageFactEntity, {
+        statementId: statement.statementId,
+        partnerId: statement.partnerId,
+        distributorId: statement.distributorId,
+        month: statement.month,
+        total: BigInt(statement.totalMinor),
+        currency: statement.currency,
+      });
+    },
+  },
+});
+
+/** One event through the ledger consumer (applied, or parked), for callers that hold the transaction. */
+export const applyLedgerEvent = ledgerConsumer.handle;

@@ -3,7 +3,8 @@ import { In, type EntityManager } from 'typeorm';
 import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { READ_ALL_ROLES, requireClaims, type Claims } from '@hub/auth';
 import { type Clock, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
-import { isDuplicateKeyError, recordEvent, recordEvents, type NewEvent } from '@hub/events';
+import { recordContractEvent, recordContractEvents } from '@hub/contracts';
+import { isDuplicateKeyError, type NewEvent } from '@hub/events';
 import type { PlannedPage } from '@hub/jobs';
 import { assembleStatement, parseQuarter, type PayoutLine, type Quarter, type RuleVersion } from '../domain';
 import { PayoutLineEntity, StatementEntity, type PayeeKind, type StatementStatus } from '../entities';
@@ -102,7 +103,7 @@ export class StatementsService {
     });
   }
 
-  private async transition(id: string, from: StatementStatus, to: StatementStatus, type: string, apply: (statement: StatementEntity, now: Date) => void): Promise<StatementEntity> {
+  private async transition(id: string, from: StatementStatus, to: StatementStatus, type: 'statement.approved' | 'statement.paid', apply: (statement: StatementEntity, now: Date) => void): Promise<StatementEntity> {
     const statement = await this.database.transaction(async (manager) => {
       const query = manager.createQueryBuilder(StatementEntity, 'statement').where('statement.id = :id', { id });
       if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
@@ -115,9 +116,9 @@ export class StatementsService {
       statement.status = to;
       apply(statement, now);
       await manager.save(StatementEntity, statement);
-      await recordEvent(
+      await recordContractEvent(
         manager,
-        { type, source: 'incentives', aggregateId: statement.id, payload: { statementId: statement.id, payeeKind: statement.payeeKind, payeeId: statement.payeeId, period: statement.period, currency: statement.currency, totalMinor: statement.total.toString(), status: to } },
+        { type, version: 1, source: 'incentives', aggregateId: statement.id, payload: { statementId: statement.id, payeeKind: statement.payeeKind, payeeId: statement.payeeId, period: statement.period, currency: statement.currency, totalMinor: statement.total.toString(), status: to } },
         now,
       );
       return statement;
@@ -228,7 +229,7 @@ export class StatementsService {
         for (const chunk of chunks(recomputed)) await manager.createQueryBuilder().insert().into(StatementEntity).values(chunk).orUpdate(['total', 'computedAt'], ['id']).execute();
         for (const chunk of chunks(fresh)) await manager.insert(StatementEntity, chunk);
         for (const chunk of chunks(lines)) await manager.insert(PayoutLineEntity, chunk);
-        await recordEvents(manager, events, now);
+        await recordContractEvents(manager, events.map((event) => ({ ...event, type: 'statement.computed', version: 1 })), now);
         await commit?.(manager);
         return outcome;
       }),

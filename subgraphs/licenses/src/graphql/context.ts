@@ -1,4 +1,5 @@
 import type { Claims } from '@hub/auth';
+import type { ParkedEventsService } from '@hub/events';
 import type { JobRunner } from '@hub/jobs';
 import type { LicensesLoaders } from '../loaders/licenses.loaders';
 import type { CatalogService } from '../services/catalog.service';
@@ -12,4 +13,6 @@ export interface LicensesContext {
   licenses: LicensesService;
   usage: UsageService;
   jobRunner: JobRunner;
+  /** What licences' consumers parked. */
+  parked: ParkedEventsService;
 }

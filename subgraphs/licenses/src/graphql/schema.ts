@@ -1,9 +1,12 @@
-import { buildSubgraph } from '@hub/graphql-kit';
+import { buildSubgraph, parkedEventsResolver } from '@hub/graphql-kit';
 import { SkuResolver } from './catalog.resolver';
 import { LicenseResolver, LicenseTermResolver } from './license.resolver';
 import { PartnerLicensesResolver } from './partner.resolver';
+import type { LicensesContext } from './context';
 import { licensesReferenceResolvers } from './references';
 import { MasterLicenseResolver, UsageDeploymentResolver, UsageReportLineResolver, UsageReportResolver, UsageStatementLineResolver, UsageStatementResolver } from './usage.resolver';
+
+const ParkedEventsResolver = parkedEventsResolver<LicensesContext>('licenses', (context) => ({ claims: context.claims, parked: context.parked }));
 
 export function buildLicensesSchema() {
   return buildSubgraph({
@@ -18,6 +21,7 @@ export function buildLicensesSchema() {
       UsageStatementResolver,
       UsageStatementLineResolver,
       PartnerLicensesResolver,
+      ParkedEventsResolver,
     ],
     referenceResolvers: licensesReferenceResolvers as never,
   });

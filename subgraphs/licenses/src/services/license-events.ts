@@ -1,28 +1,8 @@
+import type { LicenseEventType, LicensesPayload } from './events';
 import type { EndCustomerEntity, LicenseEntity, LicenseTermEntity } from '../entities';
 
-/**
- * Everything a consumer needs about a licence change without calling back: incentives count a
- * renewal's amount as renewal business from `term`, BI follows seats and status.
- */
-export interface LicenseEventPayload {
-  licenseId: string;
-  partnerId: string;
-  distributorId: string | null;
-  programCode: string;
-  customer: { id: string; name: string; country: string; domain: string | null };
-  sku: string;
-  productLine: string;
-  seats: number;
-  deployment: string;
-  status: string;
-  startsOn: string;
-  endsOn: string;
-  currency: string;
-  sourceDealId: string | null;
-  /** The term this change created (issue, renewal), with its amount in minor units as a decimal string. */
-  term: { sequence: number; kind: string; startsOn: string; endsOn: string; months: number; seats: number; amountMinor: string; renewedByDistributorId: string | null } | null;
-  reason: string | null;
-}
+/** What every licence.* event carries, as the event catalogue declares it. */
+export type LicenseEventPayload = LicensesPayload<LicenseEventType>;
 
 export function licenseEventPayload(license: LicenseEntity, customer: EndCustomerEntity, term: LicenseTermEntity | null = null, reason: string | null = null): LicenseEventPayload {
   return {

@@ -18,7 +18,7 @@ import {
 import { DistributorRefEntity, EndCustomerEntity, LicenseEntity, LicenseTermEntity, PartnerRefEntity, SkuEntity } from '../entities';
 import { assertCanRead, assertOwnerOrStaff, isStaff, requireStaff } from './access';
 import { customerFor } from './customers';
-import type { LicensesEvents, LicensesEventType } from './events';
+import type { LicenseEventType, LicensesEvents } from './events';
 import { licenseEventPayload } from './license-events';
 import { policyFor, termPriceOn } from './price-book';
 
@@ -361,7 +361,7 @@ export class LicensesService {
     claims: Claims | null,
     id: string,
     action: 'transfer' | 'changeDeployment',
-    type: LicensesEventType,
+    type: LicenseEventType,
     apply: (license: LicenseEntity, manager: EntityManager) => Promise<void>,
   ): Promise<LicenseEntity> {
     const license = await this.database.transaction(async (manager) => {
@@ -378,7 +378,7 @@ export class LicensesService {
     return license;
   }
 
-  private async emit(manager: EntityManager, type: LicensesEventType, license: LicenseEntity, term: LicenseTermEntity | null = null, reason: string | null = null) {
+  private async emit(manager: EntityManager, type: LicenseEventType, license: LicenseEntity, term: LicenseTermEntity | null = null, reason: string | null = null) {
     const customer = await manager.findOneByOrFail(EndCustomerEntity, { id: license.customerId });
     await this.events.record(manager, type, license.id, licenseEventPayload(license, customer, term, reason));
   }

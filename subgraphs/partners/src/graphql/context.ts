@@ -1,4 +1,5 @@
 import type { Claims } from '@hub/auth';
+import type { ParkedEventsService } from '@hub/events';
 import type { AuditEventsService } from '../services/audit-events.service';
 import type { PartnersLoaders } from '../loaders/partners.loaders';
 import type { Clock } from '@hub/domain';
@@ -13,6 +14,8 @@ export interface PartnersServices {
   people: PeopleService;
   reviews: ReviewsService;
   audit: AuditEventsService;
+  /** What the audit-trail consumer parked. */
+  parked: ParkedEventsService;
 }
 
 export interface PartnersContext {
