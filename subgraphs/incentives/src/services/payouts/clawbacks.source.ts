@@ -98,14 +98,20 @@ async function quarterClawbacks(ledger: PageLedger, rules: readonly RuleVersion[
     return frozen.firstOpenFrom(original.payeeId, quarterOf(latest)) === period ? [{ original, quarter, reversals: reversals.length, latest }] : [];
   });
   if (due.length === 0) return [];
-  const histories = await ledger.histories(due.map(({ original }) => original.payeeId));
+  const partnerIds = [...new Set(due.map(({ original }) => original.payeeId))];
+  // The remaining deals of every quarter to recompute, for every partner at once: one read
+  // spanning the earliest to the latest of those quarters, sorted out in memory.
+  const quarters = due.map(({ quarter }) => quarterBounds(quarter));
+  const [histories, won] = await Promise.all([
+    ledger.histories(partnerIds),
+    ledger.once('clawbacks:recomputed-deals', () =>
+      ledger.manager.findBy(DealFactEntity, { ...wonBetween(quarters.map((q) => q.from).sort()[0]!, quarters.map((q) => q.to).sort().at(-1)!), partnerId: In(partnerIds) }),
+    ),
+  ]);
   const lines: PayoutLine[] = [];
   for (const { original, quarter, reversals, latest } of due) {
-    // The quarter's remaining deals are read per rebate to recompute: only rebates a reversal
-    // touched since they were paid, a handful per quarter, come here.
-    const bounds = quarterBounds(quarter);
-    const won = await ledger.manager.findBy(DealFactEntity, { ...wonBetween(bounds.from, bounds.to), partnerId: original.payeeId });
     const deals = won.flatMap((row) => {
+      if (row.partnerId !== original.payeeId || quarterOf(row.closedOn!) !== quarter) return [];
       const standing = histories.standingOn(row.partnerId, row.closedOn!);
       return standing ? [{ deal: dealFacts(row), standing }] : [];
     });
