@@ -8,19 +8,63 @@ import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } f
  * transformers): each column goes through the driver's own conversion.
  */
 
-function hydrate<T>(columns: readonly ColumnMetadata[], driver: { prepareHydratedValue(value: unknown, column: ColumnMetadata): unknown }, values: Record<string, unknown>): T {
+interface Driver {
+  prepareHydratedValue(value: unknown, column: ColumnMetadata): unknown;
+}
+
+/**
+ * Column types that the MySQL and SQLite drivers both hand back exactly as read when no
+ * transformer applies (`prepareHydratedValue` has no branch for them): those skip the call,
+ * which a page of rows would otherwise make once per cell.
+ */
+const AS_READ = new Set<unknown>(['varchar', 'char', 'text', String]);
+
+type Converter = ((value: unknown) => unknown) | null;
+
+function convertersOf(columns: readonly ColumnMetadata[], driver: Driver): Converter[] {
+  return columns.map((column) => (column.transformer || !AS_READ.has(column.type) ? (value: unknown) => driver.prepareHydratedValue(value, column) : null));
+}
+
+function hydrate<T>(columns: readonly ColumnMetadata[], converters: readonly Converter[], values: Record<string, unknown>, computed: readonly string[]): T {
   const row: Record<string, unknown> = {};
-  for (const column of columns) row[column.propertyName] = driver.prepareHydratedValue(values[column.propertyName], column);
+  for (let i = 0; i < columns.length; i += 1) {
+    const name = columns[i]!.propertyName;
+    const convert = converters[i];
+    row[name] = convert ? convert(values[name]) : values[name];
+  }
+  for (const alias of computed) row[alias] = values[alias];
   return row as T;
 }
 
+function selectedColumns(columns: readonly ColumnMetadata[], wanted: readonly string[] | undefined): readonly ColumnMetadata[] {
+  return wanted ? columns.filter((column) => wanted.includes(column.propertyName)) : columns;
+}
+
+export interface RawRowsOptions<K extends string, C extends string> {
+  /** Only these properties (fewer bytes read and converted); default every column. */
+  columns?: readonly K[];
+  /**
+   * Values SQL computes beside the columns (say a correlated subquery), by the property they
+   * land in, returned as the driver reads them. Parameters they use are set on the query.
+   */
+  computed?: Readonly<Record<C, string>>;
+}
+
 /** The rows of `query`'s entity as plain objects. */
-export async function rawRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): Promise<T[]> {
+export async function rawRows<T extends ObjectLiteral, K extends keyof T & string = keyof T & string, C extends string = never>(
+  query: SelectQueryBuilder<T>,
+  options: RawRowsOptions<K, C> = {},
+): Promise<(Pick<T, K> & Record<C, unknown>)[]> {
   const { metadata, name: alias } = query.expressionMap.mainAlias!;
+  const columns = selectedColumns(metadata.columns, options.columns);
+  const computed = Object.entries<string>(options.computed ?? {});
   const selecting = query.clone().select([]);
-  for (const column of metadata.columns) selecting.addSelect(`${alias}.${column.propertyPath}`, column.propertyName);
+  for (const column of columns) selecting.addSelect(`${alias}.${column.propertyPath}`, column.propertyName);
+  for (const [name, expression] of computed) selecting.addSelect(expression, name);
   const raw = await selecting.getRawMany<Record<string, unknown>>();
-  return raw.map((values) => hydrate<T>(metadata.columns, query.connection.driver, values));
+  const converters = convertersOf(columns, query.connection.driver);
+  const names = computed.map(([name]) => name);
+  return raw.map((values) => hydrate(columns, converters, values, names));
 }
 
 const statements = new WeakMap<EntityManager, Map<string, string>>();
@@ -45,7 +89,7 @@ export async function rawRowsWhereIn<T extends ObjectLiteral, K extends keyof T 
 ): Promise<Pick<T, K>[]> {
   if (keys.length === 0) return [];
   const metadata = manager.connection.getMetadata(entity);
-  const columns = options.columns ? metadata.columns.filter((candidate) => options.columns!.includes(candidate.propertyName as K)) : metadata.columns;
+  const columns = selectedColumns(metadata.columns, options.columns);
   const built = statements.get(manager) ?? new Map<string, string>();
   statements.set(manager, built);
   const order = options.order ?? [];
@@ -60,5 +104,6 @@ export async function rawRowsWhereIn<T extends ObjectLiteral, K extends keyof T 
     built.set(name, sql);
   }
   const raw = (await manager.query(sql, [...keys])) as Record<string, unknown>[];
-  return raw.map((values) => hydrate<Pick<T, K>>(columns, manager.connection.driver, values));
+  const converters = convertersOf(columns, manager.connection.driver);
+  return raw.map((values) => hydrate<Pick<T, K>>(columns, converters, values, []));
 }

@@ -33,11 +33,13 @@ export class PartnerResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     const asked = (...path: string[]) => info.fieldNodes.some((node) => selects(node.selectionSet, path, info));
-    const listed = await ctx.services.partners.list(ctx.claims, filter ?? {}, pageRequest(page), { countTotal: asked('totalCount') });
-    await ctx.services.partners.prefetchPage(listed.nodes, ctx.clock.today(), ctx.loaders, {
-      tier: asked('edges', 'node', 'tier'),
-      distributors: asked('edges', 'node', 'distributors'),
+    const nodeFields = new Set(info.fieldNodes.flatMap((node) => fieldsAt(node.selectionSet, ['edges', 'node'], info)));
+    const listed = await ctx.services.partners.list(ctx.claims, filter ?? {}, pageRequest(page), {
+      countTotal: asked('totalCount'),
+      columns: PARTNER_COLUMNS.filter((column) => nodeFields.has(column)),
+      tierOn: nodeFields.has('tier') ? ctx.clock.today() : undefined,
     });
+    await ctx.services.partners.prefetchPage(listed.nodes, ctx.loaders, { distributors: nodeFields.has('distributors') });
     return toConnection(listed);
   }
 
@@ -126,6 +128,22 @@ export class PartnerResolver {
     requireRole(ctx.claims ?? undefined, READ_ALL_ROLES);
     return ctx.loaders.reviewsByPartner.load(partner.id);
   }
+}
+
+/** Partner fields that are columns of the partner table, each answered from the listed row. */
+const PARTNER_COLUMNS = ['id', 'name', 'country', 'status', 'segmentFocus', 'businessModels', 'channelManager', 'createdAt', 'updatedAt'] as const satisfies readonly (keyof PartnerEntity)[];
+
+/** The names of the fields a selection set asks for at `path`, e.g. edges → node (directly or in fragments). */
+function fieldsAt(selectionSet: SelectionSetNode | undefined, path: readonly string[], info: GraphQLResolveInfo): string[] {
+  const [name, ...rest] = path;
+  return (selectionSet?.selections ?? []).flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) {
+      if (name === undefined) return [selection.name.value];
+      return selection.name.value === name ? fieldsAt(selection.selectionSet, rest, info) : [];
+    }
+    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldsAt(selection.selectionSet, path, info);
+    return fieldsAt(info.fragments[selection.name.value]?.selectionSet, path, info);
+  });
 }
 
 /** Whether a selection set asks for the field at `path`, e.g. edges → node → tier (directly or in fragments). */

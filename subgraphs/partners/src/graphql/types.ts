@@ -4,7 +4,7 @@ import type { BusinessModel, PartnerStatus, ReviewFinding, ReviewOutcome, Segmen
 import { BusinessModelEnum, CertificationKindEnum, PartnerStatusEnum, ReviewFindingEnum, ReviewOutcomeEnum, SegmentEnum } from './enums';
 
 @Directive('@key(fields: "code")')
-@ObjectType('Program', { description: 'A regional, versioned rule book with its tier ladder and specialization catalog.' })
+@ObjectType('Program', { simpleResolvers: true, description: 'A regional, versioned rule book with its tier ladder and specialization catalog.' })
 export class ProgramType {
   @Field(() => String)
   code: string;
@@ -32,7 +32,7 @@ export class ProgramType {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType('Tier')
+@ObjectType('Tier', { simpleResolvers: true })
 export class TierType {
   @Field(() => ID, { description: '`<program>:<tier>`, e.g. `FR-2023:EXPERT`.' })
   id: string;
@@ -58,7 +58,7 @@ export class TierType {
   programCode: string;
 }
 
-@ObjectType('LegacyTierMapping')
+@ObjectType('LegacyTierMapping', { simpleResolvers: true })
 export class LegacyTierMappingType {
   @Field(() => String)
   legacyName: string;
@@ -67,7 +67,7 @@ export class LegacyTierMappingType {
   tier: TierType;
 }
 
-@ObjectType('Specialization')
+@ObjectType('Specialization', { simpleResolvers: true })
 export class SpecializationType {
   @Field(() => String)
   code: string;
@@ -86,7 +86,7 @@ export class SpecializationType {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType('Distributor')
+@ObjectType('Distributor', { simpleResolvers: true })
 export class DistributorType {
   @Field(() => ID)
   id: string;
@@ -105,7 +105,7 @@ export class DistributorType {
 }
 
 @Directive('@key(fields: "id")')
-@ObjectType('Partner')
+@ObjectType('Partner', { simpleResolvers: true })
 export class PartnerType {
   @Field(() => ID)
   id: string;
@@ -137,7 +137,7 @@ export class PartnerType {
   programCode: string;
 }
 
-@ObjectType('TierAssignment')
+@ObjectType('TierAssignment', { simpleResolvers: true })
 export class TierAssignmentType {
   @Field(() => DateScalar)
   effectiveFrom: string;
@@ -155,7 +155,7 @@ export class TierAssignmentType {
   partnerId: string;
 }
 
-@ObjectType('Person')
+@ObjectType('Person', { simpleResolvers: true })
 export class PersonType {
   @Field(() => ID)
   id: string;
@@ -169,7 +169,7 @@ export class PersonType {
   partnerId: string;
 }
 
-@ObjectType('Certification')
+@ObjectType('Certification', { simpleResolvers: true })
 export class CertificationType {
   @Field(() => ID)
   id: string;
@@ -190,7 +190,7 @@ export class CertificationType {
   partnerId: string;
 }
 
-@ObjectType('Review')
+@ObjectType('Review', { simpleResolvers: true })
 export class ReviewType {
   @Field(() => ID)
   id: string;

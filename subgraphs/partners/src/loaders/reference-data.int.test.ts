@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, rawRowsWhereIn, type Database } from '@hub/db';
+import { newId, rawRows, rawRowsWhereIn, type Database } from '@hub/db';
 import { createTestDatabase, type TestDatabase } from '@hub/testing';
-import { DistributorEntity, PartnerEntity, ProgramEntity, TierAssignmentEntity, TierEntity } from '../entities';
+import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEntity, TierAssignmentEntity, TierEntity } from '../entities';
 import { seedDemoData } from '../seeds/seed';
 import { openPartnersDatabase } from '../server';
 import { partnerEvents } from '../services/partner-events';
@@ -35,6 +35,13 @@ describe.each(['mysql', 'sqlite'] as const)('partners read path on %s', (dialect
     expect(await rawRowsWhereIn(manager, PartnerEntity, 'id', [])).toEqual([]);
     const named = await rawRowsWhereIn(manager, PartnerEntity, 'id', ids, { order: [['id', 'ASC']], columns: ['id', 'createdAt'] });
     expect(named).toEqual(partners.map(({ id, createdAt }) => ({ id, createdAt })));
+    const query = manager.createQueryBuilder(PartnerEntity, 'partner').orderBy('partner.id', 'ASC').limit(5);
+    expect(await rawRows(query)).toEqual(partners.map((partner) => ({ ...partner })));
+    const computed = await rawRows(query, { columns: ['businessModels', 'updatedAt'], computed: { links: '(SELECT COUNT(*) FROM partner_distributor l WHERE l.partnerId = partner.id)' } });
+    const links = await manager.findBy(PartnerDistributorEntity, ids.map((partnerId) => ({ partnerId })));
+    expect(computed.map((row) => ({ ...row, links: Number(row.links) }))).toEqual(
+      partners.map(({ id, businessModels, updatedAt }) => ({ businessModels, updatedAt, links: links.filter((link) => link.partnerId === id).length })),
+    );
   });
 
   it('keeps one copy of programs, tiers and distributors until a commit records a new one', async () => {

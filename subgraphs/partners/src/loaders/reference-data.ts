@@ -9,6 +9,8 @@ export interface ReferenceSnapshot {
   /** Each program's ladder, lowest rank first. */
   tiersByProgram: ReadonlyMap<string, readonly TierEntity[]>;
   distributors: ReadonlyMap<string, DistributorEntity>;
+  /** Each distributor's place in name order (`localeCompare`), so lists of them sort without comparing names. */
+  distributorRank: ReadonlyMap<string, number>;
 }
 
 /** The events recorded when programs (with their tiers) or distributors are written. */
@@ -81,6 +83,8 @@ export class ReferenceData {
       tiers: new Map(tiers.map((tier) => [tier.id, tier])),
       tiersByProgram,
       distributors: new Map(distributors.map((distributor) => [distributor.id, distributor])),
+      // Sorted from the SQL order (name, id), so equal names keep their id order.
+      distributorRank: new Map([...distributors].sort((a, b) => a.name.localeCompare(b.name)).map((distributor, rank) => [distributor.id, rank])),
     };
   }
 }

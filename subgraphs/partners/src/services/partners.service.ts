@@ -14,9 +14,9 @@ import {
   type PartnerStatus,
   type Segment,
 } from '../domain';
-import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEntity, type SpecializationEntity, TierAssignmentEntity, TierEntity } from '../entities';
+import { DistributorEntity, PartnerDistributorEntity, PartnerEntity, ProgramEntity, type SpecializationEntity, TierEntity } from '../entities';
 import type { PartnersLoaders } from '../loaders/partners.loaders';
-import { ReferenceData } from '../loaders/reference-data';
+import { ReferenceData, type ReferenceSnapshot } from '../loaders/reference-data';
 import { assertCanReadPartner, requireStaff } from './access';
 import { partnerEvents } from './partner-events';
 import { type TiersService } from './tiers.service';
@@ -30,6 +30,27 @@ export interface PartnerFilter {
   distributorId?: string | null;
   nameContains?: string | null;
 }
+
+export interface PartnerListReads {
+  countTotal?: boolean;
+  columns?: readonly (keyof PartnerEntity)[];
+  tierOn?: IsoDate;
+}
+
+/**
+ * A listed partner: the columns the list was asked to read (always id, name and programCode)
+ * and, when it was asked `tierOn`, the code of the tier in force then (null: none yet).
+ */
+export type ListedPartner = PartnerEntity & { tierCodeOn?: string | null };
+
+/**
+ * The tier in force on :tierOn, as `assignmentOn(inDecisionOrder(history), tierOn)` decides it
+ * (the latest effective date not after it; on one date, the assignment decided last, ids being
+ * time-ordered), for each listed partner in the page's own statement. The list's tierCode filter
+ * applies the same rule; tests hold both to the domain function.
+ */
+const TIER_CODE_ON = `(SELECT ta.tierCode FROM tier_assignment ta WHERE ta.partnerId = partner.id AND ta.effectiveFrom <= :tierOn
+  ORDER BY ta.effectiveFrom DESC, ta.id DESC LIMIT 1)`;
 
 export interface CreatePartnerInput {
   name: string;
@@ -78,13 +99,18 @@ export class PartnersService {
     return [...(await this.reference.get()).distributors.values()];
   }
 
-  /** `countTotal: false` when nobody asked for `totalCount` saves its COUNT (it is then 0). */
+  /**
+   * A page of partners in name order. `countTotal: false` when nobody asked for `totalCount`
+   * saves its COUNT (it is then 0); `columns` reads only the properties a caller uses (plus id,
+   * name and programCode, which the cursor and the relations need); `tierOn` also reads, in the
+   * same statement, the code of each partner's tier in force on that date.
+   */
   async list(
     claims: Claims | null,
     filter: PartnerFilter,
     page: { first: number; after?: string },
-    { countTotal = true }: { countTotal?: boolean } = {},
-  ): Promise<KeysetPage<PartnerEntity>> {
+    { countTotal = true, columns, tierOn }: PartnerListReads = {},
+  ): Promise<KeysetPage<ListedPartner>> {
     requireClaims(claims ?? undefined);
     const scoped = scopeToCaller(claims, filter);
     const query = this.database.dataSource.manager.createQueryBuilder(PartnerEntity, 'partner');
@@ -112,14 +138,19 @@ export class PartnersService {
         { tierCode: scoped.tierCode, today: this.clock.today() },
       );
     }
-    return keysetPage(
+    const read = columns ? [...new Set<keyof PartnerEntity>(['id', 'name', 'programCode', ...columns])] : undefined;
+    if (tierOn !== undefined) query.setParameter('tierOn', tierOn);
+    return keysetPage<ListedPartner>(
       query,
       [
         { column: 'partner.name', value: (p) => p.name },
         { column: 'partner.id', value: (p) => p.id },
       ],
       page,
-      { count: countTotal, rows: rawRows },
+      {
+        count: countTotal,
+        rows: (paged) => rawRows<ListedPartner>(paged, { columns: read, computed: tierOn === undefined ? {} : { tierCodeOn: TIER_CODE_ON } }),
+      },
     );
   }
 
@@ -189,38 +220,42 @@ export class PartnersService {
 
   /** Its distributors by name. */
   async distributorsOf(partnerId: string, loaders: PartnersLoaders): Promise<DistributorEntity[]> {
-    const links = await loaders.distributorIdsByPartner.load(partnerId);
-    const distributors = await loaders.distributor.loadMany(links.map((link) => link.distributorId));
-    return byName(distributors.filter((d): d is DistributorEntity => d !== null && !(d instanceof Error)));
+    const [links, reference] = await Promise.all([loaders.distributorIdsByPartner.load(partnerId), loaders.reference.get()]);
+    return inNameOrder(
+      links.flatMap((link) => reference.distributors.get(link.distributorId) ?? []),
+      reference,
+    );
   }
 
   /**
-   * Reads the tier on `asOf` and the distributors of every partner of a listed page at once (a
-   * statement each), into `loaders.page`: the page's field resolvers then answer without a
-   * DataLoader round and a promise per partner, which cost more than the queries.
+   * Puts what a listed page needs into `loaders.page`, so that the page's field resolvers answer
+   * without a DataLoader round and a promise per partner, which cost more than the queries: the
+   * tiers the list read with `tierOn` (from the shared copy of the ladders) and, in one statement,
+   * every partner's distributors.
    */
-  async prefetchPage(partners: readonly PartnerEntity[], asOf: IsoDate, loaders: PartnersLoaders, wanted: { tier: boolean; distributors: boolean }): Promise<void> {
-    if (partners.length === 0 || (!wanted.tier && !wanted.distributors)) return;
-    const manager = this.database.dataSource.manager;
+  async prefetchPage(partners: readonly ListedPartner[], loaders: PartnersLoaders, wanted: { distributors: boolean }): Promise<void> {
+    if (partners.length === 0) return;
+    const listedTiers = partners[0]!.tierCodeOn !== undefined;
+    if (!listedTiers && !wanted.distributors) return;
     const ids = partners.map((partner) => partner.id);
-    const [reference, assignments, links] = await Promise.all([
+    const [reference, links] = await Promise.all([
       loaders.reference.get(),
-      wanted.tier ? rawRowsWhereIn(manager, TierAssignmentEntity, 'partnerId', ids, { columns: ['id', 'partnerId', 'tierCode', 'effectiveFrom'] }) : [],
-      wanted.distributors ? rawRowsWhereIn(manager, PartnerDistributorEntity, 'partnerId', ids) : [],
+      wanted.distributors ? rawRowsWhereIn(this.database.dataSource.manager, PartnerDistributorEntity, 'partnerId', ids) : [],
     ]);
-    if (wanted.tier) {
-      const histories = groupBy(assignments, (assignment) => assignment.partnerId);
+    if (listedTiers) {
       for (const partner of partners) {
-        const current = assignmentOn(inDecisionOrder(histories.get(partner.id) ?? []), asOf);
-        loaders.page.tier.set(partner.id, current ? (reference.tiers.get(`${partner.programCode}:${current.tierCode}`) ?? null) : null);
+        const code = partner.tierCodeOn;
+        loaders.page.tier.set(partner.id, code ? (reference.tiers.get(`${partner.programCode}:${code}`) ?? null) : null);
       }
     }
     if (wanted.distributors) {
-      const linked = groupBy(links, (link) => link.partnerId);
-      for (const id of ids) {
-        const distributors = (linked.get(id) ?? []).flatMap((link) => reference.distributors.get(link.distributorId) ?? []);
-        loaders.page.distributors.set(id, byName(distributors));
+      const distributors = new Map<string, DistributorEntity[]>(ids.map((id) => [id, []]));
+      for (const link of links) {
+        const distributor = reference.distributors.get(link.distributorId);
+        if (distributor) distributors.get(link.partnerId)?.push(distributor);
       }
+      for (const listed of distributors.values()) inNameOrder(listed, reference);
+      loaders.page.distributors = distributors;
     }
   }
 
@@ -280,16 +315,8 @@ async function linkDistributors(manager: EntityManager, partnerId: string, distr
   );
 }
 
-function byName(distributors: DistributorEntity[]): DistributorEntity[] {
-  return distributors.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const group = groups.get(keyOf(row));
-    if (group) group.push(row);
-    else groups.set(keyOf(row), [row]);
-  }
-  return groups;
+/** Sorts `distributors` in place by name, as the shared copy ranks them. */
+function inNameOrder(distributors: DistributorEntity[], reference: ReferenceSnapshot): DistributorEntity[] {
+  const rank = reference.distributorRank;
+  return distributors.length < 2 ? distributors : distributors.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
 }
