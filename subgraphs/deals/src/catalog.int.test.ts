@@ -29,7 +29,7 @@ const FACTS: DomainEvent[] = [
     occurredAt: `${DAY0}T08:00:00.000Z`,
     source: 'partners',
     aggregateId: PARTNER,
-    payload: { partnerId: PARTNER, name: 'Alpha', country: 'FR', programCode: 'FR-2023', currency: 'EUR', status: 'ACTIVE', distributorIds: [] },
+    payload: { partnerId: PARTNER, name: 'Alpha', country: 'FR', programCode: 'FR-2023', currency: 'EUR', status: 'ACTIVE', segmentFocus: 'SMB', businessModels: ['RESELLER'], distributorIds: [] },
   },
 ];
 

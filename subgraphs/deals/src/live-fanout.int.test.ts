@@ -42,7 +42,7 @@ describe('live deal updates across deals instances (Redis)', () => {
     }
     const now = new Date().toISOString();
     const facts: DomainEvent[] = [
-      { id: newId(), type: 'distributor.saved', version: 1, occurredAt: now, source: 'partners', aggregateId: DISTRIBUTOR, payload: { distributorId: DISTRIBUTOR, name: 'Distri' } },
+      { id: newId(), type: 'distributor.saved', version: 1, occurredAt: now, source: 'partners', aggregateId: DISTRIBUTOR, payload: { distributorId: DISTRIBUTOR, name: 'Distri', countries: ['FR'], handlesRenewals: false, usageBasedProgram: false } },
       {
         id: newId(),
         type: 'partner.created',
@@ -50,7 +50,7 @@ describe('live deal updates across deals instances (Redis)', () => {
         occurredAt: now,
         source: 'partners',
         aggregateId: PARTNER,
-        payload: { partnerId: PARTNER, name: 'Fanout SARL', programCode: 'FR-2023', currency: 'EUR', status: 'ACTIVE', distributorIds: [DISTRIBUTOR] },
+        payload: { partnerId: PARTNER, name: 'Fanout SARL', country: 'FR', programCode: 'FR-2023', currency: 'EUR', status: 'ACTIVE', segmentFocus: 'SMB', businessModels: ['RESELLER'], distributorIds: [DISTRIBUTOR] },
       },
     ];
     await instances[0]!.bus.publish(facts);
