@@ -140,6 +140,15 @@ describe.each(['mysql', 'sqlite'] as const)('incentive rules through the API on 
     expect(await tableRowCounts(database.dataSource)).toEqual(before);
   });
 
+  it('refuses a bad draft naming it and its parameter, and writes nothing', async () => {
+    const before = await tableRowCounts(database.dataSource);
+    const result = await call(admin, SIMULATE, { period: '2026-Q4', drafts: [backEnd('3%', '2026-10-01'), { ...volume('2026-10-01'), parameters: JSON.stringify({ eligibleTiers: ['PREMIER'], bands: [{ fromMinor: '1000000', rate: '4 %%' }] }) }] });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'draftRules[1].parameters.bands[0].rate' });
+    const early = await call(admin, SIMULATE, { period: '2026-Q4', drafts: [backEnd('3%', '2022-12-31')] });
+    expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'draftRules[0].effectiveFrom' });
+    expect(await tableRowCounts(database.dataSource)).toEqual(before);
+  });
+
   it("simulates a quarter under draft rules without writing a row, per payee, in total and per rule kind", async () => {
     const before = await tableRowCounts(database.dataSource);
     const simulation = await simulate('2026-Q4', [backEnd('3%', '2026-10-01'), volume('2026-10-01')]);
