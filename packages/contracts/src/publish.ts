@@ -25,8 +25,11 @@ function checked<T extends EventType, V extends EventVersion<T>>(event: Contract
   return { ...event, payload: parsed.data as EventPayload<T, V> };
 }
 
-/** Records a catalogued event in the caller's transaction, after checking its payload against the schema. */
-export function recordContractEvent<T extends EventType, V extends EventVersion<T>>(
+/**
+ * Records a catalogued event in the caller's transaction, after checking its payload against the
+ * schema. Async throughout, so a refused payload rejects like any other failure of the write.
+ */
+export async function recordContractEvent<T extends EventType, V extends EventVersion<T>>(
   manager: EntityManager,
   event: ContractEvent<T, V>,
   now: Date,
@@ -35,7 +38,7 @@ export function recordContractEvent<T extends EventType, V extends EventVersion<
 }
 
 /** Many catalogued events in one INSERT, each checked first. */
-export function recordContractEvents<T extends EventType, V extends EventVersion<T>>(
+export async function recordContractEvents<T extends EventType, V extends EventVersion<T>>(
   manager: EntityManager,
   events: readonly ContractEvent<T, V>[],
   now: Date,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { DomainEvent } from '@hub/events';
+import { InvalidEventError, type DomainEvent } from '@hub/events';
 import { contractOf, type EventPayload, type EventType, type EventVersion } from './catalogue';
 
 /** `lines[0].sku: expected string; kind: invalid option`: each issue with the path it is at. */
@@ -15,4 +15,14 @@ export function decodeEvent<T extends EventType, V extends EventVersion<T>>(even
   if (event.type !== type || event.version !== version || !contract) return { ok: false, reason: `expected ${type} v${version}, got ${event.type} v${event.version}` };
   const parsed = contract.payload.safeParse(event.payload);
   return parsed.success ? { ok: true, payload: parsed.data as EventPayload<T, V> } : { ok: false, reason: `invalid payload: ${describeIssues(parsed.error)}` };
+}
+
+/**
+ * The payload of an event (an envelope or an outbox row) that must be `type` v`version`, or an
+ * InvalidEventError saying why it is not: for code and tests that read events they just wrote.
+ */
+export function payloadOf<T extends EventType, V extends EventVersion<T>>(event: Pick<DomainEvent, 'type' | 'version' | 'payload'>, type: T, version: V): EventPayload<T, V> {
+  const decoded = decodeEvent({ id: '', occurredAt: '', source: '', aggregateId: '', ...event }, type, version);
+  if (!decoded.ok) throw new InvalidEventError(decoded.reason);
+  return decoded.payload;
 }

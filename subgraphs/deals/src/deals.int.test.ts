@@ -3,14 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
 import { newId, pendingSchemaChanges, type Database } from '@hub/db';
 import { addDays, adjustableClock } from '@hub/domain';
-import { AUDIT_RECORDED } from '@hub/contracts';
+import { AUDIT_RECORDED, payloadOf } from '@hub/contracts';
 import { InProcessBus, OutboxEntity, ProcessedEventEntity, type DomainEvent } from '@hub/events';
 import { countQueries, createTestDatabase, subgraphClient, type GraphQLResponse, type TestDatabase } from '@hub/testing';
 import type { DealStatus } from './domain';
 import { DealEntity, DealLineEntity, DistributorRefEntity, PartnerRefEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
 import { receiveTestCatalog, SKU } from './int-test-catalog';
-import type { DealEventPayload } from './services/deal-events';
 import { DealsService, type RegisterDealInput } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
 
@@ -575,7 +574,7 @@ describe.each([
       await done(admin, 'markWon', id, { closedAt: DAY0 });
       const events = await manager().findBy(OutboxEntity, { aggregateId: id, type: 'deal.won' });
       expect(events).toHaveLength(1);
-      const payload = events[0]!.payload as DealEventPayload;
+      const payload = payloadOf(events[0]!, 'deal.won', 1);
       expect(payload).toMatchObject({
         kind: 'WON',
         dealId: id,

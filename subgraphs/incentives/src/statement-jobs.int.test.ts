@@ -4,7 +4,7 @@ import { newId, type Database } from '@hub/db';
 import { fixedClock } from '@hub/domain';
 import { Redis } from 'ioredis';
 import { applyOnce, InProcessBus, OutboxEntity, RedisStreamsBus, type DomainEvent } from '@hub/events';
-import { JOB_UPDATED, JobEntity, JobPageEntity, JobStore, mirrorJob, type JobSnapshot } from '@hub/jobs';
+import { JOB_UPDATED, JobEntity, JobPageEntity, jobMirrorConsumer, JobStore, type JobSnapshot } from '@hub/jobs';
 import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { PayoutLineEntity, StatementEntity } from './entities';
 import { createIncentivesServer, openIncentivesDatabase } from './server';
@@ -134,7 +134,8 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
         aggregateId: id,
         payload: { id, kind: 'usage-month', subject: '2026-09', status, done, total: 40, requestedBy: 'cm@vendor', createdAt: '2026-10-05T09:59:00.000Z', startedAt: '2026-10-05T09:59:01.000Z', finishedAt: status === 'SUCCEEDED' ? '2026-10-05T10:00:00.000Z' : null, error: null },
       });
-      const mirror = (event: DomainEvent) => applyOnce(database, 'incentives.jobs', event, (e, manager) => mirrorJob(manager, e.payload as JobSnapshot), new Date());
+      const jobCopies = jobMirrorConsumer('incentives.jobs');
+      const mirror = (event: DomainEvent) => applyOnce(database, jobCopies.name, event, jobCopies.handle, new Date());
       await mirror(snapshot('RUNNING', 20));
       await mirror(snapshot('SUCCEEDED', 40));
       // A late event of an earlier state changes nothing.

@@ -29,7 +29,7 @@ import {
   type Harness,
 } from './int-test-harness';
 import { DEAL_LICENSES_CONSUMER } from './services/deal-licenses.consumer';
-import type { LicenseEventPayload } from './services/license-events';
+import { payloadOf } from '@hub/contracts';
 
 const partnerA = partnerClaims(RESELLER_A, 'user@alpha');
 const partnerB = partnerClaims(RESELLER_B, 'user@beta');
@@ -200,7 +200,7 @@ describe.each(DIALECTS)('licenses subgraph, term licences, on $dialect', ({ dial
       ]);
       const events = await eventsOf(license.id, 'license.issued');
       expect(events).toHaveLength(1);
-      expect((events[0]!.payload as LicenseEventPayload).term).toMatchObject({ sequence: 1, kind: 'INITIAL', amountMinor: amount.toString() });
+      expect(payloadOf(events[0]!, 'license.issued', 1).term).toMatchObject({ sequence: 1, kind: 'INITIAL', amountMinor: amount.toString() });
     });
   });
 
@@ -278,7 +278,7 @@ describe.each(DIALECTS)('licenses subgraph, term licences, on $dialect', ({ dial
       ]);
       const events = await eventsOf(license.id, 'license.renewed');
       expect(events).toHaveLength(1);
-      expect((events[0]!.payload as LicenseEventPayload).term).toEqual({
+      expect(payloadOf(events[0]!, 'license.renewed', 1).term).toEqual({
         sequence: 2,
         kind: 'RENEWAL',
         startsOn: term1End,
@@ -303,7 +303,7 @@ describe.each(DIALECTS)('licenses subgraph, term licences, on $dialect', ({ dial
       expect(renewed.distributor).toEqual({ id: DIST_RENEWALS });
       expect((await termsOf(license.id))[1]).toMatchObject({ distributorId: DIST_RENEWALS, createdBy: renewingDistributor.sub });
       const [event] = await eventsOf(license.id, 'license.renewed');
-      expect((event!.payload as LicenseEventPayload).term?.renewedByDistributorId).toBe(DIST_RENEWALS);
+      expect(payloadOf(event!, 'license.renewed', 1).term?.renewedByDistributorId).toBe(DIST_RENEWALS);
     });
 
     it('refuses FORBIDDEN to a distributor that does not handle renewals, or does not serve the partner, writing nothing', async () => {

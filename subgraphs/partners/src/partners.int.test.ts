@@ -4,7 +4,7 @@ import { newId, pendingSchemaChanges, type Database } from '@hub/db';
 import { countQueries, createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { PartnerEntity, TierAssignmentEntity } from './entities';
 import { seedDemoData } from './seeds/seed';
-import type { ProgramSnapshot } from './services/partner-events';
+import { payloadOf } from '@hub/contracts';
 import { OutboxEntity } from '@hub/events';
 import { createPartnersServer, openPartnersDatabase } from './server';
 import { PartnersService } from './services/partners.service';
@@ -87,7 +87,7 @@ describe.each([
   it('publishes each program\'s rule book once, as program.saved, for consumers that judge tier standing', async () => {
     const rows = await database.dataSource.manager.findBy(OutboxEntity, { type: 'program.saved' });
     expect(rows.map((row) => row.aggregateId).sort()).toEqual(['AU-2014', 'CH-2011', 'FR-2023', 'US-2014']);
-    const fr = rows.find((row) => row.aggregateId === 'FR-2023')!.payload as ProgramSnapshot;
+    const fr = payloadOf(rows.find((row) => row.aggregateId === 'FR-2023')!, 'program.saved', 1);
     expect(fr.noDowngradeUntil).toBe('2024-12-31');
     expect(fr.tiers.map((t) => [t.code, t.rank, t.minCertifiedStaff, t.minRevenueMinor])).toEqual([
       ['REGISTERED', 1, 0, '0'],
