@@ -2,7 +2,7 @@ import { In, LessThanOrEqual } from 'typeorm';
 import { clawback, quarterBounds, quarterOf, quarterRebateClawback, ruleKindModules, type PayoutLine, type RuleVersion, type RuleVersionOf } from '../../domain';
 import { DealFactEntity, PayoutLineEntity, StatementEntity } from '../../entities';
 import { dealFacts, wonBetween } from '../ledger-reader';
-import type { PageLedger, PayoutSource } from './page-ledger';
+import { distinctIds, type PageLedger, type PayoutSource, type PeriodScope } from './page-ledger';
 
 const QUARTER_KINDS = ruleKindModules.filter((module) => module.quarter).map((module) => module.kind);
 
@@ -14,11 +14,40 @@ const QUARTER_KINDS = ruleKindModules.filter((module) => module.quarter).map((mo
 export const clawbacksSource: PayoutSource = {
   name: 'clawbacks',
   payeeKinds: ['PARTNER', 'DISTRIBUTOR'],
+  async payees(scope) {
+    return [...(await paidOnReversedDeals(scope)), ...(scope.kind === 'PARTNER' ? await rebatesLosingDeals(scope) : [])];
+  },
   async lines(ledger, rules) {
     const [deals, quarters] = await Promise.all([dealClawbacks(ledger), ledger.page.kind === 'PARTNER' ? quarterClawbacks(ledger, rules) : []]);
     return [...deals, ...quarters];
   },
 };
+
+/** Payees with paid lines of deals reversed since: their clawback may land in this quarter. */
+function paidOnReversedDeals(scope: PeriodScope): Promise<(string | null)[]> {
+  return distinctIds(
+    scope.manager
+      .createQueryBuilder(PayoutLineEntity, 'line')
+      .innerJoin(StatementEntity, 'statement', 'statement.id = line.statementId')
+      .innerJoin(DealFactEntity, 'deal', 'deal.dealId = line.dealId')
+      .select('DISTINCT statement.payeeId', 'id')
+      .where("statement.payeeKind = :kind AND statement.status IN ('APPROVED', 'PAID') AND deal.status = 'REVERSED' AND deal.reversedOn <= :to", { kind: scope.kind, to: scope.to })
+      .getRawMany(),
+  );
+}
+
+/** Partners whose paid quarter-level rebate lost deals to a reversal since. */
+function rebatesLosingDeals(scope: PeriodScope): Promise<(string | null)[]> {
+  return distinctIds(
+    scope.manager
+      .createQueryBuilder(DealFactEntity, 'deal')
+      .innerJoin(StatementEntity, 'statement', "statement.payeeId = deal.partnerId AND statement.payeeKind = 'PARTNER' AND statement.status IN ('APPROVED', 'PAID')")
+      .innerJoin(PayoutLineEntity, 'line', "line.statementId = statement.id AND line.source LIKE 'quarter:%'")
+      .select('DISTINCT deal.partnerId', 'id')
+      .where("deal.status = 'REVERSED' AND deal.reversedOn <= :to", { to: scope.to })
+      .getRawMany(),
+  );
+}
 
 /** A deal's paid lines are clawed back together, once. */
 async function dealClawbacks(ledger: PageLedger): Promise<PayoutLine[]> {

@@ -1,6 +1,6 @@
 import { dealPayouts, type PayoutLine } from '../../domain';
 import { dealFacts, dealRuleSet } from '../ledger-reader';
-import type { PayoutSource } from './page-ledger';
+import { distinctIds, wonInQuarter, type PayoutSource } from './page-ledger';
 
 /**
  * What the quarter's won deals pay their seller (back-end rebate, instant bonus, the flat
@@ -10,6 +10,10 @@ import type { PayoutSource } from './page-ledger';
 export const dealPayoutsSource: PayoutSource = {
   name: 'deal payouts',
   payeeKinds: ['PARTNER', 'DISTRIBUTOR'],
+  payees(scope) {
+    const column = scope.kind === 'PARTNER' ? 'deal.partnerId' : 'deal.distributorId';
+    return distinctIds(wonInQuarter(scope).select(`DISTINCT ${column}`, 'id').andWhere(`${column} IS NOT NULL`).getRawMany());
+  },
   async lines(ledger, rules) {
     const { kind, ids } = ledger.page;
     const deals = await ledger.wonDeals(kind === 'PARTNER' ? 'partnerId' : 'distributorId');

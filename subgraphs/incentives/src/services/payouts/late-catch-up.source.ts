@@ -2,7 +2,7 @@ import { Brackets } from 'typeorm';
 import { dealPayouts, mdfPayout, nextQuarter, quarterOf, ruleInEffect, type PayoutLine } from '../../domain';
 import { DealFactEntity, MdfClaimEntity, PayoutLineEntity, StatementEntity } from '../../entities';
 import { dealFacts, dealRuleSet } from '../ledger-reader';
-import { FINAL, type PayoutSource } from './page-ledger';
+import { distinctIds, FINAL, type PayoutSource } from './page-ledger';
 
 /**
  * What a frozen statement missed: a deal won (or backdated) into a quarter after that quarter's
@@ -13,6 +13,29 @@ import { FINAL, type PayoutSource } from './page-ledger';
 export const lateCatchUpSource: PayoutSource = {
   name: 'late catch-up',
   payeeKinds: ['PARTNER'],
+  async payees({ manager, dialect, from }) {
+    const earliest = await manager
+      .createQueryBuilder(StatementEntity, 'statement')
+      .select('MIN(statement.computedAt)', 'at')
+      .where("statement.status IN ('APPROVED', 'PAID')")
+      .getRawOne<{ at: Date | string | null }>();
+    if (!earliest?.at) return [];
+    const late = manager.createQueryBuilder(DealFactEntity, 'deal').where("deal.status = 'WON' AND deal.closedOn < :from AND deal.lastEventAt > :at", { from, at: new Date(earliest.at) });
+    const claimSource = dialect === 'mysql' ? "CONCAT('mdf-claim:', claim.id)" : "'mdf-claim:' || claim.id";
+    const found = await Promise.all([
+      distinctIds(late.clone().select('DISTINCT deal.partnerId', 'id').getRawMany()),
+      distinctIds(late.clone().select('DISTINCT deal.referringPartnerId', 'id').andWhere('deal.referringPartnerId IS NOT NULL').getRawMany()),
+      distinctIds(
+        manager
+          .createQueryBuilder(MdfClaimEntity, 'claim')
+          .select('DISTINCT claim.partnerId', 'id')
+          .where("claim.status = 'APPROVED' AND claim.decidedOn < :from", { from })
+          .andWhere(`NOT EXISTS (SELECT 1 FROM payout_line paid WHERE paid.source = ${claimSource})`)
+          .getRawMany(),
+      ),
+    ]);
+    return found.flat();
+  },
   async lines(ledger, rules) {
     const { ids: partnerIds, period } = ledger.page;
     const { all, frozen } = await ledger.statements();

@@ -1,12 +1,20 @@
 import { Between, In } from 'typeorm';
 import { mdfPayout, ruleInEffect } from '../../domain';
 import { MdfClaimEntity, MdfRequestEntity } from '../../entities';
-import type { PayoutSource } from './page-ledger';
+import { distinctIds, type PayoutSource } from './page-ledger';
 
 /** MDF claims approved in the quarter, paid in full under the MDF version in effect on the approval day. */
 export const mdfSource: PayoutSource = {
   name: 'MDF claims',
   payeeKinds: ['PARTNER'],
+  payees: (scope) =>
+    distinctIds(
+      scope.manager
+        .createQueryBuilder(MdfClaimEntity, 'claim')
+        .select('DISTINCT claim.partnerId', 'id')
+        .where("claim.status = 'APPROVED' AND claim.decidedOn BETWEEN :from AND :to", { from: scope.from, to: scope.to })
+        .getRawMany(),
+    ),
   async lines(ledger, rules) {
     const { ids } = ledger.page;
     const claims = await ledger.once('mdf:claims', () => ledger.manager.findBy(MdfClaimEntity, { status: 'APPROVED', decidedOn: Between(ledger.from, ledger.to), partnerId: In(ids) }));

@@ -71,14 +71,36 @@ export class PageLedger {
   }
 }
 
+/** What a source needs to find the payees a quarter may owe: one DISTINCT query or a few. */
+export interface PeriodScope {
+  manager: EntityManager;
+  dialect: Database['dialect'];
+  kind: PayeeKind;
+  period: Quarter;
+  from: string;
+  to: string;
+}
+
+/** A won deal of the quarter, as a query to select one payee column from. */
+export function wonInQuarter(scope: PeriodScope) {
+  return scope.manager.createQueryBuilder(DealFactEntity, 'deal').where("deal.status = 'WON' AND deal.closedOn BETWEEN :from AND :to", { from: scope.from, to: scope.to });
+}
+
 /**
- * One kind of money a statement holds. The orchestrator asks every source for the page's lines
- * and writes what they return; a source reads through the page ledger and computes with the
- * pure rules of the registry, under the rule versions it is given (the published ones, or a
- * simulation's drafts).
+ * One kind of money a statement holds. Planning asks every source which payees it may owe in
+ * the quarter (so the pages cover them); computing asks it for a page's lines and writes what
+ * it returns. A source reads through the page ledger and computes with the pure rules of the
+ * registry, under the rule versions it is given (the published ones, or a simulation's drafts).
  */
 export interface PayoutSource {
   readonly name: string;
   readonly payeeKinds: readonly PayeeKind[];
+  /** Payees of `scope.kind` this source may owe in the quarter; omitted when another source's payees include them. */
+  payees?(scope: PeriodScope): Promise<(string | null)[]>;
   lines(ledger: PageLedger, rules: readonly RuleVersion[]): Promise<PayoutLine[]>;
+}
+
+/** The ids of a `SELECT DISTINCT … AS id` query. */
+export async function distinctIds(rows: Promise<{ id: string | null }[]>): Promise<(string | null)[]> {
+  return (await rows).map((row) => row.id);
 }

@@ -1,6 +1,6 @@
 import { referrerPayouts } from '../../domain';
 import { dealFacts, dealRuleSet } from '../ledger-reader';
-import type { PayoutSource } from './page-ledger';
+import { distinctIds, wonInQuarter, type PayoutSource } from './page-ledger';
 
 /**
  * What the quarter's won deals pay the partners that referred them: every registry kind with a
@@ -10,6 +10,7 @@ import type { PayoutSource } from './page-ledger';
 export const referralFeesSource: PayoutSource = {
   name: 'referral fees',
   payeeKinds: ['PARTNER'],
+  payees: (scope) => distinctIds(wonInQuarter(scope).select('DISTINCT deal.referringPartnerId', 'id').andWhere('deal.referringPartnerId IS NOT NULL').getRawMany()),
   async lines(ledger, rules) {
     const deals = await ledger.wonDeals('referringPartnerId');
     return deals.flatMap((row) => referrerPayouts(dealFacts(row), dealRuleSet(rules, row.programCode, row.closedOn!)));
