@@ -81,6 +81,8 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     createPartner: staffOnly,
     updatePartner: staffOnly,
     assignTier: staffOnly,
+    saveProgram: adminOnly,
+    saveTier: adminOnly,
     recordReview: staffOnly,
     addPerson: staffOnly,
     addCertification: staffOnly,

@@ -21,6 +21,8 @@ const UPDATE = 'mutation ($id: ID!, $input: UpdatePartnerInput!) { updatePartner
 const ASSIGN = 'mutation ($p: ID!, $t: String!, $effectiveFrom: Date!, $reason: String!) { assignTier(partnerId: $p, tierCode: $t, effectiveFrom: $effectiveFrom, reason: $reason) { id } }';
 const REVIEW = 'mutation ($p: ID!, $input: ReviewInput!) { recordReview(partnerId: $p, input: $input) { id } }';
 const PERSON = 'mutation ($p: ID!, $input: PersonInput!) { addPerson(partnerId: $p, input: $input) { id } }';
+const SAVE_PROGRAM = 'mutation ($input: SaveProgramInput!) { saveProgram(input: $input) { code } }';
+const SAVE_TIER = 'mutation ($input: SaveTierInput!) { saveTier(input: $input) { id } }';
 const CERTIFY = 'mutation ($person: ID!, $input: CertificationInput!) { addCertification(personId: $person, input: $input) { id } }';
 
 interface Fixtures {
@@ -111,6 +113,38 @@ const CASES: Case[] = [
   certify('a validity end already past', 'validUntil', { validUntil: '2026-06-14' }),
   certify('a validity start after its end', 'validFrom', { validFrom: '2027-07-01' }),
   certify('an unknown specialization', 'specializationCode', { specializationCode: 'NOTHING' }),
+  {
+    mutation: 'saveProgram',
+    name: 'a new program without its ladder',
+    query: SAVE_PROGRAM,
+    variables: () => ({ input: { code: 'AT-2027', name: 'Austria 2027', currency: 'EUR', countries: ['AT'], effectiveFrom: '2027-01-01' } }),
+    code: 'BAD_USER_INPUT',
+    field: 'tiers',
+  },
+  {
+    mutation: 'saveProgram',
+    name: 'a currency of four letters',
+    query: SAVE_PROGRAM,
+    variables: () => ({ input: { code: 'AT-2027', name: 'Austria 2027', currency: 'EURO', countries: ['AT'], effectiveFrom: '2027-01-01' } }),
+    code: 'BAD_USER_INPUT',
+    field: 'currency',
+  },
+  {
+    mutation: 'saveTier',
+    name: 'a threshold in 9 decimals',
+    query: SAVE_TIER,
+    variables: () => ({ input: { programCode: 'CH-2011', code: 'GOLD', name: 'Gold', minCertifiedStaff: 4, minRevenue: '1.123456789', effectiveFrom: '2026-09-01' } }),
+    code: 'BAD_USER_INPUT',
+    field: 'minRevenue',
+  },
+  {
+    mutation: 'saveTier',
+    name: 'an effective date in 2101',
+    query: SAVE_TIER,
+    variables: () => ({ input: { programCode: 'CH-2011', code: 'GOLD', name: 'Gold', minCertifiedStaff: 4, minRevenue: '500000', effectiveFrom: '2101-01-01' } }),
+    code: 'BAD_USER_INPUT',
+    field: 'effectiveFrom',
+  },
   { mutation: 'retryPartnersParkedEvent', name: 'an unknown parked event', query: 'mutation ($id: ID!) { retryPartnersParkedEvent(id: $id) { id } }', variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
 ];
 

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '@hub/domain';
 import { AuditEventsService } from './services/audit-events.service';
 import { PartnersService } from './services/partners.service';
 import { PeopleService } from './services/people.service';
+import { ProgramsService } from './services/programs.service';
 import { ReviewsService } from './services/reviews.service';
 import { TiersService } from './services/tiers.service';
 
@@ -19,6 +20,7 @@ export function createPartnersServices(database: Database, clock: Clock, referen
   const tiers = new TiersService(database, clock);
   return {
     tiers,
+    programs: new ProgramsService(database, clock),
     partners: new PartnersService(database, clock, tiers, reference),
     people: new PeopleService(database, clock),
     reviews: new ReviewsService(database, clock, tiers),

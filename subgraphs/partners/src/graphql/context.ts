@@ -5,12 +5,14 @@ import type { PartnersLoaders } from '../loaders/partners.loaders';
 import type { Clock } from '@hub/domain';
 import type { PartnersService } from '../services/partners.service';
 import type { PeopleService } from '../services/people.service';
+import type { ProgramsService } from '../services/programs.service';
 import type { ReviewsService } from '../services/reviews.service';
 import type { TiersService } from '../services/tiers.service';
 
 export interface PartnersServices {
   partners: PartnersService;
   tiers: TiersService;
+  programs: ProgramsService;
   people: PeopleService;
   reviews: ReviewsService;
   audit: AuditEventsService;

@@ -3,6 +3,7 @@ import type { PartnersContext } from './context';
 import { AuditEventResolver } from './audit-event.resolver';
 import { PartnerResolver } from './partner.resolver';
 import { CertificationResolver, PersonResolver, TierAssignmentResolver } from './person.resolver';
+import { ProgramAdminResolver } from './program-admin.resolver';
 import { ProgramResolver, TierResolver } from './program.resolver';
 import { partnersReferenceResolvers } from './references';
 
@@ -10,7 +11,7 @@ const ParkedEventsResolver = parkedEventsResolver<PartnersContext>('partners', (
 
 export function buildPartnersSchema() {
   return buildSubgraph({
-    resolvers: [ProgramResolver, TierResolver, PartnerResolver, PersonResolver, CertificationResolver, TierAssignmentResolver, AuditEventResolver, ParkedEventsResolver],
+    resolvers: [ProgramResolver, ProgramAdminResolver, TierResolver, PartnerResolver, PersonResolver, CertificationResolver, TierAssignmentResolver, AuditEventResolver, ParkedEventsResolver],
     referenceResolvers: partnersReferenceResolvers as never,
   });
 }
