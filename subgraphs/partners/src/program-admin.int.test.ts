@@ -178,6 +178,17 @@ describe.each(['mysql', 'sqlite'] as const)('programs edited through the API on 
     await refused(admin, SAVE_PROGRAM, { input: newProgram({ code: 'at 2027!' }) }, { code: 'BAD_USER_INPUT', field: 'code' });
   });
 
+  it('each save is in the audit trail, with the admin who made it', async () => {
+    const { auditEvents } = await made(
+      call<{ auditEvents: { edges: { node: { rootField: string; actor: string } }[] } }>(admin, '{ auditEvents(first: 100) { edges { node { rootField actor } } } }'),
+    );
+    const saves = auditEvents.edges.map((edge) => edge.node).filter((node) => node.rootField.startsWith('save'));
+    expect(saves).toEqual([
+      { rootField: 'saveTier', actor: admin.sub },
+      { rootField: 'saveTier', actor: admin.sub },
+    ]);
+  });
+
   it('only vendor admins edit programs', async () => {
     await refused(channelManager, SAVE_TIER, { input: chTier() }, { code: 'FORBIDDEN' });
     await refused(channelManager, SAVE_PROGRAM, { input: newProgram() }, { code: 'FORBIDDEN' });
