@@ -1,5 +1,6 @@
 import { In, LessThanOrEqual, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Claims } from '@hub/auth';
+import type { EventPayload } from '@hub/contracts';
 import { ownDistributorId, requireClaims } from '@hub/auth';
 import { keysetPage, keysetPagesByParent, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
 import { type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
@@ -44,18 +45,8 @@ export interface LicenseFilter {
   endsTo?: string | null;
 }
 
-/** The facts of a won deal that licences are issued from (a subset of the deals event payload). */
-export interface WonDealFacts {
-  dealId: string;
-  partnerId: string;
-  distributorId: string | null;
-  programCode: string;
-  productLine: string;
-  currency: string;
-  endCustomer: EndCustomerInput;
-  lines: { sku: string; seats: number; amountMinor: string }[];
-  closedAt: string | null;
-}
+/** The facts of a won deal that licences are issued from: what they read of the catalogue's deal payload. */
+export type WonDealFacts = Pick<EventPayload<'deal.won', 1>, 'dealId' | 'partnerId' | 'distributorId' | 'programCode' | 'productLine' | 'currency' | 'endCustomer' | 'lines' | 'closedAt'>;
 
 export class LicensesService {
   constructor(
