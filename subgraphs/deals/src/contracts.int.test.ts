@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayFixtures } from '@hub/contracts/fixtures';
-import type { Database } from '@hub/db';
+import { newId, type Database } from '@hub/db';
 import { fixedClock } from '@hub/domain';
 import { createTestDatabase, type TestDatabase } from '@hub/testing';
-import { CatalogSkuRefEntity, DistributorRefEntity, PartnerRefEntity } from './entities';
+import { CatalogSkuRefEntity, DistributorRefEntity, PartnerRefEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities';
 import { openDealsDatabase } from './server';
 import { catalogRefsConsumer } from './services/catalog-refs.consumer';
 import { partnerFactsConsumer } from './services/partner-refs.consumer';
@@ -38,10 +38,23 @@ describe.each([{ dialect: 'mysql' as const }, { dialect: 'sqlite' as const }])('
     expect(await database.dataSource.manager.findOneByOrFail(CatalogSkuRefEntity, { code: 'ENDPOINT-ADV-T' })).toMatchObject({ billing: 'TERM', productLine: 'ENDPOINT' });
   });
 
-  it('reads every deal event it turns into webhooks (no endpoint yet: nothing to send)', async () => {
+  it('turns every deal event into a webhook delivery for the deal\'s distributor', async () => {
+    const endpoint = newId();
+    await database.dataSource.manager.insert(WebhookEndpointEntity, {
+      id: endpoint,
+      distributorId: '01900000-0000-7000-8000-000000000002',
+      url: 'https://hooks.distri.example/deals',
+      secret: 'sealed-in-production',
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      active: true,
+      createdAt: new Date('2026-06-01T00:00:00Z'),
+    });
     const consumer = webhooksConsumer(fixedClock('2026-06-15T10:00:00Z'));
     const { applied, parked } = await replayFixtures(database, consumer);
     expect(parked).toEqual([]);
-    expect(applied).toBe(10);
+    expect(applied).toBe(consumer.types.length);
+    const deliveries = await database.dataSource.manager.find(WebhookDeliveryEntity, { where: { endpointId: endpoint }, order: { eventType: 'ASC' } });
+    expect(deliveries.map((delivery) => delivery.eventType)).toEqual([...consumer.types].sort());
   });
 });
