@@ -7,5 +7,5 @@ export * from './commit-signals';
 export * from './per-arguments';
 export * from './raw-rows';
 export * from './migration-helpers';
-export { lockNames } from './named-locks';
+export { forUpdate, lockNames } from './named-locks';
 export * from './audit';

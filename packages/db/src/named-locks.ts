@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 /**
  * Serialises transactions on names rather than rows: "this end customer", which may have no row
@@ -14,4 +14,18 @@ export async function lockNames(manager: EntityManager, dialect: 'mysql' | 'sqli
   for (const key of keys) {
     await manager.query(`INSERT INTO \`${table}\` (lockKey) VALUES (?) ON DUPLICATE KEY UPDATE lockKey = lockKey`, [key]);
   }
+}
+
+/**
+ * Makes `query` lock the rows it reads until the transaction ends (`FOR UPDATE`), on MySQL and
+ * MariaDB. With `skipLocked`, rows another transaction holds are passed over rather than waited
+ * for (`SKIP LOCKED`): workers sharing a queue each claim different rows. SQLite's writers already
+ * take turns (the database runs one writer transaction at a time), and its driver refuses lock
+ * clauses, so the query is returned unchanged there.
+ */
+export function forUpdate<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, dialect: 'mysql' | 'sqlite', options: { skipLocked?: boolean } = {}): SelectQueryBuilder<T> {
+  if (dialect !== 'mysql') return query;
+  query.setLock('pessimistic_write');
+  if (options.skipLocked) query.setOnLocked('skip_locked');
+  return query;
 }

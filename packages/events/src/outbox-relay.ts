@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import type { Database } from '@hub/db';
+import { forUpdate, type Database } from '@hub/db';
 import type { EventBus } from './bus';
 import { consoleLogger, type EventsLogger } from './logger';
 import { OutageLog } from './outage-log';
@@ -61,8 +61,7 @@ export class OutboxRelay {
         .where('outbox.publishedAt IS NULL')
         .orderBy('outbox.id', 'ASC')
         .limit(this.batchSize);
-      if (this.database.dialect === 'mysql') claim.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const rows = await claim.getMany();
+      const rows = await forUpdate(claim, this.database.dialect, { skipLocked: true }).getMany();
       if (rows.length === 0) return 0;
       await this.bus.publish(rows.map(envelopeOf));
       await manager.update(OutboxEntity, { id: In(rows.map((row) => row.id)) }, { publishedAt: this.now() });

@@ -1,6 +1,6 @@
 import { Brackets, In, LessThan, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { requireClaims, type Claims } from '@hub/auth';
-import { keysetPage, keysetPagesByParent, lockNames, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
+import { forUpdate, keysetPage, keysetPagesByParent, lockNames, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
 import { addDays, type Clock, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
   CatalogNotReceivedError,
@@ -389,9 +389,7 @@ export class DealsService {
   }
 
   private async lock(manager: EntityManager, id: string): Promise<DealEntity> {
-    const query = manager.createQueryBuilder(DealEntity, 'deal').where('deal.id = :id', { id });
-    if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
-    const deal = await query.getOne();
+    const deal = await forUpdate(manager.createQueryBuilder(DealEntity, 'deal').where('deal.id = :id', { id }), this.database.dialect).getOne();
     if (!deal) throw new NotFoundError('Deal', id);
     return deal;
   }

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { In } from 'typeorm';
-import { newId, type Database } from '@hub/db';
+import { forUpdate, newId, type Database } from '@hub/db';
 import { sleep } from '@hub/events';
 import {
   afterWebhookAttempt,
@@ -148,8 +148,7 @@ export class WebhookDispatcher {
         .orderBy('delivery.nextAttemptAt', 'ASC')
         .addOrderBy('delivery.id', 'ASC')
         .limit(this.batchSize);
-      if (this.database.dialect === 'mysql') query.setLock('pessimistic_write').setOnLocked('skip_locked');
-      const due = await query.getMany();
+      const due = await forUpdate(query, this.database.dialect, { skipLocked: true }).getMany();
       if (due.length === 0) return [];
       const endpoints = await manager.findBy(WebhookEndpointEntity, { id: In([...new Set(due.map((delivery) => delivery.endpointId))]) });
       const active = new Map(endpoints.filter((endpoint) => endpoint.active).map((endpoint) => [endpoint.id, endpoint]));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ownDistributorId, READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Claims } from '@hub/auth';
 import type { EntityManager } from 'typeorm';
-import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
+import { forUpdate, keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
 import { validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, type WebhookDeliveryStatus } from '../domain/webhooks';
 import { DistributorRefEntity } from '../entities/partner-ref.entity';
@@ -158,10 +158,8 @@ export class WebhooksService {
   }
 
   private async managedEndpoint(manager: EntityManager, caller: Claims, id: string): Promise<WebhookEndpointEntity> {
-    // Locked on MySQL so that two rotations take turns: neither new secret is silently dropped.
-    // (SQLite's writers already take turns.)
-    const lock = this.database.dialect === 'mysql' ? { mode: 'pessimistic_write' as const } : undefined;
-    const endpoint = await manager.findOne(WebhookEndpointEntity, { where: { id }, lock });
+    // Locked so that two rotations take turns: neither new secret is silently dropped.
+    const endpoint = await forUpdate(manager.createQueryBuilder(WebhookEndpointEntity, 'endpoint').where('endpoint.id = :id', { id }), this.database.dialect).getOne();
     // Another distributor's endpoint is reported missing: its id tells the caller nothing.
     if (!endpoint || (caller.role === 'distributor' && endpoint.distributorId !== caller.distributorId)) throw new NotFoundError('WebhookEndpoint', id);
     return endpoint;

@@ -1,6 +1,6 @@
-import { Not, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { Not, type EntityManager } from 'typeorm';
 import { canReadPartner, requireClaims, requireRole, STAFF_ROLES, type Claims } from '@hub/auth';
-import { newId, type Database } from '@hub/db';
+import { forUpdate, newId, type Database } from '@hub/db';
 import { type Clock, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
 import {
   assertAllocationCoversRequests,
@@ -62,7 +62,7 @@ export class MdfService {
     return this.database.transaction(async (manager) => {
       // The partner's row lock serialises two first allocations of one partner, so the second
       // finds the first's row and changes it instead of failing on the unique index.
-      const partner = await this.forUpdate(manager.createQueryBuilder(PartnerFactEntity, 'partner').where('partner.id = :partnerId', { partnerId })).getOne();
+      const partner = await forUpdate(manager.createQueryBuilder(PartnerFactEntity, 'partner').where('partner.id = :partnerId', { partnerId }), this.database.dialect).getOne();
       if (!partner) throw new InvalidInputError('partnerId', `unknown partner "${partnerId}"`);
       const on = mdfEligibilityDate(quarter, this.clock.today());
       const [rules, program] = await Promise.all([loadRules(manager), manager.findOneBy(ProgramFactEntity, { code: partner.programCode })]);
@@ -139,7 +139,7 @@ export class MdfService {
     requireRole(claims ?? undefined, STAFF_ROLES);
     const decisionNote = parseMdfText('note', note, NOTE_MAX, true);
     return this.database.transaction(async (manager) => {
-      const request = await this.forUpdate(manager.createQueryBuilder(MdfRequestEntity, 'request').where('request.id = :id', { id })).getOne();
+      const request = await forUpdate(manager.createQueryBuilder(MdfRequestEntity, 'request').where('request.id = :id', { id }), this.database.dialect).getOne();
       if (!request) throw new NotFoundError('MdfRequest', id);
       request.status = decideMdf(`MDF request ${id}`, request.status, approve);
       request.decisionNote = decisionNote;
@@ -155,7 +155,7 @@ export class MdfService {
     const proofOfPerformance = parseMdfText('proofOfPerformance', input.proofOfPerformance, PROOF_MAX);
     return this.database.transaction(async (manager) => {
       // The request's row lock does for claims what the allocation's does for requests.
-      const request = await this.forUpdate(manager.createQueryBuilder(MdfRequestEntity, 'request').where('request.id = :id', { id: input.requestId })).getOne();
+      const request = await forUpdate(manager.createQueryBuilder(MdfRequestEntity, 'request').where('request.id = :id', { id: input.requestId }), this.database.dialect).getOne();
       if (!request) throw new InvalidInputError('requestId', `unknown MDF request "${input.requestId}"`);
       assertActsFor(claims, request.partnerId, `MDF request ${request.id}`);
       if (request.status !== 'APPROVED') {
@@ -190,16 +190,17 @@ export class MdfService {
     requireRole(claims ?? undefined, STAFF_ROLES);
     const decisionNote = parseMdfText('note', note, NOTE_MAX, true);
     return this.database.transaction(async (manager) => {
-      const claim = await this.forUpdate(manager.createQueryBuilder(MdfClaimEntity, 'claim').where('claim.id = :id', { id })).getOne();
+      const claim = await forUpdate(manager.createQueryBuilder(MdfClaimEntity, 'claim').where('claim.id = :id', { id }), this.database.dialect).getOne();
       if (!claim) throw new NotFoundError('MdfClaim', id);
       const status = decideMdf(`MDF claim ${id}`, claim.status, approve);
       const today = this.clock.today();
       if (status === 'APPROVED') {
         const period = quarterOf(today);
-        const statement = await this.forUpdate(
+        const statement = await forUpdate(
           manager
             .createQueryBuilder(StatementEntity, 'statement')
             .where("statement.payeeKind = 'PARTNER' AND statement.payeeId = :partnerId AND statement.period = :period AND statement.currency = :currency", { partnerId: claim.partnerId, period, currency: claim.currency }),
+          this.database.dialect,
         ).getOne();
         if (statement && statement.status !== 'OPEN') {
           throw new DomainError('INCENTIVES.PERIOD_CLOSED', `The ${period} statement of partner ${claim.partnerId} is ${statement.status}; the claim can be approved from the next quarter`, { period, statementId: statement.id });
@@ -247,19 +248,13 @@ export class MdfService {
   }
 
   private lockAllocation(manager: EntityManager, partnerId: string, period: string): Promise<MdfAllocationEntity | null> {
-    return this.forUpdate(manager.createQueryBuilder(MdfAllocationEntity, 'allocation').where('allocation.partnerId = :partnerId AND allocation.period = :period', { partnerId, period })).getOne();
+    return forUpdate(manager.createQueryBuilder(MdfAllocationEntity, 'allocation').where('allocation.partnerId = :partnerId AND allocation.period = :period', { partnerId, period }), this.database.dialect).getOne();
   }
 
   /** The allocation's pending and approved requests: what they hold of it. */
   private async heldBy(manager: EntityManager, allocationId: string) {
     const requests = await manager.find(MdfRequestEntity, { select: { status: true, amount: true }, where: { allocationId, status: Not('REJECTED') } });
     return requests.map((request) => ({ status: request.status, amountMinor: request.amount }));
-  }
-
-  /** FOR UPDATE on MySQL/MariaDB; SQLite's writers already take turns (see @hub/db). */
-  private forUpdate<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
-    if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
-    return query;
   }
 }
 

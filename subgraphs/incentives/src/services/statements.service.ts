@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { In, type EntityManager } from 'typeorm';
-import { keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
+import { forUpdate, keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { READ_ALL_ROLES, requireClaims, type Claims } from '@hub/auth';
 import { type Clock, DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
 import { recordContractEvent, recordContractEvents } from '@hub/contracts';
@@ -105,9 +105,7 @@ export class StatementsService {
 
   private async transition(id: string, from: StatementStatus, to: StatementStatus, type: 'statement.approved' | 'statement.paid', apply: (statement: StatementEntity, now: Date) => void): Promise<StatementEntity> {
     const statement = await this.database.transaction(async (manager) => {
-      const query = manager.createQueryBuilder(StatementEntity, 'statement').where('statement.id = :id', { id });
-      if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
-      const statement = await query.getOne();
+      const statement = await forUpdate(manager.createQueryBuilder(StatementEntity, 'statement').where('statement.id = :id', { id }), this.database.dialect).getOne();
       if (!statement) throw new NotFoundError('Statement', id);
       if (statement.status !== from) {
         throw new DomainError('INCENTIVES.INVALID_TRANSITION', `Statement ${id} is ${statement.status}; only ${from} statements can become ${to}`, { statementId: id, from: statement.status, to });
@@ -241,8 +239,7 @@ export class StatementsService {
     const query = manager
       .createQueryBuilder(StatementEntity, 'statement')
       .where('statement.payeeKind = :kind AND statement.period = :period AND statement.payeeId IN (:...payeeIds)', { kind, period, payeeIds });
-    if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
-    return query.getMany();
+    return forUpdate(query, this.database.dialect).getMany();
   }
 }
 

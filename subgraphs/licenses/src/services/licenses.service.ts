@@ -2,7 +2,7 @@ import { In, LessThanOrEqual, type EntityManager, type SelectQueryBuilder } from
 import type { Claims } from '@hub/auth';
 import type { EventPayload } from '@hub/contracts';
 import { ownDistributorId, requireClaims } from '@hub/auth';
-import { keysetPage, keysetPagesByParent, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
+import { forUpdate, keysetPage, keysetPagesByParent, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
 import { type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
   assertActionAllowed,
@@ -375,9 +375,7 @@ export class LicensesService {
   }
 
   private async lock(manager: EntityManager, id: string): Promise<LicenseEntity> {
-    const query = manager.createQueryBuilder(LicenseEntity, 'license').where('license.id = :id', { id });
-    if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
-    const license = await query.getOne();
+    const license = await forUpdate(manager.createQueryBuilder(LicenseEntity, 'license').where('license.id = :id', { id }), this.database.dialect).getOne();
     if (!license) throw new NotFoundError('License', id);
     return license;
   }

@@ -1,7 +1,7 @@
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { Claims } from '@hub/auth';
 import { requireClaims } from '@hub/auth';
-import { keysetPage, keysetPagesByParent, lockNames, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
+import { forUpdate, keysetPage, keysetPagesByParent, lockNames, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
 import { type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer } from '@hub/domain';
 import {
   firstDayOf,
@@ -86,9 +86,7 @@ export class UsageService {
     const granted = await this.database.transaction(async (manager) => {
       // Two grants for one partner at once: under the partner's row lock the second sees the
       // first's master licence and is refused as such, not failed by the unique index.
-      const partnerQuery = manager.createQueryBuilder(PartnerRefEntity, 'partner').where('partner.id = :partnerId', { partnerId });
-      if (this.database.dialect === 'mysql') partnerQuery.setLock('pessimistic_write');
-      const partner = await partnerQuery.getOne();
+      const partner = await forUpdate(manager.createQueryBuilder(PartnerRefEntity, 'partner').where('partner.id = :partnerId', { partnerId }), this.database.dialect).getOne();
       if (!partner) throw new InvalidInputError('partnerId', `unknown partner "${partnerId}"`);
       const distributor = await manager.findOneBy(DistributorRefEntity, { id: distributorId });
       if (!distributor) throw new InvalidInputError('distributorId', `unknown distributor "${distributorId}"`);
@@ -469,8 +467,7 @@ export class UsageService {
 
   private async lockMasters(manager: EntityManager, partnerIds: string[]): Promise<MasterLicenseEntity[]> {
     const query = manager.createQueryBuilder(MasterLicenseEntity, 'master').where('master.partnerId IN (:...partnerIds)', { partnerIds }).orderBy('master.partnerId');
-    if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
-    return query.getMany();
+    return forUpdate(query, this.database.dialect).getMany();
   }
 
   /**

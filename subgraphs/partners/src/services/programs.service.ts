@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { requireRole, type Claims } from '@hub/auth';
-import type { Database } from '@hub/db';
+import { forUpdate, type Database } from '@hub/db';
 import { type Clock, InvalidInputError, type IsoDate, NotFoundError, parseIsoDate } from '@hub/domain';
 import {
   checkCapacity,
@@ -134,9 +134,7 @@ export class ProgramsService {
 
   /** Serialises saves of one program (MySQL row lock; SQLite's writers already take turns). */
   private async lockProgram(manager: EntityManager, code: string): Promise<ProgramEntity | null> {
-    const query = manager.createQueryBuilder(ProgramEntity, 'program').where('program.code = :code', { code });
-    if (this.database.dialect === 'mysql') query.setLock('pessimistic_write');
-    return query.getOne();
+    return forUpdate(manager.createQueryBuilder(ProgramEntity, 'program').where('program.code = :code', { code }), this.database.dialect).getOne();
   }
 
   private async writeVersion(

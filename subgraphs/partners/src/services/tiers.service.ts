@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Claims } from '@hub/auth';
-import { newId, type Database } from '@hub/db';
+import { forUpdate, newId, type Database } from '@hub/db';
 import { type Clock, InvalidInputError, type IsoDate, NotFoundError, parseIsoDate } from '@hub/domain';
 import { assertDowngradeAllowed, assertTierHasRoom, assignmentOn, inDecisionOrder, PartnersError, requiredText } from '../domain';
 import { PartnerEntity, ProgramEntity, TierAssignmentEntity, TierEntity } from '../entities';
@@ -48,9 +48,7 @@ export class TiersService {
     assignedBy: string,
     options: { mustBeDowngrade?: boolean } = {},
   ): Promise<TierAssignmentEntity> {
-    if (this.database.dialect === 'mysql') {
-      await manager.createQueryBuilder(TierEntity, 'tier').setLock('pessimistic_write').where('tier.id = :id', { id: tier.id }).getOne();
-    }
+    await forUpdate(manager.createQueryBuilder(TierEntity, 'tier').where('tier.id = :id', { id: tier.id }), this.database.dialect).getOne();
     const ladder = await manager.findBy(TierEntity, { programCode: program.code });
     const rankOf = (code: string) => ladder.find((t) => t.code === code)?.rank;
     const own = await manager.find(TierAssignmentEntity, { where: { partnerId }, order: { effectiveFrom: 'ASC', id: 'ASC' } });
@@ -89,9 +87,7 @@ export class TiersService {
     if (!inForce) return;
     const tier = await manager.findOneByOrFail(TierEntity, { programCode: program.code, code: inForce.tierCode });
     if (tier.capacity === null) return;
-    if (this.database.dialect === 'mysql') {
-      await manager.createQueryBuilder(TierEntity, 'tier').setLock('pessimistic_write').where('tier.id = :id', { id: tier.id }).getOne();
-    }
+    await forUpdate(manager.createQueryBuilder(TierEntity, 'tier').where('tier.id = :id', { id: tier.id }), this.database.dialect).getOne();
     const history = (await this.historyOfHolders(manager, program.code, tier.code)).filter((a) => a.partnerId !== partnerId);
     assertTierHasRoom(tier, inDecisionOrder(history), { partnerId, tierCode: tier.code, effectiveFrom: today, sequence: Number.MAX_SAFE_INTEGER });
   }
