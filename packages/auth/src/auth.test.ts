@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { canReadPartner, claimsFromPayload, ownDistributorId, ownPartnerId, requireRole, type Claims } from './claims';
+import { canReadPartner, claimsFromPayload, ownDistributorId, ownPartnerId, requireClaims, requireRole, type Claims } from './claims';
 import { signGatewayRequest, signSubscription, SIGNATURE_HEADER, SUBSCRIPTION_AUTH_EXTENSION, verifyGatewayRequest, verifySubscription } from './gateway-signature';
 import { bearerToken, createJwtVerifier, mintToken, tokenLifetimeSeconds } from './jwt';
 import { memoryNonceStore } from './nonce-store';
@@ -242,5 +242,14 @@ describe('access rules', () => {
     expect(canReadPartner(partner, DISTRIBUTOR_ID)).toBe(false);
     expect(canReadPartner({ sub: 'a', role: 'bi' }, PARTNER_ID)).toBe(true);
     expect(() => requireRole({ sub: 'b', role: 'bi' }, ['vendor_admin'])).toThrow(/roles/);
+  });
+
+  it('treats a context without claims (null) and an absent field (undefined) alike: no caller', () => {
+    for (const none of [null, undefined]) {
+      expect(() => requireClaims(none)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+      expect(() => requireRole(none, ['vendor_admin'])).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    }
+    expect(requireClaims(partner)).toBe(partner);
+    expect(requireRole(partner, ['partner'])).toBe(partner);
   });
 });

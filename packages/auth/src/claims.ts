@@ -68,12 +68,16 @@ export function claimsFromPayload(payload: unknown): Claims {
 export const STAFF_ROLES: readonly Role[] = ['vendor_admin', 'channel_manager'];
 export const READ_ALL_ROLES: readonly Role[] = ['vendor_admin', 'channel_manager', 'bi'];
 
-export function requireClaims(claims: Claims | undefined): Claims {
+/**
+ * Contexts hold `null` for a request without a token and optional fields hold `undefined`; both
+ * mean "no caller", so either is taken as it is.
+ */
+export function requireClaims(claims: Claims | null | undefined): Claims {
   if (!claims) throw new UnauthenticatedError();
   return claims;
 }
 
-export function requireRole(claims: Claims | undefined, roles: readonly Role[]): Claims {
+export function requireRole(claims: Claims | null | undefined, roles: readonly Role[]): Claims {
   const caller = requireClaims(claims);
   if (!roles.includes(caller.role)) throw new ForbiddenError(`This needs one of the roles: ${roles.join(', ')}`);
   return caller;

@@ -92,7 +92,7 @@ export function parkedEventsResolver<C>(subgraph: string, access: ParkedEventsAc
       @Ctx() context: C,
     ): Promise<ConnectionShape<ParkedEventEntity>> {
       const { claims, parked } = access(context);
-      requireRole(claims ?? undefined, ADMIN);
+      requireRole(claims, ADMIN);
       return toConnection(await parked.list({ pending }, pageRequest(page)));
     }
 
@@ -102,7 +102,7 @@ export function parkedEventsResolver<C>(subgraph: string, access: ParkedEventsAc
     })
     async retry(@Arg('id', () => ID) id: string, @Ctx() context: C): Promise<ParkedEventEntity> {
       const { claims, parked } = access(context);
-      requireRole(claims ?? undefined, ADMIN);
+      requireRole(claims, ADMIN);
       return parked.retry(id);
     }
   }

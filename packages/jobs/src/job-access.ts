@@ -8,7 +8,7 @@ import type { JobStore } from './job-store';
  * refused before the lookup, so a job id proves nothing to a partner or distributor.
  */
 export async function readJob(store: JobStore, claims: Claims | null, id: string): Promise<JobEntity | null> {
-  requireRole(claims ?? undefined, STAFF_ROLES);
+  requireRole(claims, STAFF_ROLES);
   return store.get(id);
 }
 

@@ -12,7 +12,7 @@ export function canReadDeal(claims: Claims, deal: Pick<DealEntity, 'partnerId' |
 }
 
 export function assertCanReadDeal(claims: Claims | null, deal: DealEntity): void {
-  if (!canReadDeal(requireClaims(claims ?? undefined), deal)) throw new ForbiddenError(`You may not read deal ${deal.id}`);
+  if (!canReadDeal(requireClaims(claims), deal)) throw new ForbiddenError(`You may not read deal ${deal.id}`);
 }
 
 /**
@@ -20,19 +20,19 @@ export function assertCanReadDeal(claims: Claims | null, deal: DealEntity): void
  * read every partner, a partner itself only, a distributor the partners that buy through it.
  */
 export function assertCanReadPartnerFacts(claims: Claims | null, partner: Pick<PartnerFacts, 'id' | 'distributorIds'>): void {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (canReadPartner(caller, partner.id)) return;
   if (caller.role === 'distributor' && partner.distributorIds.some((id) => id === caller.distributorId)) return;
   throw new ForbiddenError(`You may not read partner ${partner.id}`);
 }
 
 export function requireStaff(claims: Claims | null): Claims {
-  return requireRole(claims ?? undefined, STAFF_ROLES);
+  return requireRole(claims, STAFF_ROLES);
 }
 
 /** Staff register for any partner; a partner only for itself. */
 export function assertCanRegisterFor(claims: Claims | null, partnerId: string): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (STAFF_ROLES.includes(caller.role)) return caller;
   if (caller.role === 'partner' && caller.partnerId === partnerId) return caller;
   if (caller.role === 'partner') throw new ForbiddenError('A partner may register deals only for itself');
@@ -41,7 +41,7 @@ export function assertCanRegisterFor(claims: Claims | null, partnerId: string): 
 
 /** The registering partner may withdraw its own submission; staff may act on any deal. */
 export function assertOwnerOrStaff(claims: Claims | null, deal: DealEntity): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (STAFF_ROLES.includes(caller.role)) return caller;
   if (caller.role === 'partner' && caller.partnerId === deal.partnerId) return caller;
   throw new ForbiddenError(`You may not change deal ${deal.id}`);

@@ -83,7 +83,7 @@ export class DealsService {
   ) {}
 
   async get(claims: Claims | null, id: string, load: (id: string) => Promise<DealEntity | null>): Promise<DealEntity | null> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const deal = await load(id);
     if (deal) assertCanReadDeal(claims, deal);
     return deal;
@@ -422,7 +422,7 @@ const DEAL_KEY: KeysetKey<DealEntity> = { column: 'deal.id', value: (deal) => de
 
 /** The deals `claims` may read that match `filter`, as a query to page. */
 function dealsQuery(manager: EntityManager, claims: Claims | null, filter: DealFilter): SelectQueryBuilder<DealEntity> {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   const query = manager.createQueryBuilder(DealEntity, 'deal');
   // Row-level access first: whatever the filter says, a partner sees its own (and referred) deals,
   // a distributor the deals it fulfils.

@@ -38,7 +38,7 @@ export function createLiveDeals(partnerFacts: PartnerFactsLookup, eventTarget?: 
 
     /** The events this caller may read, narrowed to a partner and/or distributor if asked. */
     subscribe(claims: Claims | null, args: { partnerId?: string | null; distributorId?: string | null }): AsyncIterable<LiveDealEvent> {
-      const caller = requireClaims(claims ?? undefined);
+      const caller = requireClaims(claims);
       return pipe(
         pubSub.subscribe('deal-updated'),
         filter(

@@ -152,7 +152,7 @@ export class WebhooksService {
 
   /** The caller, when it may manage endpoints: a distributor (its own) or channel staff. */
   private manager(claims: Claims | null): Claims {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     if (!STAFF_ROLES.includes(caller.role) && caller.role !== 'distributor') throw new ForbiddenError('Only the distributor and channel staff manage webhooks');
     return caller;
   }
@@ -167,7 +167,7 @@ export class WebhooksService {
 
   /** The distributor whose rows the caller may read: its own for a distributor, null (all) for staff and BI. */
   private readScope(claims: Claims | null): string | null {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     if (READ_ALL_ROLES.includes(caller.role)) return null;
     if (caller.role === 'distributor') return ownDistributorId(caller);
     throw new ForbiddenError('Only the distributor, channel staff and BI read webhooks');
@@ -175,7 +175,7 @@ export class WebhooksService {
 
   /** A distributor registers for itself; channel staff for the distributor they name. */
   private async ownerFor(claims: Claims | null, distributorId?: string | null): Promise<string> {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     if (caller.role === 'distributor') {
       const own = ownDistributorId(caller);
       if (distributorId != null && distributorId !== own) throw new ForbiddenError('A distributor registers webhooks only for itself');

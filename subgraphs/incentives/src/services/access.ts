@@ -3,11 +3,11 @@ import { ForbiddenError } from '@hub/domain';
 
 /** Computing, approving and paying statements is for vendor admins. */
 export function requireAdmin(claims: Claims | null): Claims {
-  return requireRole(claims ?? undefined, ['vendor_admin']);
+  return requireRole(claims, ['vendor_admin']);
 }
 
 export function requireStaff(claims: Claims | null): Claims {
-  return requireRole(claims ?? undefined, STAFF_ROLES);
+  return requireRole(claims, STAFF_ROLES);
 }
 
 /** Staff and BI read every payee's figures; a partner or distributor only its own. */
@@ -19,7 +19,7 @@ export function canReadPayee(claims: Claims, payee: { kind: 'PARTNER' | 'DISTRIB
 }
 
 export function assertCanReadPayee(claims: Claims | null, payee: { kind: 'PARTNER' | 'DISTRIBUTOR'; id: string }, what: string): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (!canReadPayee(caller, payee)) throw new ForbiddenError(`You may not read ${what}`);
   return caller;
 }

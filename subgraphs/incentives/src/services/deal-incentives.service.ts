@@ -59,7 +59,7 @@ export class DealIncentivesService {
 
   /** The registering partner, staff and BI see the quote; the referrer and distributor do not. */
   quoteFor(claims: Claims | null, incentives: DealIncentives | undefined): PriceQuote | null {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     if (!incentives) return null;
     if (!READ_ALL_ROLES.includes(caller.role) && !(caller.role === 'partner' && caller.partnerId === incentives.deal.partnerId)) {
       throw new ForbiddenError(`You may not read the price quote of deal ${incentives.deal.dealId}`);
@@ -69,7 +69,7 @@ export class DealIncentivesService {
 
   /** Each caller sees only the lines payable to it; staff and BI see all. */
   payoutsFor(claims: Claims | null, incentives: DealIncentives | undefined): PayoutLine[] {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     return (incentives?.payouts ?? []).filter((line) => canReadPayee(caller, line.payee));
   }
 }

@@ -57,7 +57,7 @@ export class MdfService {
    * drops below what its pending and approved requests hold (INCENTIVES.MDF_ALLOCATION_BELOW_REQUESTS).
    */
   async allocate(claims: Claims | null, partnerId: string, period: string, amount: string): Promise<MdfAllocationEntity> {
-    const caller = requireRole(claims ?? undefined, STAFF_ROLES);
+    const caller = requireRole(claims, STAFF_ROLES);
     const quarter = parseQuarter('period', period);
     return this.database.transaction(async (manager) => {
       // The partner's row lock serialises two first allocations of one partner, so the second
@@ -136,7 +136,7 @@ export class MdfService {
 
   /** Approves or rejects a pending request; a rejected one gives its amount back to the allocation. */
   async decideRequest(claims: Claims | null, id: string, approve: boolean, note?: string | null): Promise<MdfRequestEntity> {
-    requireRole(claims ?? undefined, STAFF_ROLES);
+    requireRole(claims, STAFF_ROLES);
     const decisionNote = parseMdfText('note', note, NOTE_MAX, true);
     return this.database.transaction(async (manager) => {
       const request = await forUpdate(manager.createQueryBuilder(MdfRequestEntity, 'request').where('request.id = :id', { id }), this.database.dialect).getOne();
@@ -151,7 +151,7 @@ export class MdfService {
 
   /** Claims against an approved request, with proof of performance, up to what the request has left (INCENTIVES.MDF_CLAIM_EXCEEDS_REQUEST). */
   async claim(claims: Claims | null, input: MdfClaimInput): Promise<MdfClaimEntity> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const proofOfPerformance = parseMdfText('proofOfPerformance', input.proofOfPerformance, PROOF_MAX);
     return this.database.transaction(async (manager) => {
       // The request's row lock does for claims what the allocation's does for requests.
@@ -187,7 +187,7 @@ export class MdfService {
    * approval waits for the next quarter (INCENTIVES.PERIOD_CLOSED).
    */
   async decideClaim(claims: Claims | null, id: string, approve: boolean, note?: string | null): Promise<MdfClaimEntity> {
-    requireRole(claims ?? undefined, STAFF_ROLES);
+    requireRole(claims, STAFF_ROLES);
     const decisionNote = parseMdfText('note', note, NOTE_MAX, true);
     return this.database.transaction(async (manager) => {
       const claim = await forUpdate(manager.createQueryBuilder(MdfClaimEntity, 'claim').where('claim.id = :id', { id }), this.database.dialect).getOne();
@@ -225,7 +225,7 @@ export class MdfService {
   }
 
   async requestsOf(claims: Claims | null, allocationId: string): Promise<MdfRequestEntity[]> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const manager = this.database.dataSource.manager;
     const allocation = await manager.findOneBy(MdfAllocationEntity, { id: allocationId });
     if (!allocation) throw new NotFoundError('MdfAllocation', allocationId);
@@ -234,7 +234,7 @@ export class MdfService {
   }
 
   async claimsOf(claims: Claims | null, requestId: string): Promise<MdfClaimEntity[]> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const manager = this.database.dataSource.manager;
     const request = await manager.findOneBy(MdfRequestEntity, { id: requestId });
     if (!request) throw new NotFoundError('MdfRequest', requestId);
@@ -260,7 +260,7 @@ export class MdfService {
 
 /** The partner itself or staff. */
 function assertActsFor(claims: Claims | null, partnerId: string, what: string): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (STAFF_ROLES.includes(caller.role)) return caller;
   if (caller.role === 'partner' && caller.partnerId === partnerId) return caller;
   throw new ForbiddenError(`You may not act on ${what}`);
@@ -268,7 +268,7 @@ function assertActsFor(claims: Claims | null, partnerId: string, what: string): 
 
 /** Staff and BI read every partner's MDF; a partner only its own. */
 function assertCanRead(claims: Claims | null, partnerId: string, what: string): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (!canReadPartner(caller, partnerId)) throw new ForbiddenError(`You may not read ${what}`);
   return caller;
 }

@@ -41,7 +41,7 @@ export class MetricsService {
   constructor(private readonly database: Database) {}
 
   async page(claims: Claims | null, periodInput: string, filter: PartnerMetricsFilter, page: { first: number; after?: string }): Promise<KeysetPage<PartnerMetrics>> {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     const period = parseQuarter('period', periodInput);
     const { from, to } = quarterBounds(period);
     const manager = this.database.dataSource.manager;

@@ -45,7 +45,7 @@ export class RulesService {
   constructor(private readonly database: Database) {}
 
   async inEffect(claims: Claims | null, programCode: string, asOf: string | null | undefined): Promise<IncentiveRuleEntity[]> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const manager = this.database.dataSource.manager;
     const rows = await manager.find(IncentiveRuleEntity, { where: { programCode }, order: { kind: 'ASC', version: 'ASC' } });
     if (!asOf) return rows;

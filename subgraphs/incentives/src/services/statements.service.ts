@@ -48,7 +48,7 @@ export class StatementsService {
   ) {}
 
   async get(claims: Claims | null, payeeId: string, periodInput: string): Promise<StatementEntity | null> {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     const period = parseQuarter('period', periodInput);
     // Refused before the lookup: answering null for a quarter without a statement and FORBIDDEN
     // for one with a statement would tell another payee which quarters it was paid in.
@@ -61,7 +61,7 @@ export class StatementsService {
 
   /** Whether the caller may read this payee's statements (row-level access, without a query). */
   readableBy(claims: Claims | null, payee: { kind: PayeeKind; id: string }): boolean {
-    return canReadPayee(requireClaims(claims ?? undefined), payee);
+    return canReadPayee(requireClaims(claims), payee);
   }
 
   async byId(claims: Claims | null, id: string, load: (id: string) => Promise<StatementEntity | null>): Promise<StatementEntity | null> {
@@ -71,7 +71,7 @@ export class StatementsService {
   }
 
   async list(claims: Claims | null, filter: StatementFilter, page: { first: number; after?: string }): Promise<KeysetPage<StatementEntity>> {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     const query = this.database.dataSource.manager.createQueryBuilder(StatementEntity, 'statement');
     // Row-level access before any filter: a partner or distributor sees its own statements only.
     if (caller.role === 'partner') query.andWhere("statement.payeeKind = 'PARTNER' AND statement.payeeId = :me", { me: caller.partnerId });

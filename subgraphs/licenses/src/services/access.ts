@@ -16,13 +16,13 @@ export function canRead(claims: Claims, holding: Holding): boolean {
 }
 
 export function assertCanRead(claims: Claims | null, holding: Holding, what: string): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (!canRead(caller, holding)) throw new ForbiddenError(`You may not read ${what}`);
   return caller;
 }
 
 export function requireStaff(claims: Claims | null): Claims {
-  return requireRole(claims ?? undefined, STAFF_ROLES);
+  return requireRole(claims, STAFF_ROLES);
 }
 
 export function isStaff(claims: Claims): boolean {
@@ -31,7 +31,7 @@ export function isStaff(claims: Claims): boolean {
 
 /** The owning partner or staff. */
 export function assertOwnerOrStaff(claims: Claims | null, partnerId: string, what: string): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (isStaff(caller)) return caller;
   if (caller.role === 'partner' && caller.partnerId === partnerId) return caller;
   throw new ForbiddenError(`You may not change ${what}`);
@@ -39,7 +39,7 @@ export function assertOwnerOrStaff(claims: Claims | null, partnerId: string, wha
 
 /** The owning partner, the distributor that serves it here, or staff. */
 export function assertPartySide(claims: Claims | null, holding: Holding, what: string): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (isStaff(caller)) return caller;
   if (caller.role === 'partner' && caller.partnerId === holding.partnerId) return caller;
   if (caller.role === 'distributor' && holding.distributorId !== null && caller.distributorId === holding.distributorId) return caller;
@@ -48,7 +48,7 @@ export function assertPartySide(claims: Claims | null, holding: Holding, what: s
 
 /** A partner acting on, or asking about, another partner is refused before anything is looked up. */
 export function assertNotAnotherPartner(claims: Claims | null, partnerId: string, what: string): Claims {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (caller.role === 'partner' && caller.partnerId !== partnerId) throw new ForbiddenError(`You may not access ${what}`);
   return caller;
 }

@@ -22,7 +22,7 @@ export class CatalogService {
   ) {}
 
   list(claims: Claims | null, filter: SkuFilter, page: { first: number; after?: string }): Promise<KeysetPage<SkuEntity>> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const query = this.database.dataSource.manager.createQueryBuilder(SkuEntity, 'sku');
     if (filter.productLine) query.andWhere('sku.productLine = :productLine', { productLine: filter.productLine.trim().toUpperCase() });
     if (filter.edition) query.andWhere('sku.edition = :edition', { edition: filter.edition });
@@ -33,7 +33,7 @@ export class CatalogService {
   }
 
   get(claims: Claims | null, code: string, load: (code: string) => Promise<SkuEntity | null>): Promise<SkuEntity | null> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     return load(code.trim().toUpperCase());
   }
 

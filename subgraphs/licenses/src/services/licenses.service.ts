@@ -56,7 +56,7 @@ export class LicensesService {
   ) {}
 
   async get(claims: Claims | null, id: string, load: (id: string) => Promise<LicenseEntity | null>): Promise<LicenseEntity | null> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const license = await load(id);
     if (license) assertCanRead(claims, license, `licence ${id}`);
     return license;
@@ -68,7 +68,7 @@ export class LicensesService {
 
   /** A term licence sold outside a registered deal: by staff, or by a distributor for a partner it serves. */
   async issue(claims: Claims | null, input: IssueLicenseInput): Promise<LicenseEntity> {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     const customer = parseEndCustomer('customer', input.customer);
     const seats = checkLicenseSeats('seats', input.seats);
     const today = this.clock.today();
@@ -333,7 +333,7 @@ export class LicensesService {
    * the partner. The distributor's id comes back so the term (and the licence) record it.
    */
   private async authorizeRenewal(manager: EntityManager, claims: Claims | null, license: LicenseEntity): Promise<{ sub: string; distributorId: string | null }> {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     if (isStaff(caller)) return { sub: caller.sub, distributorId: null };
     if (caller.role === 'partner' && caller.partnerId === license.partnerId) return { sub: caller.sub, distributorId: null };
     if (caller.role === 'distributor') {
@@ -400,7 +400,7 @@ const LICENSE_KEY: KeysetKey<LicenseEntity> = { column: 'license.id', value: (ro
 
 /** The licences `claims` may read that match `filter`, as a query to page. */
 function licensesQuery(manager: EntityManager, claims: Claims | null, filter: LicenseFilter): SelectQueryBuilder<LicenseEntity> {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   const query = manager.createQueryBuilder(LicenseEntity, 'license');
   // Row-level access before any filter: a partner sees what it owns, a distributor what it serves.
   if (caller.role === 'partner') query.andWhere('license.partnerId = :me', { me: caller.partnerId });

@@ -79,7 +79,7 @@ export class UsageService {
 
   /** Only through a distributor in the usage-based program; no up-front charge, no term. */
   async grantMasterLicense(claims: Claims | null, partnerId: string, distributorId: string): Promise<MasterLicenseEntity> {
-    const caller = requireClaims(claims ?? undefined);
+    const caller = requireClaims(claims);
     if (!isStaff(caller) && !(caller.role === 'distributor' && caller.distributorId === distributorId)) {
       throw new ForbiddenError('A master licence is granted by channel staff or by the distributor itself');
     }
@@ -126,7 +126,7 @@ export class UsageService {
   }
 
   async masterLicenseOf(claims: Claims | null, partnerId: string, load: (partnerId: string) => Promise<MasterLicenseEntity | null>) {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const master = await load(partnerId);
     if (master) assertCanRead(claims, master, `the master licence of partner ${partnerId}`);
     return master;
@@ -566,7 +566,7 @@ const STATEMENT_KEY: KeysetKey<UsageStatementEntity> = { column: 'statement.id',
 
 /** The usage statements `claims` may read that match `filter`, as a query to page. */
 function usageStatementsQuery(manager: EntityManager, claims: Claims | null, filter: UsageStatementFilter): SelectQueryBuilder<UsageStatementEntity> {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   const query = manager.createQueryBuilder(UsageStatementEntity, 'statement');
   if (caller.role === 'partner') query.andWhere('statement.partnerId = :me', { me: caller.partnerId });
   else if (caller.role === 'distributor') query.andWhere('statement.distributorId = :mine', { mine: caller.distributorId });

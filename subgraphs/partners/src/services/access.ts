@@ -4,7 +4,7 @@ import type { PartnersLoaders } from '../loaders/partners.loaders';
 
 /** Staff and BI read every partner, a partner itself only, a distributor the partners that buy through it. */
 export async function assertCanReadPartner(claims: Claims | null, partnerId: string, loaders: PartnersLoaders): Promise<void> {
-  const caller = requireClaims(claims ?? undefined);
+  const caller = requireClaims(claims);
   if (canReadPartner(caller, partnerId)) return;
   if (caller.role === 'distributor') {
     const links = await loaders.distributorIdsByPartner.load(partnerId);
@@ -14,5 +14,5 @@ export async function assertCanReadPartner(claims: Claims | null, partnerId: str
 }
 
 export function requireStaff(claims: Claims | null): Claims {
-  return requireRole(claims ?? undefined, STAFF_ROLES);
+  return requireRole(claims, STAFF_ROLES);
 }

@@ -19,7 +19,7 @@ export class AuditEventsService {
   constructor(private readonly database: Database) {}
 
   async list(claims: Claims | null, filter: AuditEventFilter, page: { first: number; after?: string }): Promise<KeysetPage<AuditEventEntity>> {
-    requireRole(claims ?? undefined, ['vendor_admin']);
+    requireRole(claims, ['vendor_admin']);
     if (filter.from && filter.to && filter.from > filter.to) throw new InvalidInputError('filter.to', 'must not be before filter.from');
     const query = this.database.dataSource.manager.createQueryBuilder(AuditEventEntity, 'audit');
     if (filter.actor != null) query.andWhere('audit.actor = :actor', { actor: filter.actor });

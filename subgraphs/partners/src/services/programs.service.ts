@@ -75,7 +75,7 @@ export class ProgramsService {
   ) {}
 
   async saveProgram(claims: Claims | null, input: SaveProgramInput): Promise<ProgramEntity> {
-    requireRole(claims ?? undefined, ADMINS);
+    requireRole(claims, ADMINS);
     const code = validProgramCode('code', input.code);
     const name = validName('name', input.name);
     const currency = validCurrency('currency', input.currency);
@@ -109,7 +109,7 @@ export class ProgramsService {
 
   /** One tier added or changed; the program moves to its next version with it. */
   async saveTier(claims: Claims | null, input: SaveTierInput): Promise<TierEntity> {
-    requireRole(claims ?? undefined, ADMINS);
+    requireRole(claims, ADMINS);
     const programCode = validProgramCode('programCode', input.programCode);
     return this.database.transaction(async (manager) => {
       const current = await this.lockProgram(manager, programCode);
