@@ -100,9 +100,11 @@ describe.each(['mysql', 'sqlite'] as const)('the partner page on %s', (dialect) 
     const forty = await countQueries(database.queries, () => page(`{ partners(first: 40) { edges { node { ${FIELDS} } } } }`));
     expect(forty.result).toHaveLength(40);
     expect(forty.count, forty.statements.join('\n')).toBe(five.count);
-    expect(forty.count).toBe(2); // the page with each partner's tier code, the distributor links
+    // The page with each partner's tier code and, on SQLite, distributor ids; on MySQL the distributor links.
+    const statements = dialect === 'sqlite' ? 1 : 2;
+    expect(forty.count).toBe(statements);
     const counted = await countQueries(database.queries, () => call(bi, `{ partners(first: 40) { totalCount edges { node { ${FIELDS} } } } }`));
-    expect(counted.count).toBe(3);
+    expect(counted.count).toBe(statements + 1);
   });
 
   it('resolves programs, tiers and distributors as entities for other subgraphs, from the shared copy, twice alike', async () => {

@@ -38,6 +38,7 @@ export class PartnerResolver {
       countTotal: asked('totalCount'),
       columns: PARTNER_COLUMNS.filter((column) => nodeFields.has(column)),
       tierOn: nodeFields.has('tier') ? ctx.clock.today() : undefined,
+      distributors: nodeFields.has('distributors'),
     });
     await ctx.services.partners.prefetchPage(listed.nodes, ctx.loaders, { distributors: nodeFields.has('distributors') });
     return toConnection(listed);

@@ -35,13 +35,16 @@ export interface PartnerListReads {
   countTotal?: boolean;
   columns?: readonly (keyof PartnerEntity)[];
   tierOn?: IsoDate;
+  /** The caller will read each partner's distributors (`prefetchPage`): the list may read their ids at once. */
+  distributors?: boolean;
 }
 
 /**
- * A listed partner: the columns the list was asked to read (always id, name and programCode)
- * and, when it was asked `tierOn`, the code of the tier in force then (null: none yet).
+ * A listed partner: the columns the list was asked to read (always id, name and programCode);
+ * when it was asked `tierOn`, the code of the tier in force then (null: none yet); when it read
+ * the distributors' ids, those ids separated by commas (null: none).
  */
-export type ListedPartner = PartnerEntity & { tierCodeOn?: string | null };
+export type ListedPartner = PartnerEntity & { tierCodeOn?: string | null; distributorIdList?: string | null };
 
 /**
  * The tier in force on :tierOn, as `assignmentOn(inDecisionOrder(history), tierOn)` decides it
@@ -51,6 +54,13 @@ export type ListedPartner = PartnerEntity & { tierCodeOn?: string | null };
  */
 const TIER_CODE_ON = `(SELECT ta.tierCode FROM tier_assignment ta WHERE ta.partnerId = partner.id AND ta.effectiveFrom <= :tierOn
   ORDER BY ta.effectiveFrom DESC, ta.id DESC LIMIT 1)`;
+
+/**
+ * Each listed partner's distributor ids in the page's own statement, on the embedded SQLite
+ * database only: MySQL cuts GROUP_CONCAT at group_concat_max_len (1024 bytes by default, 27
+ * ids) without an error, so there `prefetchPage` reads the links in a statement of their own.
+ */
+const DISTRIBUTOR_ID_LIST = '(SELECT group_concat(link.distributorId) FROM partner_distributor link WHERE link.partnerId = partner.id)';
 
 export interface CreatePartnerInput {
   name: string;
@@ -109,7 +119,7 @@ export class PartnersService {
     claims: Claims | null,
     filter: PartnerFilter,
     page: { first: number; after?: string },
-    { countTotal = true, columns, tierOn }: PartnerListReads = {},
+    { countTotal = true, columns, tierOn, distributors = false }: PartnerListReads = {},
   ): Promise<KeysetPage<ListedPartner>> {
     requireClaims(claims ?? undefined);
     const scoped = scopeToCaller(claims, filter);
@@ -139,7 +149,12 @@ export class PartnersService {
       );
     }
     const read = columns ? [...new Set<keyof PartnerEntity>(['id', 'name', 'programCode', ...columns])] : undefined;
-    if (tierOn !== undefined) query.setParameter('tierOn', tierOn);
+    const computed: Partial<Record<'tierCodeOn' | 'distributorIdList', string>> = {};
+    if (tierOn !== undefined) {
+      query.setParameter('tierOn', tierOn);
+      computed.tierCodeOn = TIER_CODE_ON;
+    }
+    if (distributors && this.database.dialect === 'sqlite') computed.distributorIdList = DISTRIBUTOR_ID_LIST;
     return keysetPage<ListedPartner>(
       query,
       [
@@ -149,7 +164,7 @@ export class PartnersService {
       page,
       {
         count: countTotal,
-        rows: (paged) => rawRows<ListedPartner>(paged, { columns: read, computed: tierOn === undefined ? {} : { tierCodeOn: TIER_CODE_ON } }),
+        rows: (paged) => rawRows<ListedPartner>(paged, { columns: read, computed }),
       },
     );
   }
@@ -222,7 +237,10 @@ export class PartnersService {
   async distributorsOf(partnerId: string, loaders: PartnersLoaders): Promise<DistributorEntity[]> {
     const [links, reference] = await Promise.all([loaders.distributorIdsByPartner.load(partnerId), loaders.reference.get()]);
     return inNameOrder(
-      links.flatMap((link) => reference.distributors.get(link.distributorId) ?? []),
+      known(
+        links.map((link) => link.distributorId),
+        reference,
+      ),
       reference,
     );
   }
@@ -230,17 +248,24 @@ export class PartnersService {
   /**
    * Puts what a listed page needs into `loaders.page`, so that the page's field resolvers answer
    * without a DataLoader round and a promise per partner, which cost more than the queries: the
-   * tiers the list read with `tierOn` (from the shared copy of the ladders) and, in one statement,
-   * every partner's distributors.
+   * tiers and distributors the list read (from the shared copy of ladders and distributors),
+   * else every partner's distributors in one statement.
    */
   async prefetchPage(partners: readonly ListedPartner[], loaders: PartnersLoaders, wanted: { distributors: boolean }): Promise<void> {
     if (partners.length === 0) return;
     const listedTiers = partners[0]!.tierCodeOn !== undefined;
+    const listedDistributors = partners[0]!.distributorIdList !== undefined;
     if (!listedTiers && !wanted.distributors) return;
-    const ids = partners.map((partner) => partner.id);
     const [reference, links] = await Promise.all([
       loaders.reference.get(),
-      wanted.distributors ? rawRowsWhereIn(this.database.dataSource.manager, PartnerDistributorEntity, 'partnerId', ids) : [],
+      wanted.distributors && !listedDistributors
+        ? rawRowsWhereIn(
+            this.database.dataSource.manager,
+            PartnerDistributorEntity,
+            'partnerId',
+            partners.map((partner) => partner.id),
+          )
+        : [],
     ]);
     if (listedTiers) {
       for (const partner of partners) {
@@ -248,15 +273,15 @@ export class PartnersService {
         loaders.page.tier.set(partner.id, code ? (reference.tiers.get(`${partner.programCode}:${code}`) ?? null) : null);
       }
     }
-    if (wanted.distributors) {
-      const distributors = new Map<string, DistributorEntity[]>(ids.map((id) => [id, []]));
-      for (const link of links) {
-        const distributor = reference.distributors.get(link.distributorId);
-        if (distributor) distributors.get(link.partnerId)?.push(distributor);
-      }
-      for (const listed of distributors.values()) inNameOrder(listed, reference);
-      loaders.page.distributors = distributors;
+    if (!wanted.distributors) return;
+    const distributors = new Map<string, DistributorEntity[]>();
+    for (const partner of partners) distributors.set(partner.id, listedDistributors ? known(partner.distributorIdList?.split(',') ?? [], reference) : []);
+    for (const link of links) {
+      const distributor = reference.distributors.get(link.distributorId);
+      if (distributor) distributors.get(link.partnerId)?.push(distributor);
     }
+    for (const listed of distributors.values()) inNameOrder(listed, reference);
+    loaders.page.distributors = distributors;
   }
 
   async certifiedStaffCount(partnerId: string, asOf: IsoDate, loaders: PartnersLoaders): Promise<number> {
@@ -313,6 +338,11 @@ async function linkDistributors(manager: EntityManager, partnerId: string, distr
     PartnerDistributorEntity,
     distributorIds.map((distributorId) => ({ partnerId, distributorId })),
   );
+}
+
+/** The distributors of the shared copy with these ids. */
+function known(ids: readonly string[], reference: ReferenceSnapshot): DistributorEntity[] {
+  return ids.flatMap((id) => reference.distributors.get(id) ?? []);
 }
 
 /** Sorts `distributors` in place by name, as the shared copy ranks them. */
