@@ -3,6 +3,7 @@ export * from './ledger-views';
 export * from './lines';
 export * from './mdf';
 export * from './periods';
+export * from './program-versions';
 export * from './quote';
 export * from './rule-kinds';
 export * from './rules';

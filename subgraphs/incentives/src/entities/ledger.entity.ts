@@ -25,6 +25,20 @@ export interface SpecializationFact {
   requiredTechnical: number;
 }
 
+/** One version of a program's book, as `program.saved` published it. */
+export interface ProgramVersionFact {
+  version: number;
+  effectiveFrom: string;
+  noDowngradeUntil: string | null;
+  tiers: TierDefinitionFact[];
+  specializations: SpecializationFact[];
+}
+
+/**
+ * A program as incentives knows it: the newest snapshot received (currency, and the book for
+ * ledgers kept before versions were), and every version with its effective date, from which
+ * standing and payouts on a date take the one in force (`programOn`).
+ */
 @Entity('program_fact')
 export class ProgramFactEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 })
@@ -41,6 +55,10 @@ export class ProgramFactEntity {
 
   @Column({ type: 'simple-json' })
   specializations: SpecializationFact[];
+
+  /** Every version received, by effective date then version; empty in ledgers kept before versions were. */
+  @Column({ type: 'simple-json' })
+  versions: ProgramVersionFact[];
 
   @Column({ type: 'datetime', precision: 3 })
   updatedAt: Date;

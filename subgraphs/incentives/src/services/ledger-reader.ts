@@ -4,12 +4,13 @@ import {
   rulesInEffect,
   specializationsOn,
   tierOn,
+  versionOn,
   type DealFacts,
   type DealRuleSet,
   type PartnerStanding,
   type RuleVersion,
 } from '../domain';
-import { CertificationFactEntity, type DealFactEntity, PartnerFactEntity, ProgramFactEntity, SegmentFocusFactEntity, TierFactEntity } from '../entities';
+import { CertificationFactEntity, type DealFactEntity, PartnerFactEntity, ProgramFactEntity, type ProgramVersionFact, SegmentFocusFactEntity, TierFactEntity } from '../entities';
 
 /**
  * Reads the ledger in batches: for a set of partners, everything needed to say how each stood
@@ -45,7 +46,8 @@ export class PartnerHistories {
   standingOn(partnerId: string, date: string): PartnerStanding | null {
     const partner = this.partners.get(partnerId);
     if (!partner) return null;
-    const program = this.programs.get(partner.programCode);
+    const fact = this.programs.get(partner.programCode);
+    const program = fact && programOn(fact, date);
     const lowest = program?.tiers.slice().sort((a, b) => a.rank - b.rank)[0]?.code ?? '';
     const focusFacts = (this.focus.get(partnerId) ?? []).map((f) => ({ tierCode: f.segmentFocus, effectiveFrom: f.effectiveFrom, recordedAt: f.recordedAt }));
     return {
@@ -85,6 +87,11 @@ export function dealFacts(row: DealFactEntity): DealFacts {
 /** The rules of a deal's program in effect on its date. */
 export function dealRuleSet(rules: readonly RuleVersion[], programCode: string, date: string): DealRuleSet {
   return rulesInEffect(rules, programCode, date);
+}
+
+/** The program's book in force on `date` (see `versionOn`); its own snapshot in ledgers kept before versions were. */
+export function programOn(program: ProgramFactEntity, date: string): Pick<ProgramVersionFact, 'noDowngradeUntil' | 'tiers' | 'specializations'> {
+  return versionOn(program.versions, date) ?? program;
 }
 
 export async function loadPrograms(manager: EntityManager): Promise<Map<string, ProgramFactEntity>> {

@@ -11,7 +11,9 @@ import {
   TierFactEntity,
   UsageFactEntity,
   type DealFactStatus,
+  type ProgramVersionFact,
 } from '../entities';
+import { withVersion } from '../domain';
 
 export const LEDGER_CONSUMER = 'incentives.ledger';
 
@@ -27,17 +29,36 @@ function dealFactStatus(status: DealPayload['status']): DealFactStatus {
 
 const day = (event: DomainEvent): string => event.occurredAt.slice(0, 10);
 
+/** A program row written before versions were kept: its snapshot stands for the book before any recorded version. */
+const LEGACY_BOOK_FROM = '2000-01-01';
+
+/**
+ * Keeps every version of the program's book by its effective date (what standing on a date
+ * reads), whatever order they arrive in; the row's own snapshot follows the newest event.
+ */
 async function applyProgram(program: EventPayload<'program.saved', 1>, event: DomainEvent, manager: EntityManager): Promise<void> {
   const at = new Date(event.occurredAt);
   const current = await manager.findOneBy(ProgramFactEntity, { code: program.code });
-  if (current && current.updatedAt > at) return;
-  await manager.save(ProgramFactEntity, {
-    code: program.code,
-    currency: program.currency,
+  const known: ProgramVersionFact[] =
+    current && current.versions.length === 0
+      ? [{ version: 0, effectiveFrom: LEGACY_BOOK_FROM, noDowngradeUntil: current.noDowngradeUntil, tiers: current.tiers, specializations: current.specializations }]
+      : (current?.versions ?? []);
+  const versions = withVersion(known, {
+    version: program.version,
+    effectiveFrom: program.effectiveFrom,
     noDowngradeUntil: program.noDowngradeUntil,
     tiers: program.tiers,
     specializations: program.specializations,
-    updatedAt: at,
+  });
+  const newest = !current || current.updatedAt <= at;
+  await manager.save(ProgramFactEntity, {
+    code: program.code,
+    currency: newest ? program.currency : current.currency,
+    noDowngradeUntil: newest ? program.noDowngradeUntil : current.noDowngradeUntil,
+    tiers: newest ? program.tiers : current.tiers,
+    specializations: newest ? program.specializations : current.specializations,
+    versions,
+    updatedAt: newest ? at : current.updatedAt,
   });
 }
 

@@ -5,7 +5,7 @@ import { type Clock, type IsoDate } from '@hub/domain';
 import { tierOn, tierStanding, trailingYear, type TierDefinition, type TierStanding } from '../domain';
 import { DealFactEntity, PartnerFactEntity, RenewalFactEntity, TierFactEntity, type ProgramFactEntity } from '../entities';
 import { assertCanReadPayee } from './access';
-import { loadPrograms, PartnerHistories } from './ledger-reader';
+import { loadPrograms, PartnerHistories, programOn } from './ledger-reader';
 
 export interface PartnerStandingView extends TierStanding {
   partnerId: string;
@@ -62,7 +62,8 @@ export class StandingService {
     const result = new Map<string, PartnerStandingView>();
     for (const partnerId of ids) {
       const partner = histories.partner(partnerId);
-      const program = partner && programs.get(partner.programCode);
+      const fact = partner && programs.get(partner.programCode);
+      const program = fact && { ...programOn(fact, asOf), code: fact.code, currency: fact.currency };
       if (!partner || !program || program.tiers.length === 0) continue;
       const sum = (renewal: boolean) => revenue.filter((r) => r.partnerId === partnerId && Number(r.renewal) === (renewal ? 1 : 0)).reduce((total, r) => total + BigInt(r.amount), 0n);
       const newBusiness = sum(false);
@@ -84,7 +85,7 @@ export class StandingService {
 
   /** For each partner, how many other partners of its program hold each capped tier on the date. */
   private async occupancy(histories: PartnerHistories, ids: string[], programs: Map<string, ProgramFactEntity>, asOf: IsoDate): Promise<Map<string, Record<string, number>>> {
-    const cappedPrograms = [...programs.values()].filter((program) => program.tiers.some((tier) => tier.capacity !== null)).map((program) => program.code);
+    const cappedPrograms = [...programs.values()].filter((program) => programOn(program, asOf).tiers.some((tier) => tier.capacity !== null)).map((program) => program.code);
     const relevant = ids.filter((id) => cappedPrograms.includes(histories.partner(id)?.programCode ?? ''));
     if (relevant.length === 0) return new Map();
     const manager = this.database.dataSource.manager;
@@ -109,6 +110,6 @@ export class StandingService {
   }
 }
 
-export function ladderOf(program: ProgramFactEntity): TierDefinition[] {
+export function ladderOf(program: Pick<ProgramFactEntity, 'tiers'>): TierDefinition[] {
   return program.tiers.map((tier) => ({ code: tier.code, rank: tier.rank, minRevenueMinor: BigInt(tier.minRevenueMinor), minCertifiedStaff: tier.minCertifiedStaff, capacity: tier.capacity }));
 }
