@@ -1,9 +1,13 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { DateColumn } from '@hub/db';
 
-/** Effective-dated tier history; the partner's tier on a date is derived from it. */
+/**
+ * Effective-dated tier history; the partner's tier on a date is derived from it. The index ends
+ * with the id so that "the latest assignment on or before a date" is one step back along it
+ * (a listed page asks it once per partner); SQLite's indexes do not carry the primary key.
+ */
 @Entity('tier_assignment')
-@Index(['partnerId', 'effectiveFrom'])
+@Index(['partnerId', 'effectiveFrom', 'id'])
 @Index(['tierCode'])
 export class TierAssignmentEntity {
   /** Time-ordered (UUIDv7): among assignments on the same date, the later decision wins. */
