@@ -24,6 +24,7 @@ export { BusUnavailableError } from './redis-connection';
  */
 export const eventsEntities = [OutboxEntity, ProcessedEventEntity, ParkedEventEntity];
 export { Doorbell, sleep } from './timers';
+export { PollingLoop, type NextRound, type PollingLoopOptions } from './polling-loop';
 export { isDuplicateKeyError } from './duplicate-key';
 export { defineConsumer, startConsumer, type Dispatch, type PayloadParser, type StartConsumerOptions, type VersionHandler, type VersionedConsumer, type VersionedHandlers } from './versioned-consumer';
 export { ParkedEventsService, type ParkedEventFilter } from './parked-events.service';

@@ -5,7 +5,7 @@ import { consoleLogger, type EventsLogger } from './logger';
 import { OutageLog } from './outage-log';
 import { OutboxEntity } from './outbox.entity';
 import { envelopeOf, OUTBOX_SIGNAL } from './record-event';
-import { Doorbell, sleep } from './timers';
+import { PollingLoop } from './polling-loop';
 
 export interface OutboxRelayOptions {
   database: Database;
@@ -37,10 +37,7 @@ export class OutboxRelay {
   private readonly intervalMs: number;
   private readonly now: () => Date;
   private readonly outage: OutageLog;
-  private readonly bell = new Doorbell();
-  private notified = false;
-  private controller: AbortController | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: PollingLoop;
   private stopListening: (() => void) | null = null;
 
   constructor(options: OutboxRelayOptions) {
@@ -50,6 +47,21 @@ export class OutboxRelay {
     this.intervalMs = options.intervalMs ?? 1_000;
     this.now = options.now ?? (() => new Date());
     this.outage = new OutageLog(options.logger ?? consoleLogger, 'outbox relay');
+    this.loop = new PollingLoop({
+      intervalMs: this.intervalMs,
+      round: async () => {
+        try {
+          const relayed = await this.relayOnce();
+          this.outage.succeeded();
+          return relayed < this.batchSize ? 'idle' : 'now';
+        } catch (error) {
+          this.outage.failed(error);
+          // Commits keep notifying during an outage; retrying on each would hammer a bus that is down.
+          return { pauseMs: this.intervalMs };
+        }
+      },
+      onError: (error) => this.outage.failed(error),
+    });
   }
 
   /** Relays one batch; returns how many events it published. Throws when publishing failed. */
@@ -75,48 +87,22 @@ export class OutboxRelay {
    * once; polling picks up what other processes wrote.
    */
   start(): void {
-    if (this.running) return;
-    const controller = new AbortController();
-    this.controller = controller;
+    if (this.stopListening) return;
     this.stopListening = this.database.onCommit((signals) => {
       if (signals.has(OUTBOX_SIGNAL)) this.notify();
     });
-    this.running = this.loop(controller.signal);
+    this.loop.start();
   }
 
   /** Relay now rather than at the next poll (committed transactions of this process already do). */
   notify(): void {
-    this.notified = true;
-    this.bell.fire();
+    this.loop.wake();
   }
 
   /** Lets the batch in progress finish (commit or roll back), then stops. */
   async stop(): Promise<void> {
     this.stopListening?.();
     this.stopListening = null;
-    this.controller?.abort();
-    await this.running;
-    this.running = null;
-    this.controller = null;
-  }
-
-  private async loop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      this.notified = false;
-      let relayed = 0;
-      try {
-        relayed = await this.relayOnce();
-        this.outage.succeeded();
-      } catch (error) {
-        this.outage.failed(error);
-      }
-      if (signal.aborted) break;
-      if (this.outage.isDown) {
-        // Commits keep notifying during an outage; retrying on each would hammer a bus that is down.
-        await sleep(this.intervalMs, signal);
-      } else if (relayed < this.batchSize && !this.notified) {
-        await this.bell.wait(this.intervalMs, signal);
-      }
-    }
+    await this.loop.stop();
   }
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '@hub/db';
 import { decodeEvent, type EventPayload } from '@hub/contracts';
-import type { DomainEvent, EventBus, Subscription } from '@hub/events';
+import { PollingLoop, type DomainEvent, type EventBus, type Subscription } from '@hub/events';
 import { isFinished, type JobEntity } from './job.entity';
 import { PageDoneError, type JobStore, type PendingPage, type PlannedPage } from './job-store';
 
@@ -50,7 +50,7 @@ export class JobRunner {
   private readonly running = new Map<string, Promise<void>>();
   private readonly leaseMs: number;
   private stopping = false;
-  private sweeper: NodeJS.Timeout | undefined;
+  private readonly sweeper: PollingLoop;
   private pages: Subscription | undefined;
 
   constructor(
@@ -59,6 +59,14 @@ export class JobRunner {
     private readonly options: JobRunnerOptions = {},
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
+    this.sweeper = new PollingLoop({
+      intervalMs: options.sweepMs ?? 10_000,
+      round: async () => {
+        await this.sweep();
+        return 'idle';
+      },
+      onError: (error) => console.error('[jobs] sweep failed:', error),
+    });
   }
 
   /** Queues the work (or finds it queued) and starts it here; the job as it is now. */
@@ -78,15 +86,13 @@ export class JobRunner {
     this.stopping = false;
     const queue = this.options.pageQueue;
     if (queue) this.pages = await queue.bus.consume(queue.group, (event) => this.onPage(event));
-    void this.sweep();
-    this.sweeper = setInterval(() => void this.sweep(), this.options.sweepMs ?? 10_000);
-    this.sweeper.unref();
+    this.sweeper.start();
   }
 
   /** Stops between pages: every job keeps its committed pages and is released for a resume. */
   async stop(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.sweeper);
+    await this.sweeper.stop();
     await this.pages?.stop();
     await Promise.allSettled(this.running.values());
   }

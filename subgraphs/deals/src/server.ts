@@ -1,5 +1,5 @@
 import { openDatabase, type Database } from '@hub/db';
-import { OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type Subscription } from '@hub/events';
+import { OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type Subscription } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { dealsEntities } from './entities';
 import type { DealsContext } from './graphql/context';
@@ -80,10 +80,16 @@ export async function createDealsServer(deps: DealsServerDeps) {
       const liveUpdates: Subscription = await live.consume(deps.bus, () => clock.now());
       const webhookEnqueue: Subscription = await startConsumer(webhookDeliveries, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       dispatcher.start();
-      const sweep = setInterval(() => {
-        deals.expireDue().catch((error: unknown) => console.error('[deals] expiry sweep failed:', error));
-      }, deps.expirySweepMs ?? HOUR_MS);
-      sweep.unref();
+      const sweep = new PollingLoop({
+        intervalMs: deps.expirySweepMs ?? HOUR_MS,
+        firstRoundAfterInterval: true,
+        round: async () => {
+          await deals.expireDue();
+          return 'idle';
+        },
+        onError: (error) => console.error('[deals] expiry sweep failed:', error),
+      });
+      sweep.start();
       const running = await startSubgraphServer<DealsContext>(
         {
           name: 'deals',
@@ -109,7 +115,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
       return {
         ...running,
         close: async () => {
-          clearInterval(sweep);
+          await sweep.stop();
           await running.close();
           await partnerFacts.stop();
           await catalogRefs.stop();

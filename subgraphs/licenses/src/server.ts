@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
-import { OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type Subscription } from '@hub/events';
+import { OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type Subscription } from '@hub/events';
 import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { licensesEntities } from './entities';
@@ -73,10 +73,16 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
         await startConsumer(partnerFactsConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() }),
         await startConsumer(dealLicenses, { database: deps.database, bus: deps.bus, now: () => clock.now() }),
       ];
-      const timer = setInterval(() => {
-        sweep().catch((error: unknown) => console.error('[licenses] sweep failed:', error));
-      }, deps.sweepMs ?? HOUR_MS);
-      timer.unref();
+      const timer = new PollingLoop({
+        intervalMs: deps.sweepMs ?? HOUR_MS,
+        firstRoundAfterInterval: true,
+        round: async () => {
+          await sweep();
+          return 'idle';
+        },
+        onError: (error) => console.error('[licenses] sweep failed:', error),
+      });
+      timer.start();
       const running = await startSubgraphServer<LicensesContext>(
         {
           name: 'licenses',
@@ -93,7 +99,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
       return {
         ...running,
         close: async () => {
-          clearInterval(timer);
+          await timer.stop();
           await running.close();
           await jobRunner.stop();
           for (const consumer of consumers) await consumer.stop();

@@ -4,7 +4,7 @@ import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { In } from 'typeorm';
 import { forUpdate, newId, type Database } from '@hub/db';
-import { sleep } from '@hub/events';
+import { PollingLoop } from '@hub/events';
 import {
   afterWebhookAttempt,
   defaultWebhookRetry,
@@ -83,8 +83,7 @@ export class WebhookDispatcher {
   private readonly agents: { http: Agent; https: Agent };
   private readonly lookup: LookupFunction;
   private readonly logger: { error(message: string, error?: unknown): void };
-  private controller: AbortController | null = null;
-  private running: Promise<void> | null = null;
+  private readonly loop: PollingLoop;
 
   constructor(options: WebhookDispatcherOptions) {
     this.database = options.database;
@@ -100,6 +99,11 @@ export class WebhookDispatcher {
     this.agents = deliveryAgents(this.egress.allowPrivate);
     this.lookup = guardedLookup(this.egress.allowPrivate, options.resolve ?? resolveWithDns);
     this.logger = options.logger ?? { error: (message, error) => console.error(`[deals] ${message}`, error instanceof Error ? error.message : (error ?? '')) };
+    this.loop = new PollingLoop({
+      intervalMs: this.intervalMs,
+      round: async () => ((await this.dispatchDue()) < this.batchSize ? 'idle' : 'now'),
+      onError: (error) => this.logger.error('webhook dispatch failed', error),
+    });
   }
 
   /** Sends the deliveries due now (up to one batch) and waits for their outcomes; returns how many were attempted. */
@@ -111,30 +115,12 @@ export class WebhookDispatcher {
 
   /** Dispatches until `stop()`: batch after batch while there is a backlog, then every `intervalMs`. */
   start(): void {
-    if (this.running) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    this.running = this.loop(controller.signal);
+    this.loop.start();
   }
 
   /** Lets the round in progress finish (each POST ends within the timeout), then stops. */
   async stop(): Promise<void> {
-    this.controller?.abort();
-    await this.running;
-    this.running = null;
-    this.controller = null;
-  }
-
-  private async loop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let sent = 0;
-      try {
-        sent = await this.dispatchDue();
-      } catch (error) {
-        this.logger.error('webhook dispatch failed', error);
-      }
-      if (sent < this.batchSize) await sleep(this.intervalMs, signal);
-    }
+    await this.loop.stop();
   }
 
   private claim(): Promise<Claimed[]> {
