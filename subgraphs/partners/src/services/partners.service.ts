@@ -275,7 +275,10 @@ export class PartnersService {
     }
     if (!wanted.distributors) return;
     const distributors = new Map<string, DistributorEntity[]>();
-    for (const partner of partners) distributors.set(partner.id, listedDistributors ? known(partner.distributorIdList?.split(',') ?? [], reference) : []);
+    for (const partner of partners) {
+      const ids = partner.distributorIdList;
+      distributors.set(partner.id, ids ? known(ids.split(','), reference) : []);
+    }
     for (const link of links) {
       const distributor = reference.distributors.get(link.distributorId);
       if (distributor) distributors.get(link.partnerId)?.push(distributor);
@@ -340,9 +343,14 @@ async function linkDistributors(manager: EntityManager, partnerId: string, distr
   );
 }
 
-/** The distributors of the shared copy with these ids. */
+/** The distributors of the shared copy with these ids (a loop: a page calls it once per partner). */
 function known(ids: readonly string[], reference: ReferenceSnapshot): DistributorEntity[] {
-  return ids.flatMap((id) => reference.distributors.get(id) ?? []);
+  const found: DistributorEntity[] = [];
+  for (const id of ids) {
+    const distributor = reference.distributors.get(id);
+    if (distributor) found.push(distributor);
+  }
+  return found;
 }
 
 /** Sorts `distributors` in place by name, as the shared copy ranks them. */
