@@ -5,3 +5,4 @@ export * from './validate';
 export * from './consumer';
 export { AUDIT_HOME, AUDIT_RECORDED, auditCopies, currentAuditScope, runAudited, type AuditScope } from './audit-trail';
 export { eventsJsonSchema, renderEventsJsonSchema } from './json-schema';
+export { DistributorRefColumns, PartnerRefColumns, definePartnerFactsConsumer, type PartnerProjection, type RefTable } from './partner-projection';

@@ -1,46 +1,13 @@
-import type { EntityManager } from 'typeorm';
-import { defineConsumer, type EventPayload } from '@hub/contracts';
-import type { DomainEvent } from '@hub/events';
+import { definePartnerFactsConsumer } from '@hub/contracts';
 import { DistributorRefEntity, PartnerRefEntity } from '../entities';
 
 export const PARTNER_FACTS_CONSUMER = 'licenses.partner-facts';
 
-async function applyPartner(snapshot: EventPayload<'partner.created', 1>, event: DomainEvent, manager: EntityManager): Promise<void> {
-  const at = new Date(event.occurredAt);
-  const current = await manager.findOneBy(PartnerRefEntity, { id: snapshot.partnerId });
-  if (current && current.updatedAt > at) return;
-  await manager.save(PartnerRefEntity, {
-    id: snapshot.partnerId,
-    name: snapshot.name,
-    programCode: snapshot.programCode,
-    currency: snapshot.currency,
-    status: snapshot.status,
-    businessModels: snapshot.businessModels,
-    distributorIds: snapshot.distributorIds,
-    updatedAt: at,
-  });
-}
-
 /**
  * Keeps licences' copy of partner and distributor facts current from the partners subgraph's
- * events. An older snapshot than the one applied is ignored, so redelivery and replays in any
- * order end in the same state.
+ * events, with what renewals and the usage-based program need beyond the shared columns.
  */
-export const partnerFactsConsumer = defineConsumer(PARTNER_FACTS_CONSUMER, {
-  'partner.created': { 1: applyPartner },
-  'partner.changed': { 1: applyPartner },
-  'distributor.saved': {
-    1: async (snapshot, event, manager) => {
-      const at = new Date(event.occurredAt);
-      const current = await manager.findOneBy(DistributorRefEntity, { id: snapshot.distributorId });
-      if (current && current.updatedAt > at) return;
-      await manager.save(DistributorRefEntity, {
-        id: snapshot.distributorId,
-        name: snapshot.name,
-        handlesRenewals: snapshot.handlesRenewals,
-        usageBasedProgram: snapshot.usageBasedProgram,
-        updatedAt: at,
-      });
-    },
-  },
+export const partnerFactsConsumer = definePartnerFactsConsumer(PARTNER_FACTS_CONSUMER, {
+  partners: { entity: PartnerRefEntity, extras: (snapshot) => ({ businessModels: snapshot.businessModels }) },
+  distributors: { entity: DistributorRefEntity, extras: (snapshot) => ({ handlesRenewals: snapshot.handlesRenewals, usageBasedProgram: snapshot.usageBasedProgram }) },
 });
