@@ -9,3 +9,4 @@ export * from './subgraph-module';
 export * from './loaders';
 export * from './audit-plugin';
 export * from './parked-events';
+export * from './entity-stubs';

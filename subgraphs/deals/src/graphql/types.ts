@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { connectionType, DateScalar, DateTimeScalar } from '@hub/graphql-kit';
+import { connectionType, DateScalar, DateTimeScalar, entityStub } from '@hub/graphql-kit';
 import type { CatalogProblem, DealStatus, Segment } from '../domain';
 import type { DealType } from '../entities/deal.entity';
 import type { DealEventKind } from '../services/deal-events';
@@ -9,23 +9,11 @@ import { CatalogProblemEnum, DealEventKindEnum, DealSegmentEnum, DealStatusEnum,
  * Owned by the partners subgraph; deals adds `Partner.deals`, and answers `name` from its own
  * projection only where it says so with `@provides` (`DealEvent.deal`).
  */
-@Directive('@key(fields: "id")')
-@ObjectType('Partner')
-export class PartnerStub {
-  @Field(() => ID)
-  id: string;
+export const PartnerStub = entityStub('Partner', { external: ['name'] });
+export type PartnerStub = InstanceType<typeof PartnerStub>;
 
-  @Directive('@external')
-  @Field(() => String)
-  name?: string;
-}
-
-@Directive('@key(fields: "id")')
-@ObjectType('Distributor')
-export class DistributorStub {
-  @Field(() => ID)
-  id: string;
-}
+export const DistributorStub = entityStub('Distributor');
+export type DistributorStub = InstanceType<typeof DistributorStub>;
 
 @ObjectType('EndCustomer')
 export class EndCustomerType {

@@ -1,40 +1,24 @@
 import { createUnionType, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { connectionType, DateScalar, DateTimeScalar, MoneyType } from '@hub/graphql-kit';
+import { connectionType, DateScalar, DateTimeScalar, entityStub, MoneyType } from '@hub/graphql-kit';
 import type { RuleKind } from '../domain';
 import type { MdfRequestStatus } from '../domain';
 import type { PayeeKind, StatementStatus } from '../entities';
 import { MdfStatusEnum, PayeeKindEnum, RuleKindEnum, StatementStatusEnum } from './enums';
 
 /** Owned by partners; incentives adds `standing`, `statements` and `mdfAllocations`. */
-@Directive('@key(fields: "id")')
-@ObjectType('Partner')
-export class PartnerStub {
-  @Field(() => ID)
-  id: string;
-}
+export const PartnerStub = entityStub('Partner');
+export type PartnerStub = InstanceType<typeof PartnerStub>;
 
-@Directive('@key(fields: "id")')
-@ObjectType('Distributor')
-export class DistributorStub {
-  @Field(() => ID)
-  id: string;
-}
+export const DistributorStub = entityStub('Distributor');
+export type DistributorStub = InstanceType<typeof DistributorStub>;
 
 /** Owned by partners: `<program>:<tier>`. */
-@Directive('@key(fields: "id")')
-@ObjectType('Tier')
-export class TierStub {
-  @Field(() => ID)
-  id: string;
-}
+export const TierStub = entityStub('Tier');
+export type TierStub = InstanceType<typeof TierStub>;
 
 /** Owned by deals; incentives adds `priceQuote` and `payoutLines`. */
-@Directive('@key(fields: "id")')
-@ObjectType('Deal')
-export class DealStub {
-  @Field(() => ID)
-  id: string;
-}
+export const DealStub = entityStub('Deal');
+export type DealStub = InstanceType<typeof DealStub>;
 
 export const PayeeUnion = createUnionType({
   name: 'Payee',

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { connectionType, DateScalar, DateTimeScalar, MoneyType } from '@hub/graphql-kit';
+import { connectionType, DateScalar, DateTimeScalar, entityStub, MoneyType } from '@hub/graphql-kit';
 import type { AddOn, BillingKind, Deployment, Edition, Hosting, LicenseStatus } from '../domain';
 import type { DeploymentStatus, TermKind, UsageReportStatus, UsageStatementStatus } from '../entities';
 import {
@@ -16,27 +16,15 @@ import {
 } from './enums';
 
 /** Owned by the partners subgraph; licences add `licenses`, `masterLicense` and `usageStatements`. */
-@Directive('@key(fields: "id")')
-@ObjectType('Partner')
-export class PartnerStub {
-  @Field(() => ID)
-  id: string;
-}
+export const PartnerStub = entityStub('Partner');
+export type PartnerStub = InstanceType<typeof PartnerStub>;
 
-@Directive('@key(fields: "id")')
-@ObjectType('Distributor')
-export class DistributorStub {
-  @Field(() => ID)
-  id: string;
-}
+export const DistributorStub = entityStub('Distributor');
+export type DistributorStub = InstanceType<typeof DistributorStub>;
 
 /** Owned by the deals subgraph: the won deal a licence was issued from. */
-@Directive('@key(fields: "id")')
-@ObjectType('Deal')
-export class DealStub {
-  @Field(() => ID)
-  id: string;
-}
+export const DealStub = entityStub('Deal');
+export type DealStub = InstanceType<typeof DealStub>;
 
 @ObjectType('UsagePriceTier', { description: 'All-units: from this many seats in the month, every seat costs unitPrice.' })
 export class UsagePriceTierType {
