@@ -126,7 +126,7 @@ export class PartnerResolver {
 
   @FieldResolver(() => [ReviewType], { description: 'Formal reviews, newest first. Vendor-internal: staff and BI only.' })
   async reviews(@Root() partner: PartnerEntity, @Ctx() ctx: PartnersContext) {
-    requireRole(ctx.claims ?? undefined, READ_ALL_ROLES);
+    requireRole(ctx.claims, READ_ALL_ROLES);
     return ctx.loaders.reviewsByPartner.load(partner.id);
   }
 }

@@ -99,13 +99,13 @@ export class PartnersService {
 
   /** By code. */
   async programs(claims: Claims | null): Promise<ProgramEntity[]> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     return [...(await this.reference.get()).programs.values()];
   }
 
   /** Every authenticated caller may see the distributors; they are the route to market. By name. */
   async distributors(claims: Claims | null): Promise<DistributorEntity[]> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     return [...(await this.reference.get()).distributors.values()];
   }
 
@@ -121,7 +121,7 @@ export class PartnersService {
     page: { first: number; after?: string },
     { countTotal = true, columns, tierOn, distributors = false }: PartnerListReads = {},
   ): Promise<KeysetPage<ListedPartner>> {
-    requireClaims(claims ?? undefined);
+    requireClaims(claims);
     const scoped = scopeToCaller(claims, filter);
     const query = this.database.dataSource.manager.createQueryBuilder(PartnerEntity, 'partner');
     if (scoped.onlyPartnerId !== undefined) query.andWhere('partner.id = :onlyPartnerId', { onlyPartnerId: scoped.onlyPartnerId });
