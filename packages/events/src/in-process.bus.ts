@@ -2,7 +2,7 @@ import { backoffDelay, defaultRetry, type BackoffPolicy } from './backoff';
 import type { ConsumeOptions, EventBus, EventHandler, Subscription } from './bus';
 import type { DomainEvent } from './envelope';
 import { consoleLogger, type EventsLogger } from './logger';
-import { Doorbell, sleep } from './timers';
+import { PollingLoop, type NextRound } from './polling-loop';
 
 export interface InProcessBusOptions {
   /** Events retained for groups that subscribe late or fall behind; the oldest go first. */
@@ -24,7 +24,8 @@ export class InProcessBus implements EventBus {
   private base = 0;
   private readonly offsets = new Map<string, number>();
   private readonly subscriptions = new Map<string, Subscription>();
-  private readonly published = new Doorbell();
+  /** One per subscribed group, woken by each publish. */
+  private readonly loops = new Set<PollingLoop>();
   private closed = false;
   private readonly maxLength: number;
   private readonly retry: BackoffPolicy;
@@ -45,7 +46,7 @@ export class InProcessBus implements EventBus {
       this.log.splice(0, excess);
       this.base += excess;
     }
-    this.published.fire();
+    for (const loop of this.loops) loop.wake();
   }
 
   async consume(group: string, handler: EventHandler, options: ConsumeOptions = {}): Promise<Subscription> {
@@ -53,12 +54,14 @@ export class InProcessBus implements EventBus {
     if (this.subscriptions.has(group)) throw new Error(`group ${group} already has a consumer on this in-process bus`);
     if (!this.offsets.has(group)) this.offsets.set(group, this.base);
     const retry = options.retry ?? this.retry;
-    const controller = new AbortController();
-    const loop = this.run(group, handler, retry, controller.signal);
+    // A publish wakes the group at once; the long interval only bounds a wait nothing woke.
+    const loop = new PollingLoop({ intervalMs: 60_000, round: this.roundOf(group, handler, retry), onError: (error) => this.logger.error(`consumer ${group} failed`, error) });
+    this.loops.add(loop);
+    loop.start();
     const subscription: Subscription = {
       stop: async () => {
-        controller.abort();
-        await loop;
+        await loop.stop();
+        this.loops.delete(loop);
         if (this.subscriptions.get(group) === subscription) this.subscriptions.delete(group);
       },
     };
@@ -71,30 +74,33 @@ export class InProcessBus implements EventBus {
     await Promise.all([...this.subscriptions.values()].map((subscription) => subscription.stop()));
   }
 
-  private async run(group: string, handler: EventHandler, retry: BackoffPolicy, signal: AbortSignal): Promise<void> {
+  /**
+   * One step of a group: past what was trimmed before it read it, or its next event to its
+   * handler (`now` again after either); `idle` when it has read everything; a failed handler is
+   * retried, the same event, after a backoff.
+   */
+  private roundOf(group: string, handler: EventHandler, retry: BackoffPolicy): () => Promise<NextRound> {
     let failures = 0;
-    while (!signal.aborted) {
+    return async () => {
       const offset = this.offsets.get(group)!;
       if (offset < this.base) {
         this.logger.error(`consumer ${group} fell behind: ${this.base - offset} events were trimmed before it read them`);
         this.offsets.set(group, this.base);
-        continue;
+        return 'now';
       }
       const event = this.log[offset - this.base];
-      if (!event) {
-        await this.published.wait(60_000, signal);
-        continue;
-      }
+      if (!event) return 'idle';
       try {
         await handler(structuredClone(event));
         this.offsets.set(group, offset + 1);
         failures = 0;
+        return 'now';
       } catch (error) {
         failures += 1;
         const delay = backoffDelay(failures, retry, Math.random());
         this.logger.error(`consumer ${group}: ${event.type} ${event.id} failed (attempt ${failures}); retrying in ${delay} ms`, error);
-        await sleep(delay, signal);
+        return { pauseMs: delay };
       }
-    }
+    };
   }
 }
