@@ -4,7 +4,7 @@ import { PartnerRefEntity } from '../entities/partner-ref.entity';
 
 /**
  * What deals answers of a partner itself (`Partner.name`, see `@provides` on `DealEvent.deal`),
- * from the copy `applyPartnerEvent` keeps current from partners' events: as fresh as the last
+ * from the copy `partnerFactsConsumer` keeps current from partners' events: as fresh as the last
  * partner event deals has consumed, not a read of the partners subgraph.
  */
 export interface PartnerFacts {
