@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Claims } from '@hub/auth';
+import { payloadOf } from '@hub/contracts';
 import type { Database } from '@hub/db';
 import { fixedClock } from '@hub/domain';
 import { OutboxEntity } from '@hub/events';
@@ -22,13 +23,6 @@ const SAVE_PROGRAM = 'mutation ($input: SaveProgramInput!) { saveProgram(input: 
 const CREATE = 'mutation ($input: CreatePartnerInput!) { createPartner(input: $input) { id tier { code } } }';
 const ASSIGN = 'mutation ($p: ID!, $t: String!) { assignTier(partnerId: $p, tierCode: $t, effectiveFrom: "2026-06-15", reason: "review") { id } }';
 const LADDER = '{ program(code: "CH-2011") { version tiers { code rank minRevenue { amount } capacity } } }';
-
-interface ProgramSaved {
-  code: string;
-  version: number;
-  effectiveFrom: string;
-  tiers: { code: string; rank: number; minRevenueMinor: string; capacity: number | null }[];
-}
 
 const chTier = (overrides: Record<string, unknown> = {}) => ({
   programCode: 'CH-2011',
@@ -74,9 +68,9 @@ describe.each(['mysql', 'sqlite'] as const)('programs edited through the API on 
     expect(await tableRowCounts(database.dataSource)).toEqual(before);
   }
 
-  const lastProgramSaved = async (code: string): Promise<ProgramSaved> => {
+  const lastProgramSaved = async (code: string) => {
     const rows = await database.dataSource.manager.find(OutboxEntity, { where: { type: 'program.saved', aggregateId: code }, order: { id: 'DESC' }, take: 1 });
-    return rows[0]!.payload as unknown as ProgramSaved;
+    return payloadOf(rows[0]!, 'program.saved', 1);
   };
 
   const chPartner = async (name: string): Promise<string> =>
