@@ -30,8 +30,10 @@ for (let i = 0; i < EXTRA_PARTNERS; i += 1) {
 
 console.log(JSON.stringify({ subgraphUrl: partners.url }));
 
+// On exit however it comes: a close still waiting when nothing else holds the event loop
+// ends the process without running what follows it.
+process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
 closeOnSignal(async () => {
   await partners.close();
   await bus.close();
-  rmSync(directory, { recursive: true, force: true });
 });
