@@ -11,6 +11,7 @@ export { OutboxEntity } from './outbox.entity';
 export { ProcessedEventEntity } from './processed-event.entity';
 export { ParkedEventEntity } from './parked-event.entity';
 export { AddParkedEvents1796156279405 } from './migrations/AddParkedEvents1796156279405';
+export { ProcessedEventAgeIndex1796161448362 } from './migrations/ProcessedEventAgeIndex1796161448362';
 export { recordEvent, recordEvents, envelopeOf, OUTBOX_SIGNAL, outboxSignal } from './record-event';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { applyOnce, createEventConsumer, type EventConsumerOptions, type EventHandle } from './event-consumer';
@@ -28,3 +29,4 @@ export { PollingLoop, type NextRound, type PollingLoopOptions } from './polling-
 export { isDuplicateKeyError } from './duplicate-key';
 export { defineConsumer, startConsumer, type Dispatch, type PayloadParser, type StartConsumerOptions, type VersionHandler, type VersionedConsumer, type VersionedHandlers } from './versioned-consumer';
 export { ParkedEventsService, type ParkedEventFilter } from './parked-events.service';
+export { EventsPruner, checkRetentions, DEFAULT_OUTBOX_RETENTION_MS, DEFAULT_PROCESSED_EVENT_RETENTION_MS, type EventsPrunerOptions, type PrunedCounts } from './events-pruner';

@@ -3,11 +3,12 @@ import { createTestDatabase } from '@hub/testing';
 import { eventsEntities } from '../index';
 import { EventsTables1795304208116 } from './migrations/EventsTables1795304208116';
 import { AddParkedEvents1796156279405 } from '../migrations/AddParkedEvents1796156279405';
+import { ProcessedEventAgeIndex1796161448362 } from '../migrations/ProcessedEventAgeIndex1796161448362';
 import { TestEffectEntity } from './test-effect.entity';
 
 /** What a subgraph would have: the events tables beside its own (here, one test table). */
 export const testEntities = [...eventsEntities, TestEffectEntity];
-const testMigrations = [EventsTables1795304208116, AddParkedEvents1796156279405];
+const testMigrations = [EventsTables1795304208116, AddParkedEvents1796156279405, ProcessedEventAgeIndex1796161448362];
 
 export interface EventsTestDatabase {
   database: Database;
