@@ -10,3 +10,5 @@ export * from './loaders';
 export * from './audit-plugin';
 export * from './parked-events';
 export * from './entity-stubs';
+export * from './metrics';
+export * from './domain-metrics';

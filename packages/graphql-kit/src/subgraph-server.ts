@@ -11,6 +11,7 @@ import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
 import { auditPlugin, requestAuditScope } from './audit-plugin';
 import { runAudited } from '@hub/contracts';
+import { createSubgraphMetrics, type MetricsCollector } from './metrics';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A larger body is still read (and dropped) up to here so its sender gets the 413; beyond, the connection is closed after it. */
@@ -39,6 +40,11 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   subscriptions?: boolean;
   /** Where accepted gateway nonces are remembered; default the process's shared store, else memory. */
   nonces?: NonceStore;
+  /**
+   * Domain gauges read at each scrape of /metrics (outbox backlog, parked events…), beside the
+   * per-operation counters and Node's process metrics every server has.
+   */
+  metrics?: readonly MetricsCollector[];
 }
 
 export interface RunningSubgraph {
@@ -181,20 +187,23 @@ function sendJson(res: ServerResponse, status: number, payload: unknown): void {
 /**
  * A plain Node http server around Apollo Server: it reads the raw body so the gateway's
  * signature can be checked over the exact bytes that were signed, then hands the request to
- * Apollo. Also serves /healthz (process is up) and /readyz (dependencies answer).
+ * Apollo. Also serves /healthz (process is up), /readyz (dependencies answer) and /metrics
+ * (Prometheus; like the health checks, unauthenticated: subgraphs sit on the private network,
+ * only the gateway is exposed).
  */
 export async function startSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningSubgraph> {
+  const metrics = createSubgraphMetrics({ subgraph: options.name, collectors: options.metrics });
   const apollo = new ApolloServer<BaseContext>({
     schema: options.schema,
     introspection: options.introspection ?? true,
     formatError: (formatted, error) => formatError(formatted, error),
     includeStacktraceInErrorResponses: false,
     // Federated tracing (ftv1) is for Apollo's commercial router; our gateway does not read it.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin(), metrics.plugin],
   });
   await apollo.start();
   const nonces = options.nonces ?? sharedNonces ?? memoryNonceStore();
@@ -264,12 +273,18 @@ export async function startSubgraphServer<TContext extends BaseContext>(
           return sendJson(res, 503, { status: 'unavailable', subgraph: options.name, reason: (error as Error).message });
         }
       }
+      if (url.pathname === '/metrics') {
+        const { contentType, body } = await metrics.scrape();
+        res.writeHead(200, { 'content-type': contentType });
+        return res.end(body);
+      }
       if (url.pathname === '/graphql') return handleGraphQL(req, res, url);
       return sendJson(res, 404, { errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
     };
     route().catch((error: unknown) => {
       if (res.headersSent) return res.end();
       if (error instanceof HttpError) {
+        metrics.refused(error.code);
         if (error.closeConnection) res.setHeader('connection', 'close');
         return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       }

@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from '@hub/db';
-import { OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type Subscription } from '@hub/events';
-import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
+import { outboxCollectors, parkedEventsCollector, startSubgraphServer, webhookDeliveriesCollector, type RunningSubgraph } from '@hub/graphql-kit';
 import { dealsEntities } from './entities';
 import type { DealsContext } from './graphql/context';
 import { buildDealsSchema } from './graphql/schema';
@@ -41,6 +41,8 @@ export interface DealsServerDeps {
    * development key).
    */
   webhooks?: Omit<WebhookDispatcherOptions, 'database' | 'clock' | 'egress' | 'secrets'> & Partial<WebhookSecurity>;
+  /** How long published outbox rows and processed-event ids are kept (defaults: 7 and 30 days). */
+  eventsRetention?: EventsRetention;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -52,6 +54,7 @@ const HOUR_MS = 60 * 60 * 1000;
 export async function createDealsServer(deps: DealsServerDeps) {
   const clock = deps.clock ?? systemClock;
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
+  const pruner = new EventsPruner({ database: deps.database, ...deps.eventsRetention, now: () => clock.now() });
   const deals = new DealsService(deps.database, clock, outboxRecorder(clock, () => relay.notify()));
   const live = createLiveDeals(partnerFactsLookup(deps.database.dataSource), deps.liveEventTarget as never);
   const { allowPrivate = false, httpsOnly = false, secretKey = DEV_WEBHOOK_SECRET_KEY, secretOverlapMs, ...dispatch } = deps.webhooks ?? {};
@@ -75,6 +78,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
     schema,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
+      pruner.start();
       const partnerFacts: Subscription = await startConsumer(partnerFactsConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       const catalogRefs: Subscription = await startConsumer(catalogRefsConsumer, { database: deps.database, bus: deps.bus });
       const liveUpdates: Subscription = await live.consume(deps.bus, () => clock.now());
@@ -108,6 +112,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), parkedEventsCollector(deps.database.dataSource), webhookDeliveriesCollector(deps.database.dataSource)],
         },
         port,
         host,
@@ -122,6 +127,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
           await liveUpdates.stop();
           await webhookEnqueue.stop();
           await dispatcher.stop();
+          await pruner.stop();
           await relay.stop();
         },
       };

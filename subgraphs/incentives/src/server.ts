@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
-import { OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type Subscription } from '@hub/events';
-import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { EventsPruner, OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
+import { jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { jobMirrorConsumer, JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { incentivesEntities } from './entities';
 import type { IncentivesContext } from './graphql/context';
@@ -39,6 +39,8 @@ export interface IncentivesServerDeps {
    * without it (embedded) the instance coordinating a job does its pages itself, in order.
    */
   jobPages?: EventBus;
+  /** How long published outbox rows and processed-event ids are kept (defaults: 7 and 30 days). */
+  eventsRetention?: EventsRetention;
 }
 
 /**
@@ -49,6 +51,7 @@ export interface IncentivesServerDeps {
 export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const clock = deps.clock ?? systemClock;
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
+  const pruner = new EventsPruner({ database: deps.database, ...deps.eventsRetention, now: () => clock.now() });
   const statements = new StatementsService(deps.database, clock, () => relay.notify(), deps.statementsPageSize);
   const jobStore = new JobStore(deps.database, { now: () => clock.now() });
   const pageQueue = deps.jobPages ? { bus: deps.jobPages, group: JOB_PAGES_GROUP } : undefined;
@@ -76,6 +79,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
     schema,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
+      pruner.start();
       // Resumes the jobs a stopped or killed process left (and any queued elsewhere, unclaimed).
       await jobs.runner.start();
       const ledger: Subscription = await startConsumer(ledgerConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() });
@@ -90,6 +94,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), parkedEventsCollector(deps.database.dataSource), ...jobsCollectors(deps.database.dataSource, () => clock.now())],
         },
         port,
         host,
@@ -101,6 +106,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           await jobs.runner.stop();
           await ledger.stop();
           await jobCopies.stop();
+          await pruner.stop();
           await relay.stop();
         },
       };

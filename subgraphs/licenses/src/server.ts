@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
-import { OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type Subscription } from '@hub/events';
-import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
+import { jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { licensesEntities } from './entities';
 import type { LicensesContext } from './graphql/context';
@@ -29,6 +29,8 @@ export interface LicensesServerDeps {
   /** How often lapsed licences expire and locked months' statements are issued. */
   sweepMs?: number;
   jobs?: JobRunnerOptions;
+  /** How long published outbox rows and processed-event ids are kept (defaults: 7 and 30 days). */
+  eventsRetention?: EventsRetention;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -40,6 +42,7 @@ const HOUR_MS = 60 * 60 * 1000;
 export async function createLicensesServer(deps: LicensesServerDeps) {
   const clock = deps.clock ?? systemClock;
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
+  const pruner = new EventsPruner({ database: deps.database, ...deps.eventsRetention, now: () => clock.now() });
   const events = new LicensesEvents(clock, () => relay.notify());
   const catalog = new CatalogService(deps.database, clock);
   const licenses = new LicensesService(deps.database, clock, events);
@@ -68,6 +71,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
     sweep,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();
+      pruner.start();
       await jobRunner.start();
       const consumers: Subscription[] = [
         await startConsumer(partnerFactsConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() }),
@@ -92,6 +96,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), parkedEventsCollector(deps.database.dataSource), ...jobsCollectors(deps.database.dataSource, () => clock.now())],
         },
         port,
         host,
@@ -103,6 +108,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
           await running.close();
           await jobRunner.stop();
           for (const consumer of consumers) await consumer.stop();
+          await pruner.stop();
           await relay.stop();
         },
       };

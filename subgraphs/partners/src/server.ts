@@ -1,7 +1,7 @@
 import { auditCopies } from '@hub/contracts';
 import { openDatabase, type Database } from '@hub/db';
 import { ParkedEventsService } from '@hub/events';
-import { startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { partnersEntities } from './entities';
 import type { PartnersContext, PartnersServices } from './graphql/context';
 import { buildPartnersSchema } from './graphql/schema';
@@ -58,6 +58,7 @@ export async function createPartnersServer(deps: PartnersServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), parkedEventsCollector(deps.database.dataSource)],
         },
         port,
         host,
