@@ -29,6 +29,9 @@ export interface EventsPrunerOptions {
   now?: () => Date;
 }
 
+/** The retentions a subgraph's config gives its pruner. */
+export type EventsRetention = Pick<EventsPrunerOptions, 'outboxRetentionMs' | 'processedEventRetentionMs'>;
+
 /** Rows one call deleted, per table. */
 export interface PrunedCounts {
   outbox: number;

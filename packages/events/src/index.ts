@@ -29,4 +29,4 @@ export { PollingLoop, type NextRound, type PollingLoopOptions } from './polling-
 export { isDuplicateKeyError } from './duplicate-key';
 export { defineConsumer, startConsumer, type Dispatch, type PayloadParser, type StartConsumerOptions, type VersionHandler, type VersionedConsumer, type VersionedHandlers } from './versioned-consumer';
 export { ParkedEventsService, type ParkedEventFilter } from './parked-events.service';
-export { EventsPruner, checkRetentions, DEFAULT_OUTBOX_RETENTION_MS, DEFAULT_PROCESSED_EVENT_RETENTION_MS, type EventsPrunerOptions, type PrunedCounts } from './events-pruner';
+export { EventsPruner, checkRetentions, DEFAULT_OUTBOX_RETENTION_MS, DEFAULT_PROCESSED_EVENT_RETENTION_MS, type EventsPrunerOptions, type EventsRetention, type PrunedCounts } from './events-pruner';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadDealsConfig, loadWebhookSecurity } from './config';
+import { eventsRetention, loadDealsConfig, loadEventsRetention, loadWebhookSecurity } from './config';
 import { DEV_WEBHOOK_SECRET_KEY } from './services/webhook-secrets';
 
 describe('deals webhook configuration', () => {
@@ -31,5 +31,22 @@ describe('deals webhook configuration', () => {
     expect(() => loadWebhookSecurity({ WEBHOOK_SECRET_KEY: randomBytes(16).toString('hex'), WEBHOOK_SECRET_OVERLAP: 'soon', WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(
       /WEBHOOK_ALLOW_PRIVATE[\s\S]*WEBHOOK_SECRET_KEY: must be 32 bytes[\s\S]*WEBHOOK_SECRET_OVERLAP/,
     );
+  });
+});
+
+describe('deals events retention', () => {
+  it('keeps published outbox rows 7 days and processed-event ids 30 days by default', () => {
+    expect(loadEventsRetention({})).toEqual({ outboxRetentionMs: 7 * 86_400_000, processedEventRetentionMs: 30 * 86_400_000 });
+    expect(eventsRetention(loadDealsConfig({}))).toEqual(loadEventsRetention({}));
+  });
+
+  it('reads durations with units', () => {
+    expect(loadEventsRetention({ OUTBOX_RETENTION: '36h', PROCESSED_EVENT_RETENTION: '14d' })).toEqual({ outboxRetentionMs: 36 * 3_600_000, processedEventRetentionMs: 14 * 86_400_000 });
+  });
+
+  it('refuses a processed-event retention not longer than the outbox retention, naming the variable', () => {
+    expect(() => loadEventsRetention({ OUTBOX_RETENTION: '30d', PROCESSED_EVENT_RETENTION: '7d' })).toThrow(/PROCESSED_EVENT_RETENTION: the processed-event retention must be longer/);
+    expect(() => loadDealsConfig({ OUTBOX_RETENTION: '30d' })).toThrow(/PROCESSED_EVENT_RETENTION/);
+    expect(() => loadEventsRetention({ OUTBOX_RETENTION: 'soon' })).toThrow(/OUTBOX_RETENTION/);
   });
 });

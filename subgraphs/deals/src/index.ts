@@ -1,6 +1,6 @@
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildDealsSchema } from './graphql/schema';
-import { loadWebhookSecurity } from './config';
+import { loadEventsRetention, loadWebhookSecurity } from './config';
 import { seedRegistrationPolicies } from './seeds/policies';
 import { createDealsServer, openDealsDatabase } from './server';
 
@@ -26,8 +26,8 @@ export const dealsSubgraph: SubgraphModule = {
   },
   async start(options) {
     const database = await openDealsDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/deals.sqlite' });
-    // Embedded, deals reads only its webhook variables; the gateway's config owns ports and databases.
-    const server = await createDealsServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret, webhooks: loadWebhookSecurity() });
+    // Embedded, deals reads only its webhook and retention variables; the gateway's config owns ports and databases.
+    const server = await createDealsServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret, webhooks: loadWebhookSecurity(), eventsRetention: loadEventsRetention() });
     const running = await server.start(options.port, options.host);
     return {
       name: 'deals',

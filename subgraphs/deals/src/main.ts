@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
 import { shareGatewayNonces } from '@hub/graphql-kit';
-import { loadDealsConfig, webhookSecurity } from './config';
+import { eventsRetention, loadDealsConfig, webhookSecurity } from './config';
 import { createDealsServer, openDealsDatabase } from './server';
 
 // Runs the deals subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
@@ -21,6 +21,7 @@ const server = await createDealsServer({
   bus,
   gatewaySecret: config.GATEWAY_SECRET,
   liveEventTarget: createRedisEventTarget({ publishClient, subscribeClient }) as never,
+  eventsRetention: eventsRetention(config),
   webhooks: { intervalMs: config.WEBHOOK_DISPATCH_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, ...webhookSecurity(config) },
 });
 const running = await server.start(config.PORT, config.HOST);

@@ -2,6 +2,7 @@ import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildIncentivesSchema } from './graphql/schema';
 import { seedRules } from './seeds/rules';
 import { createIncentivesServer, openIncentivesDatabase } from './server';
+import { loadEventsRetention } from './config';
 
 export { buildIncentivesSchema } from './graphql/schema';
 export { createIncentivesServer, openIncentivesDatabase } from './server';
@@ -25,7 +26,8 @@ export const incentivesSubgraph: SubgraphModule = {
   },
   async start(options) {
     const database = await openIncentivesDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? SQLITE_FILE });
-    const server = await createIncentivesServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret });
+    // Embedded, it reads only its retention variables; the gateway's config owns ports and databases.
+    const server = await createIncentivesServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret, eventsRetention: loadEventsRetention() });
     const running = await server.start(options.port, options.host);
     return {
       name: 'incentives',

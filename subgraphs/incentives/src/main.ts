@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
 import { shareGatewayNonces } from '@hub/graphql-kit';
-import { loadIncentivesConfig } from './config';
+import { eventsRetention, loadIncentivesConfig } from './config';
 import { createIncentivesServer, openIncentivesDatabase } from './server';
 
 // Runs the incentives subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
@@ -12,7 +12,7 @@ const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 // Statements jobs' pages, on a stream of their own: every instance takes some of them.
 const jobPages = new RedisStreamsBus({ redis: config.REDIS_URL, streamKey: 'hub:jobs:incentives' });
 const database = await openIncentivesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
-const server = await createIncentivesServer({ database, bus, jobPages, gatewaySecret: config.GATEWAY_SECRET });
+const server = await createIncentivesServer({ database, bus, jobPages, gatewaySecret: config.GATEWAY_SECRET, eventsRetention: eventsRetention(config) });
 const running = await server.start(config.PORT, config.HOST);
 console.log(`incentives subgraph ready at ${running.url}`);
 

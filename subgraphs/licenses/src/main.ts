@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
 import { shareGatewayNonces } from '@hub/graphql-kit';
-import { loadLicensesConfig } from './config';
+import { eventsRetention, loadLicensesConfig } from './config';
 import { createLicensesServer, openLicensesDatabase } from './server';
 
 // Runs the licenses subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
@@ -10,7 +10,7 @@ const config = loadConfigOrExit(() => loadLicensesConfig());
 const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const database = await openLicensesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
-const server = await createLicensesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET, sweepMs: config.LICENSE_SWEEP_MS });
+const server = await createLicensesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET, sweepMs: config.LICENSE_SWEEP_MS, eventsRetention: eventsRetention(config) });
 const running = await server.start(config.PORT, config.HOST);
 console.log(`licenses subgraph ready at ${running.url}`);
 

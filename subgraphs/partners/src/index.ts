@@ -1,9 +1,10 @@
 import { auditCopies } from '@hub/contracts';
-import { OutboxRelay, startConsumer } from '@hub/events';
+import { EventsPruner, OutboxRelay, startConsumer } from '@hub/events';
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildPartnersSchema } from './graphql/schema';
 import { seedDemoData } from './seeds/seed';
 import { createPartnersServer, openPartnersDatabase } from './server';
+import { loadEventsRetention } from './config';
 
 export { buildPartnersSchema } from './graphql/schema';
 export { seedDemoData, seedPrograms } from './seeds/seed';
@@ -32,6 +33,9 @@ export const partnersSubgraph: SubgraphModule = {
     // Partner events leave through the outbox; the relay publishes them to the bus.
     const relay = new OutboxRelay({ database, bus: options.bus });
     relay.start();
+    // Published rows and processed ids past their retention go, in small batches (both modes read the retention variables).
+    const pruner = new EventsPruner({ database, ...loadEventsRetention() });
+    pruner.start();
     // Partners keeps the audit trail of the whole hub: the other subgraphs' rows arrive as events.
     const auditTrail = await startConsumer(auditCopies, { database, bus: options.bus });
     const server = await createPartnersServer({ database, gatewaySecret: options.gatewaySecret });
@@ -42,6 +46,7 @@ export const partnersSubgraph: SubgraphModule = {
       close: async () => {
         await running.close();
         await auditTrail.stop();
+        await pruner.stop();
         await relay.stop();
         await database.dataSource.destroy();
       },
