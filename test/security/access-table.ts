@@ -99,6 +99,7 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     registerWebhook: staffOrOwnDistributor,
     disableWebhook: staffOrOwnDistributor,
     rotateWebhookSecret: staffOrOwnDistributor,
+    testWebhook: staffOrOwnDistributor,
     // licenses
     issueLicense: { ...staffOrOwnDistributor, note: 'staff, or the distributor fulfilling the order' },
     renewLicense: { ...staffOrParty, distributor: 'forbidden', note: 'renewal business; this distributor does not handle renewals' },

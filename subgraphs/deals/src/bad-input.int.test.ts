@@ -41,6 +41,7 @@ const BY_ID: Record<string, string> = {
   withdrawDeal: 'mutation ($id: ID!) { withdrawDeal(id: $id) { id } }',
   disableWebhook: 'mutation ($id: ID!) { disableWebhook(id: $id) { id } }',
   rotateWebhookSecret: 'mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }',
+  testWebhook: 'mutation ($id: ID!) { testWebhook(id: $id) { id } }',
 };
 const WITH_REASON = (field: string) => `mutation ($id: ID!, $reason: String!) { ${field}(id: $id, reason: $reason) { id } }`;
 const EXTEND = 'mutation ($id: ID!, $days: Int!) { extendDeal(id: $id, days: $days) { id } }';
@@ -134,6 +135,7 @@ const CASES: Case[] = [
   { mutation: 'registerWebhook', name: 'an ftp URL', query: WEBHOOK, variables: () => ({ url: 'ftp://hooks.example/deals' }), code: 'BAD_USER_INPUT', field: 'url', claims: distributor },
   { mutation: 'registerWebhook', name: 'no distributor, by staff', query: WEBHOOK, variables: () => ({ url: 'https://hooks.example/deals' }), code: 'BAD_USER_INPUT', field: 'distributorId' },
   { mutation: 'rotateWebhookSecret', name: 'an unknown endpoint', query: BY_ID.rotateWebhookSecret!, variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
+  { mutation: 'testWebhook', name: 'an unknown endpoint', query: BY_ID.testWebhook!, variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
   { mutation: 'disableWebhook', name: 'an unknown endpoint', query: BY_ID.disableWebhook!, variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
   { mutation: 'retryDealsParkedEvent', name: 'an unknown parked event', query: 'mutation ($id: ID!) { retryDealsParkedEvent(id: $id) { id } }', variables: () => ({ id: newId() }), code: 'NOT_FOUND' },
 ];

@@ -104,6 +104,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
             deals,
             live,
             webhooks,
+            webhookDispatcher: dispatcher,
             parked,
             partnerFacts: partnerFactsLoader(deps.database.dataSource),
             loaders: { ...createDealsLoaders(deps.database.dataSource), ...createWebhookLoaders(deps.database.dataSource) },

@@ -282,6 +282,32 @@ describe.each([
     expect([page1.edges[0]!.node.endpoint.url, page2.edges[0]!.node.endpoint.url].sort()).toEqual([receiver.url(first), receiver.url(second)].sort());
   });
 
+  it('testWebhook sends a signed ping at once and answers its delivery; only the endpoint\'s owner may send one', async () => {
+    const distributorId = newId();
+    const path = `/ping/${newId()}`;
+    const { secret, endpoint } = await register(distributorId, path);
+    const TEST = 'mutation ($id: ID!) { testWebhook(id: $id) { eventId eventType status attemptCount lastStatusCode endpoint { id } } }';
+    const { testWebhook } = await must(call<{ testWebhook: Record<string, unknown> & { eventId: string } }>(distributorClaims(distributorId), TEST, { id: endpoint.id }));
+    expect(testWebhook).toMatchObject({ eventType: 'webhook.ping', status: 'DELIVERED', attemptCount: 1, lastStatusCode: 200, endpoint: { id: endpoint.id } });
+
+    const [request, ...others] = receiver.requestsTo(path);
+    expect(others).toEqual([]);
+    expect(request!.headers['x-hub-event-type']).toBe('webhook.ping');
+    expect(request!.headers['x-hub-event-id']).toBe(testWebhook.eventId);
+    expect(JSON.parse(request!.body)).toMatchObject({ id: testWebhook.eventId, type: 'webhook.ping', data: { endpointId: endpoint.id, distributorId } });
+    expect(verifyWebhookSignature(secret, request!.headers['x-hub-timestamp'] as string, request!.body, request!.headers['x-hub-signature'] as string, TOLERANCE_SECONDS, clock.now())).toBe(true);
+
+    // Another distributor's endpoint is unknown to the caller; a disabled one is refused by name.
+    const before = await database.dataSource.manager.count(WebhookDeliveryEntity);
+    const stranger = await call(distributorClaims(newId()), TEST, { id: endpoint.id });
+    expect(stranger.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    await must(call(distributorClaims(distributorId), 'mutation ($id: ID!) { disableWebhook(id: $id) { id } }', { id: endpoint.id }));
+    const disabled = await call(distributorClaims(distributorId), TEST, { id: endpoint.id });
+    expect(disabled.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect(await database.dataSource.manager.count(WebhookDeliveryEntity)).toBe(before);
+    expect(receiver.requestsTo(path)).toHaveLength(1);
+  });
+
   it('fails the pending deliveries of an endpoint when it is disabled, without sending them', async () => {
     const distributorId = newId();
     const path = `/disabled/${newId()}`;

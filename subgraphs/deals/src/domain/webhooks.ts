@@ -6,6 +6,9 @@ export const WEBHOOK_URL_MAX_LENGTH = 2000;
 export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
+/** The event type of `testWebhook`'s signed test delivery; its data names the endpoint and distributor. */
+export const WEBHOOK_PING = 'webhook.ping';
+
 /** Why pending deliveries ended FAILED without another attempt. */
 export const WEBHOOK_ENDPOINT_DISABLED = 'endpoint disabled';
 

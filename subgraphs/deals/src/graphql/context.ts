@@ -6,6 +6,7 @@ import type { WebhookLoaders } from '../loaders/webhooks.loaders';
 import type { DealsService } from '../services/deals.service';
 import type { LiveDeals } from '../services/live-deals';
 import type { PartnerFacts } from '../services/partner-facts';
+import type { WebhookDispatcher } from '../services/webhook-dispatcher';
 import type { WebhooksService } from '../services/webhooks.service';
 
 export interface DealsContext {
@@ -14,6 +15,8 @@ export interface DealsContext {
   deals: DealsService;
   live: LiveDeals;
   webhooks: WebhooksService;
+  /** Sends a delivery at once (testWebhook). */
+  webhookDispatcher: Pick<WebhookDispatcher, 'deliverNow'>;
   /** What deals' consumers parked. */
   parked: ParkedEventsService;
   /** Deals' own copy of partner facts, for the partner fields deals answers itself. */

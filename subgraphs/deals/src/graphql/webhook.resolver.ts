@@ -39,6 +39,14 @@ export class WebhookEndpointResolver {
     return ctx.webhooks.rotateSecret(ctx.claims, id);
   }
 
+  @Mutation(() => WebhookDeliveryType, {
+    description:
+      'Sends the endpoint a signed `webhook.ping` at once (same signature, headers and retries as events) and answers the delivery after its first attempt.',
+  })
+  testWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: DealsContext) {
+    return ctx.webhooks.test(ctx.claims, id, ctx.webhookDispatcher);
+  }
+
   @Mutation(() => WebhookEndpointType, { description: 'Stops deliveries to the endpoint; pending ones become FAILED.' })
   disableWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: DealsContext) {
     return ctx.webhooks.disable(ctx.claims, id);

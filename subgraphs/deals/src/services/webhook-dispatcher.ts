@@ -113,6 +113,16 @@ export class WebhookDispatcher {
     return claimed.length;
   }
 
+  /**
+   * Sends one pending delivery now, outside the schedule (`testWebhook`), with the same claim,
+   * signing, egress checks and recording as a scheduled one; nothing when another dispatcher
+   * holds it or it is no longer pending.
+   */
+  async deliverNow(deliveryId: string): Promise<void> {
+    const claimed = await this.claim(deliveryId);
+    await Promise.all(claimed.map((one) => this.deliver(one)));
+  }
+
   /** Dispatches until `stop()`: batch after batch while there is a backlog, then every `intervalMs`. */
   start(): void {
     this.loop.start();
@@ -123,7 +133,8 @@ export class WebhookDispatcher {
     await this.loop.stop();
   }
 
-  private claim(): Promise<Claimed[]> {
+  /** Due deliveries, up to a batch; or the one delivery `onlyId`, pending and due, for `deliverNow`. */
+  private claim(onlyId?: string): Promise<Claimed[]> {
     return this.database.transaction(async (manager) => {
       const now = this.clock.now();
       const query = manager
@@ -134,6 +145,7 @@ export class WebhookDispatcher {
         .orderBy('delivery.nextAttemptAt', 'ASC')
         .addOrderBy('delivery.id', 'ASC')
         .limit(this.batchSize);
+      if (onlyId !== undefined) query.andWhere('delivery.id = :onlyId', { onlyId });
       const due = await forUpdate(query, this.database.dialect, { skipLocked: true }).getMany();
       if (due.length === 0) return [];
       const endpoints = await manager.findBy(WebhookEndpointEntity, { id: In([...new Set(due.map((delivery) => delivery.endpointId))]) });

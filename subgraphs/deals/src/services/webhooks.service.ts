@@ -3,7 +3,7 @@ import { ownDistributorId, READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Clai
 import type { EntityManager } from 'typeorm';
 import { forUpdate, keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
-import { validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, type WebhookDeliveryStatus } from '../domain/webhooks';
+import { validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, WEBHOOK_PING, type WebhookDeliveryStatus } from '../domain/webhooks';
 import { DistributorRefEntity } from '../entities/partner-ref.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
@@ -155,6 +155,40 @@ export class WebhooksService {
     const caller = requireClaims(claims);
     if (!STAFF_ROLES.includes(caller.role) && caller.role !== 'distributor') throw new ForbiddenError('Only the distributor and channel staff manage webhooks');
     return caller;
+  }
+
+  /**
+   * `testWebhook`: a signed `webhook.ping` to the endpoint, sent at once through the dispatcher
+   * (same signing, egress checks, retries and delivery log as events), so an integrator can
+   * check its receiver and signature code before real events arrive. Answers the delivery
+   * after its first attempt.
+   */
+  async test(claims: Claims | null, id: string, dispatcher: { deliverNow(deliveryId: string): Promise<void> }): Promise<WebhookDeliveryEntity> {
+    const caller = this.manager(claims);
+    const delivery = await this.database.transaction(async (manager) => {
+      const endpoint = await this.managedEndpoint(manager, caller, id);
+      if (!endpoint.active) throw new InvalidInputError('id', 'the endpoint is disabled; register a new one');
+      const now = this.clock.now();
+      const ping = manager.create(WebhookDeliveryEntity, {
+        id: newId(),
+        endpointId: endpoint.id,
+        eventId: newId(),
+        eventType: WEBHOOK_PING,
+        occurredAt: now,
+        payload: JSON.stringify({ endpointId: endpoint.id, distributorId: endpoint.distributorId, message: 'Test delivery from the partner program hub' }),
+        status: 'PENDING',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastStatusCode: null,
+        lastError: null,
+        deliveredAt: null,
+        createdAt: now,
+      });
+      await manager.insert(WebhookDeliveryEntity, ping);
+      return ping;
+    });
+    await dispatcher.deliverNow(delivery.id);
+    return this.database.dataSource.manager.findOneByOrFail(WebhookDeliveryEntity, { id: delivery.id });
   }
 
   private async managedEndpoint(manager: EntityManager, caller: Claims, id: string): Promise<WebhookEndpointEntity> {
