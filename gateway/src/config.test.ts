@@ -31,6 +31,7 @@ describe('loadGatewayConfig', () => {
       production: false,
       ide: true,
       introspection: true,
+      metrics: true,
     });
   });
 
@@ -79,6 +80,17 @@ describe('production mode', () => {
     expect(loadGatewayConfig(production, [])).toMatchObject({ production: true, ide: false, introspection: false });
     expect(loadEmbeddedConfig({ ...production, WEBHOOK_SECRET_KEY: 'k'.repeat(44), GRAPHQL_IDE: 'true' }, [])).toMatchObject({ ide: true, introspection: false });
     expect(loadGatewayConfig({ GRAPHQL_IDE: 'false', INTROSPECTION: 'false' }, [])).toMatchObject({ production: false, ide: false, introspection: false });
+  });
+
+  it('serves metrics on the gateway port outside production, not in production unless asked, and on METRICS_PORT alone when set', () => {
+    expect(loadGatewayConfig({}, []).metrics).toBe(true);
+    expect(loadGatewayConfig(production, []).metrics).toBe(false);
+    expect(loadGatewayConfig({ ...production, METRICS: 'true' }, []).metrics).toBe(true);
+    expect(loadGatewayConfig({ METRICS: 'false' }, []).metrics).toBe(false);
+    expect(loadGatewayConfig({ ...production, METRICS_PORT: '9464' }, []).metrics).toEqual({ port: 9464 });
+    expect(loadEmbeddedConfig({ METRICS_PORT: '' }, []).metrics).toBe(true);
+    expect(problemsOf(() => loadGatewayConfig({ METRICS_PORT: 'ninety' }, []))).toEqual(['METRICS_PORT']);
+    expect(problemsOf(() => loadGatewayConfig({ METRICS: 'yes' }, []))).toEqual(['METRICS']);
   });
 
   it('reads JWT_MAX_TTL as seconds or with a unit', () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JwtVerifierOptions } from '@hub/auth';
+import type { MetricsExposure } from './create-gateway';
 import { DEV_GATEWAY_SECRET, DEV_JWT_SECRET, databaseUrl, duration, flag, isProduction, parseConfig, port, secret, z, type ProductionRules } from '@hub/config';
 
 /** The committed supergraph that `pnpm compose` writes from the subgraphs' code. */
@@ -67,6 +68,8 @@ export function loadAuthConfig(env: Env): AuthConfig {
 const exposureShape = (env: Env) => ({
   GRAPHQL_IDE: flag(!isProduction(env)),
   INTROSPECTION: flag(!isProduction(env)),
+  METRICS: flag(!isProduction(env)),
+  METRICS_PORT: unsetWhenBlank(z.coerce.number().int().min(1).max(65535)),
 });
 
 export interface ExposureConfig {
@@ -76,10 +79,17 @@ export interface ExposureConfig {
   ide: boolean;
   /** Answer introspection queries (INTROSPECTION). */
   introspection: boolean;
+  /**
+   * Prometheus /metrics: on a port of its own when METRICS_PORT is set (which switches them on;
+   * the way to scrape a production gateway without opening /metrics to its public clients),
+   * else on the gateway's port when METRICS is true (default outside production), else off.
+   */
+  metrics: MetricsExposure;
 }
 
 function exposureConfig(env: Env, parsed: z.infer<z.ZodObject<ReturnType<typeof exposureShape>>>): ExposureConfig {
-  return { production: isProduction(env), ide: parsed.GRAPHQL_IDE, introspection: parsed.INTROSPECTION };
+  const metrics: MetricsExposure = parsed.METRICS_PORT !== undefined ? { port: parsed.METRICS_PORT } : parsed.METRICS;
+  return { production: isProduction(env), ide: parsed.GRAPHQL_IDE, introspection: parsed.INTROSPECTION, metrics };
 }
 
 export interface GatewayConfig extends AuthConfig, ExposureConfig {

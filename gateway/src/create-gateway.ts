@@ -17,6 +17,7 @@ import { useCodedVariableErrors, useRefusalLog, useUpstreamStreamErrors } from '
 import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
 import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
 import { createGatewayLogger } from './logging';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { useOperationLimits } from './operation-limits';
 import { createRateLimiter, type CallerRateLimiter, type RateLimitKey } from './rate-limit';
 import { TOKEN_EXPIRED_MESSAGE, useStreamsEndAtTokenExpiry, type TokenExpiry } from './stream-expiry';
@@ -54,7 +55,15 @@ export interface GatewayOptions {
    * JavaScript planner of @graphql-tools/delegate.
    */
   queryPlanner?: QueryPlanner;
+  /**
+   * Prometheus metrics at /metrics: `true` on the gateway's own port, `{ port }` on a port of
+   * their own (kept off the public listener, for production), `false` not at all. Default: on
+   * the gateway's port, except in production, where they are off unless asked for.
+   */
+  metrics?: MetricsExposure;
 }
+
+export type MetricsExposure = boolean | { port: number; host?: string };
 
 export type QueryPlanner = 'rust' | 'js';
 
@@ -68,6 +77,8 @@ export interface Gateway {
   runtime: GatewayRuntime<HubContext>;
   /** Starts listening and returns the GraphQL endpoint's URL. */
   listen(port: number, host?: string): Promise<string>;
+  /** Where /metrics is served once listening, when it is. */
+  metricsUrl?: string;
   /** Stops taking requests, lets in-flight ones finish (briefly), then releases the runtime. */
   close(): Promise<void>;
 }
@@ -86,6 +97,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const rateLimiter = createRateLimiter(edge.rateLimits, options.redisUrl);
   const httpEdge = createHttpEdge({ production: edge.production, corsOrigins: edge.corsOrigins });
   const verifyToken = cachedTokenVerifier(options.verifyToken);
+  const exposure = options.metrics ?? !edge.production;
+  const metrics: GatewayMetrics | undefined = exposure === false ? undefined : createGatewayMetrics();
+  const metricsServer = typeof exposure === 'object' && metrics ? createServer((req, res) => serveMetrics(metrics, req, res)) : undefined;
 
   const runtime = createGatewayRuntime<HubContext>({
     // The supergraph comes from composition, never from introspecting subgraphs: every request
@@ -94,6 +108,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...((options.queryPlanner ?? 'rust') === 'rust' ? { unifiedGraphHandler: rustQueryPlanner } : {}),
     transportEntries: transportEntries(options.subgraphs),
     plugins: () => [
+      // First, so it times each request and subgraph fetch from the start of the gateway's work.
+      ...(metrics ? [metrics.plugin] : []),
       ...useOperationLimits(edge.limits),
       useCodedVariableErrors(),
       useUpstreamStreamErrors(),
@@ -126,6 +142,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const retryAfter = await rateLimiter.consume(key);
     if (retryAfter === undefined) return true;
     runtime.logger.warn(`[edge] rate limited ${'caller' in key ? `${key.caller.role} caller` : 'anonymous client'}`);
+    metrics?.refused('RATE_LIMITED');
     sendError(res, 429, 'RATE_LIMITED', `Too many requests: retry in ${retryAfter} s`, { 'retry-after': String(retryAfter) });
     return false;
   }
@@ -134,6 +151,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const { pathname } = new URL(req.url ?? '/', 'http://gateway');
     if (!(await httpEdge(req, res))) return; // a CORS preflight, answered
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (pathname === '/metrics' && metrics && !metricsServer) return serveMetrics(metrics, req, res);
     if (pathname === '/readyz') {
       const readiness = await checkReadiness(runtime, options.subgraphs);
       return sendJson(res, readiness.ready ? 200 : 503, readiness);
@@ -152,6 +170,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (body !== 'ok') {
       // The unread body is discarded with the connection.
       res.setHeader('connection', 'close');
+      metrics?.refused(body === 'too-large' ? 'PAYLOAD_TOO_LARGE' : 'LENGTH_REQUIRED');
       return body === 'too-large'
         ? sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${edge.maxBodyBytes} bytes`)
         : sendError(res, 411, 'BAD_REQUEST', 'Send the request body with a Content-Length');
@@ -160,6 +179,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if ('error' in auth) {
       if (!(await withinRateLimit({ address }, res))) return;
       runtime.logger.warn('[edge] refused: unauthenticated request');
+      metrics?.refused('UNAUTHENTICATED');
       return sendUnauthenticated(res, auth.error);
     }
     if (!(await withinRateLimit({ caller: auth.claims }, res))) return;
@@ -168,7 +188,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const stopWebSockets = serveGraphQLOverWebSocket(server, runtime, verifyToken, rateLimiter);
 
-  return {
+  const gateway: Gateway = {
     server,
     runtime,
     listen: async (port, host = '127.0.0.1') => {
@@ -176,16 +196,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       // graphql-ws operations (which skip the HTTP request hooks that load it lazily) find it ready.
       await runtime.getSchema();
       await rateLimiter.ready();
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          resolve(`http://${shown}:${(server.address() as AddressInfo).port}${GRAPHQL_PATH}`);
-        });
-      });
+      const url = await listenOn(server, port, host);
+      if (metricsServer && typeof exposure === 'object') gateway.metricsUrl = `${await listenOn(metricsServer, exposure.port, exposure.host ?? host)}/metrics`;
+      else if (metrics) gateway.metricsUrl = `${url}/metrics`;
+      return `${url}${GRAPHQL_PATH}`;
     },
     close: async () => {
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const fuse = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
@@ -196,6 +214,31 @@ export function createGateway(options: GatewayOptions): Gateway {
       await rateLimiter.close();
     },
   };
+  return gateway;
+}
+
+/** Listens and answers the server's origin, as a client on this machine reaches it. */
+function listenOn(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      resolve(`http://${shown}:${(server.address() as AddressInfo).port}`);
+    });
+  });
+}
+
+/** The Prometheus text exposition; the metrics port answers nothing else. */
+function serveMetrics(metrics: GatewayMetrics, req: IncomingMessage, res: ServerResponse): void {
+  if (new URL(req.url ?? '/', 'http://gateway').pathname !== '/metrics') return sendError(res, 404, 'NOT_FOUND', 'Not found');
+  metrics.scrape().then(
+    ({ contentType, body }) => {
+      res.writeHead(200, { 'content-type': contentType });
+      res.end(body);
+    },
+    () => sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'metrics could not be collected'),
+  );
 }
 
 /**

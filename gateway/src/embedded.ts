@@ -56,6 +56,7 @@ try {
     edge,
     ide: config.ide,
     introspection: config.introspection,
+    metrics: config.metrics,
   });
   const url = await gateway.listen(config.port, config.host);
   // Production gets no demo history and no admin token written to its logs.

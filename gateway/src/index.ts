@@ -27,6 +27,7 @@ const gateway = createGateway({
   edge,
   ide: config.ide,
   introspection: config.introspection,
+  metrics: config.metrics,
   redisUrl: config.redisUrl,
   queryPlanner: config.queryPlanner,
 });

@@ -17,6 +17,8 @@ export interface RunningHub {
   /** The gateway's GraphQL endpoint. */
   url: string;
   origin: string;
+  /** Where the gateway serves /metrics, when it does. */
+  metricsUrl?: string;
   subgraphs: StartedSubgraph[];
   token(claims: Claims): Promise<string>;
   close(): Promise<void>;
@@ -34,7 +36,7 @@ export interface HubOptions {
    * rate limits: a test drives hundreds of requests a second as one caller on purpose, and the
    * security suite tests the rate limit with its own settings.
    */
-  gateway?: Pick<GatewayOptions, 'edge' | 'ide' | 'introspection' | 'redisUrl'>;
+  gateway?: Pick<GatewayOptions, 'edge' | 'ide' | 'introspection' | 'redisUrl' | 'metrics'>;
 }
 
 const GENEROUS_RATE = { points: 1_000_000, durationSeconds: 1 };
@@ -83,6 +85,7 @@ export async function startHub(modules: readonly SubgraphModule[], options: HubO
     return {
       url,
       origin: new URL(url).origin,
+      metricsUrl: gateway.metricsUrl,
       subgraphs,
       token: (claims) => mintToken(claims, { secret: JWT_SECRET, expiresIn: '10m' }),
       close: async () => {
