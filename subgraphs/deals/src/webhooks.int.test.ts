@@ -282,6 +282,26 @@ describe.each([
     expect([page1.edges[0]!.node.endpoint.url, page2.edges[0]!.node.endpoint.url].sort()).toEqual([receiver.url(first), receiver.url(second)].sort());
   });
 
+  it('sends an endpoint only the event types it subscribed to, and lists them', async () => {
+    const distributorId = newId();
+    const [wonOnly, every] = [`/won-only/${newId()}`, `/every/${newId()}`];
+    const SUBSCRIBE = 'mutation ($url: String!, $types: [WebhookEventType!]) { registerWebhook(url: $url, eventTypes: $types) { endpoint { id eventTypes } } }';
+    const subscribed = await must(call<{ registerWebhook: { endpoint: { eventTypes: string[] } } }>(distributorClaims(distributorId), SUBSCRIBE, { url: receiver.url(wonOnly), types: ['DEAL_WON', 'DEAL_WON'] }));
+    expect(subscribed.registerWebhook.endpoint.eventTypes).toEqual(['DEAL_WON']);
+    const { endpoint } = await register(distributorId, every);
+    const listed = await must(call<{ webhookEndpoints: { id: string; eventTypes: string[] }[] }>(distributorClaims(distributorId), '{ webhookEndpoints { id eventTypes } }'));
+    expect(listed.webhookEndpoints.find((e) => e.id === endpoint.id)!.eventTypes).toHaveLength(10);
+
+    const [won, lost] = [dealEvent('WON', distributorId), dealEvent('LOST', distributorId)];
+    await publish(won, lost);
+    await server.dispatcher.dispatchDue();
+    expect(receiver.requestsTo(wonOnly).map((request) => request.headers['x-hub-event-type'])).toEqual(['deal.won']);
+    expect(receiver.requestsTo(every).map((request) => request.headers['x-hub-event-type']).sort()).toEqual(['deal.lost', 'deal.won']);
+
+    const none = await call(distributorClaims(distributorId), SUBSCRIBE, { url: receiver.url(wonOnly), types: [] });
+    expect(none.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventTypes' });
+  });
+
   it('testWebhook sends a signed ping at once and answers its delivery; only the endpoint\'s owner may send one', async () => {
     const distributorId = newId();
     const path = `/ping/${newId()}`;

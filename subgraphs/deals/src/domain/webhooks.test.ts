@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DEAL_EVENT_KINDS } from '@hub/contracts';
 import {
   afterWebhookAttempt,
+  eventTypeNames,
+  subscribedEventTypes,
+  WEBHOOK_EVENT_TYPES,
   defaultWebhookRetry,
   validateWebhookUrl,
   verifyWebhookSignature,
@@ -90,5 +94,19 @@ describe('webhook retry schedule', () => {
   it('retries a failure before the 8th attempt and gives up after it', () => {
     expect(afterWebhookAttempt(7, null, defaultWebhookRetry, NOW, 0)).toEqual({ status: 'PENDING', nextAttemptAt: new Date(NOW.getTime() + 640_000) });
     expect(afterWebhookAttempt(8, 500, defaultWebhookRetry, NOW, 0)).toEqual({ status: 'FAILED' });
+  });
+});
+
+describe('webhook event types', () => {
+  it('offers every deal event deals publishes, under its dotted type', () => {
+    expect(Object.values(WEBHOOK_EVENT_TYPES).sort()).toEqual(DEAL_EVENT_KINDS.map((kind) => `deal.${kind.toLowerCase()}`).sort());
+  });
+
+  it('keeps a subscription sorted and once each, every type when none is named, and refuses an empty list', () => {
+    expect(subscribedEventTypes(['DEAL_WON', 'DEAL_APPROVED', 'DEAL_WON'])).toEqual(['deal.approved', 'deal.won']);
+    expect(subscribedEventTypes(undefined)).toBeNull();
+    expect(() => subscribedEventTypes([])).toThrow(/eventTypes/);
+    expect(eventTypeNames(['deal.won'])).toEqual(['DEAL_WON']);
+    expect(eventTypeNames(null)).toHaveLength(DEAL_EVENT_KINDS.length);
   });
 });

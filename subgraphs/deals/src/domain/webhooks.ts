@@ -6,6 +6,37 @@ export const WEBHOOK_URL_MAX_LENGTH = 2000;
 export const WEBHOOK_DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'FAILED'] as const;
 export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
+/**
+ * What an endpoint may subscribe to, as the API names it (`DEAL_WON`) and as deliveries carry it
+ * (`deal.won`). An endpoint registered without a list receives every type.
+ */
+export const WEBHOOK_EVENT_TYPES = {
+  DEAL_SUBMITTED: 'deal.submitted',
+  DEAL_APPROVED: 'deal.approved',
+  DEAL_REJECTED: 'deal.rejected',
+  DEAL_WITHDRAWN: 'deal.withdrawn',
+  DEAL_EXTENDED: 'deal.extended',
+  DEAL_CONFLICT_RESOLVED: 'deal.conflict_resolved',
+  DEAL_WON: 'deal.won',
+  DEAL_LOST: 'deal.lost',
+  DEAL_EXPIRED: 'deal.expired',
+  DEAL_REVERSED: 'deal.reversed',
+} as const;
+export type WebhookEventTypeName = keyof typeof WEBHOOK_EVENT_TYPES;
+
+/** The event types an endpoint receives: null (every type) or those listed, each once. */
+export function subscribedEventTypes(names: readonly WebhookEventTypeName[] | null | undefined): string[] | null {
+  if (names === null || names === undefined) return null;
+  if (names.length === 0) throw new InvalidInputError('eventTypes', 'name at least one event type, or leave eventTypes out for all of them');
+  return [...new Set(names.map((name) => WEBHOOK_EVENT_TYPES[name]))].sort();
+}
+
+/** The API's names of what an endpoint receives (every type when it named none). */
+export function eventTypeNames(eventTypes: readonly string[] | null): WebhookEventTypeName[] {
+  const all = Object.keys(WEBHOOK_EVENT_TYPES) as WebhookEventTypeName[];
+  return eventTypes === null ? all : all.filter((name) => eventTypes.includes(WEBHOOK_EVENT_TYPES[name]));
+}
+
 /** The event type of `testWebhook`'s signed test delivery; its data names the endpoint and distributor. */
 export const WEBHOOK_PING = 'webhook.ping';
 

@@ -32,6 +32,10 @@ export class WebhookEndpointEntity {
   @Column({ type: 'boolean' })
   active: boolean;
 
+  /** The event types it receives (`deal.won`, …), sorted; null: every type. */
+  @Column({ type: 'simple-json', nullable: true })
+  eventTypes: string[] | null;
+
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;
 }

@@ -1,8 +1,10 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PageArgs, pageRequest, toConnection } from '@hub/graphql-kit';
+import { eventTypeNames, type WebhookEventTypeName } from '../domain/webhooks';
 import type { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import type { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import type { DealsContext } from './context';
+import { WebhookEventTypeEnum } from './enums';
 import { DistributorStub } from './types';
 import {
   WebhookAttemptType,
@@ -26,9 +28,10 @@ export class WebhookEndpointResolver {
   registerWebhook(
     @Arg('url', () => String) url: string,
     @Arg('distributorId', () => ID, { nullable: true }) distributorId: string | null,
+    @Arg('eventTypes', () => [WebhookEventTypeEnum], { nullable: true, description: 'The events to receive; every type when left out.' }) eventTypes: WebhookEventTypeName[] | null,
     @Ctx() ctx: DealsContext,
   ) {
-    return ctx.webhooks.register(ctx.claims, url, distributorId);
+    return ctx.webhooks.register(ctx.claims, url, distributorId, eventTypes);
   }
 
   @Mutation(() => WebhookRegistrationType, {
@@ -55,6 +58,11 @@ export class WebhookEndpointResolver {
   @FieldResolver(() => DistributorStub)
   distributor(@Root() endpoint: WebhookEndpointEntity): DistributorStub {
     return { id: endpoint.distributorId };
+  }
+
+  @FieldResolver(() => [WebhookEventTypeEnum], { description: 'The event types it receives: those named at registration, or every type.' })
+  eventTypes(@Root() endpoint: WebhookEndpointEntity): WebhookEventTypeName[] {
+    return eventTypeNames(endpoint.eventTypes);
   }
 }
 

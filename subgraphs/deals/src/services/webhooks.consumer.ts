@@ -10,7 +10,8 @@ import type { DealEventPayload } from './deal-events';
 export const WEBHOOKS_CONSUMER = 'deals.webhooks';
 
 /**
- * Turns a deal event into one PENDING delivery per active endpoint of the deal's distributor,
+ * Turns a deal event into one PENDING delivery per active endpoint of the deal's distributor
+ * that subscribed to its type (or to every type),
  * in the consumer's transaction. The dispatcher sends them; an event seen again (a replay, a
  * second consumer) finds its deliveries there and adds none, and the unique key
  * (endpointId, eventId) holds even if two transactions raced.
@@ -19,7 +20,9 @@ export function enqueueWebhookDeliveries(clock: Clock) {
   return async (event: DomainEvent<DealEventPayload>, manager: EntityManager): Promise<void> => {
     const { distributorId } = event.payload;
     if (!distributorId) return;
-    const endpoints = await manager.find(WebhookEndpointEntity, { select: { id: true }, where: { distributorId, active: true } });
+    const endpoints = (await manager.find(WebhookEndpointEntity, { select: { id: true, eventTypes: true }, where: { distributorId, active: true } })).filter(
+      (endpoint) => endpoint.eventTypes === null || endpoint.eventTypes.includes(event.type),
+    );
     if (endpoints.length === 0) return;
     const existing = await manager.find(WebhookDeliveryEntity, {
       select: { endpointId: true },

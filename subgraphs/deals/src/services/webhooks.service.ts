@@ -3,7 +3,7 @@ import { ownDistributorId, READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Clai
 import type { EntityManager } from 'typeorm';
 import { forUpdate, keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
-import { validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, WEBHOOK_PING, type WebhookDeliveryStatus } from '../domain/webhooks';
+import { subscribedEventTypes, validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, WEBHOOK_PING, type WebhookDeliveryStatus, type WebhookEventTypeName } from '../domain/webhooks';
 import { DistributorRefEntity } from '../entities/partner-ref.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
@@ -56,9 +56,10 @@ export class WebhooksService {
     this.resolve = options.resolve ?? resolveWithDns;
   }
 
-  async register(claims: Claims | null, url: string, distributorId?: string | null): Promise<WebhookRegistration> {
+  async register(claims: Claims | null, url: string, distributorId?: string | null, eventTypeNames?: readonly WebhookEventTypeName[] | null): Promise<WebhookRegistration> {
     const owner = await this.ownerFor(claims, distributorId);
     const checked = validateWebhookUrl(url);
+    const eventTypes = subscribedEventTypes(eventTypeNames);
     const refused = await refusedTarget(new URL(checked), this.egress, this.resolve);
     if (refused) throw new InvalidInputError('url', `is refused: ${refused}`);
     const id = newId();
@@ -71,6 +72,7 @@ export class WebhooksService {
       previousSecret: null,
       previousSecretExpiresAt: null,
       active: true,
+      eventTypes,
       createdAt: this.clock.now(),
     });
     await this.database.transaction((manager) => manager.insert(WebhookEndpointEntity, endpoint));
