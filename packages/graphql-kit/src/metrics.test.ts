@@ -13,6 +13,9 @@ describe('operation name labels', () => {
     const names = new BoundedLabels(10);
     expect(operationLabel(names, null)).toBe('anonymous');
     expect(operationLabel(names, '')).toBe('anonymous');
+    // The client's JSON decides the type: an object or a number is no name, not a crash.
+    expect(operationLabel(names, { name: 'x' })).toBe('anonymous');
+    expect(operationLabel(names, 42)).toBe('anonymous');
     expect(operationLabel(names, 'x'.repeat(500))).toHaveLength(100);
   });
 });

@@ -32,9 +32,13 @@ export class BoundedLabels {
   }
 }
 
-/** The operation-name label: `anonymous` for an unnamed operation, never longer than 100 characters. */
-export function operationLabel(names: BoundedLabels, operationName: string | null | undefined): string {
-  if (!operationName) return 'anonymous';
+/**
+ * The operation-name label: `anonymous` for an unnamed operation, never longer than 100
+ * characters. The name comes from the client's request, before any validation, so anything
+ * that is not a string (an object, a number) counts as unnamed.
+ */
+export function operationLabel(names: BoundedLabels, operationName: unknown): string {
+  if (typeof operationName !== 'string' || operationName === '') return 'anonymous';
   return names.label(operationName.slice(0, MAX_LABEL_LENGTH));
 }
 
