@@ -17,6 +17,8 @@ import { useCodedVariableErrors, useRefusalLog, useUpstreamStreamErrors } from '
 import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
 import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
 import { createGatewayLogger } from './logging';
+import { REQUEST_ID_HEADER, useRequestIds } from './request-id';
+import { requestIdOf } from '@hub/graphql-kit';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { useOperationLimits } from './operation-limits';
 import { createRateLimiter, type CallerRateLimiter, type RateLimitKey } from './rate-limit';
@@ -70,6 +72,8 @@ export type QueryPlanner = 'rust' | 'js';
 /** What the gateway adds to every operation's context: the caller, verified once here. */
 export interface HubContext extends TokenExpiry {
   claims?: Claims;
+  /** The request's id, as answered in `x-request-id` and sent to every subgraph. */
+  requestId?: string;
 }
 
 export interface Gateway {
@@ -116,6 +120,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useRefusalLog(),
       useStreamsEndAtTokenExpiry(),
       useCallerOperationNames(),
+      useRequestIds(),
       useSignedSubgraphRequests(options.gatewaySecret),
       useSignedSubscriptions(options.gatewaySecret),
     ],
@@ -125,29 +130,33 @@ export function createGateway(options: GatewayOptions): Gateway {
     landingPage: false,
     // CORS is answered by the router for every response, the gateway's own 401/413/429 included.
     cors: false,
+    // The router picks the request id (a sane client one or a new one); see request-id.ts.
+    requestId: false,
     // Bounded lines without request bodies, variables or tokens (see logging.ts).
     logging: createGatewayLogger(options.logging === undefined || options.logging === true ? 'info' : options.logging),
   });
 
   const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      runtime.logger.error(error);
+    const requestId = requestIdOf(req.headers);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    route(req, res, requestId).catch((error: unknown) => {
+      runtime.logger.error({ requestId, error }, 'unexpected error');
       if (res.headersSent) res.end();
       else sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     });
   });
 
   /** Counts the request against its caller; false (after answering 429) when over the limit. */
-  async function withinRateLimit(key: RateLimitKey, res: ServerResponse): Promise<boolean> {
+  async function withinRateLimit(key: RateLimitKey, res: ServerResponse, requestId: string): Promise<boolean> {
     const retryAfter = await rateLimiter.consume(key);
     if (retryAfter === undefined) return true;
-    runtime.logger.warn(`[edge] rate limited ${'caller' in key ? `${key.caller.role} caller` : 'anonymous client'}`);
+    runtime.logger.warn({ requestId }, `[edge] rate limited ${'caller' in key ? `${key.caller.role} caller` : 'anonymous client'}`);
     metrics?.refused('RATE_LIMITED');
     sendError(res, 429, 'RATE_LIMITED', `Too many requests: retry in ${retryAfter} s`, { 'retry-after': String(retryAfter) });
     return false;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const { pathname } = new URL(req.url ?? '/', 'http://gateway');
     if (!(await httpEdge(req, res))) return; // a CORS preflight, answered
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -158,12 +167,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const address = clientAddress(req);
     if (ide && pathname.startsWith(IDE_ASSET_PATH)) {
-      if (!(await withinRateLimit({ address }, res))) return;
+      if (!(await withinRateLimit({ address }, res, requestId))) return;
       if (await ide.asset(req, res, pathname)) return;
     }
     if (pathname !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', 'Not found');
     if (ide && rendersIde(req)) {
-      if (!(await withinRateLimit({ address }, res))) return;
+      if (!(await withinRateLimit({ address }, res, requestId))) return;
       return ide.page(req, res);
     }
     const body = checkBodySize(req, edge.maxBodyBytes);
@@ -177,13 +186,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const auth = await authenticate(verifyToken, req.headers.authorization);
     if ('error' in auth) {
-      if (!(await withinRateLimit({ address }, res))) return;
-      runtime.logger.warn('[edge] refused: unauthenticated request');
+      if (!(await withinRateLimit({ address }, res, requestId))) return;
+      runtime.logger.warn({ requestId }, '[edge] refused: unauthenticated request');
       metrics?.refused('UNAUTHENTICATED');
       return sendUnauthenticated(res, auth.error);
     }
-    if (!(await withinRateLimit({ caller: auth.claims }, res))) return;
-    return runtime.handle(req, res, { claims: auth.claims, tokenExpiresAt: auth.expiresAt });
+    if (!(await withinRateLimit({ caller: auth.claims }, res, requestId))) return;
+    return runtime.handle(req, res, { claims: auth.claims, tokenExpiresAt: auth.expiresAt, requestId });
   }
 
   const stopWebSockets = serveGraphQLOverWebSocket(server, runtime, verifyToken, rateLimiter);

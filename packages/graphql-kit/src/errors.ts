@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '@hub/domain';
+import { subgraphLog } from './log';
 
 const PASS_THROUGH_CODES = new Set([
   'BAD_USER_INPUT',
@@ -36,12 +37,15 @@ function originalOf(error: unknown): unknown {
   return current;
 }
 
+/** The masked error's line, tagged with the request it happened in (see log.ts). */
+const logMasked = (error: unknown) => subgraphLog('error', 'unexpected error, masked as INTERNAL_SERVER_ERROR', error);
+
 /**
  * The one place errors become what clients see. Domain errors keep their code and details;
  * errors GraphQL itself raised (parse, validation, variable coercion) pass through; anything
  * else is a bug whose message may leak internals, so it is logged and masked.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, log: (e: unknown) => void = console.error): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log: (e: unknown) => void = logMasked): GraphQLFormattedError {
   const original = originalOf(error);
   if (original instanceof DomainError) {
     return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };

@@ -12,3 +12,4 @@ export * from './parked-events';
 export * from './entity-stubs';
 export * from './metrics';
 export * from './domain-metrics';
+export * from './log';

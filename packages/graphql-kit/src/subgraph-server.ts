@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscription, type Claims, type NonceStore } from '@hub/auth';
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
+import { subgraphLog } from './log';
 import { auditPlugin, requestAuditScope } from './audit-plugin';
 import { runAudited } from '@hub/contracts';
 import { createSubgraphMetrics, type MetricsCollector } from './metrics';
@@ -222,7 +223,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     } catch (error) {
       if (error instanceof DomainError) throw new HttpError(401, 'UNAUTHENTICATED', error.message);
       // The signature may be fine; only the nonce store could not say whether it was used before.
-      console.error(`[${options.name}] gateway nonce check failed:`, (error as Error).message);
+      subgraphLog('error', `[${options.name}] gateway nonce check failed`, error);
       throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'cannot check the gateway signature now; retry');
     }
     refuseDeepJson(body, url);
