@@ -75,6 +75,9 @@ describe('metrics after traffic through the gateway', () => {
     }
     const deals = await scrape(new URL('/metrics', hub.subgraphs.find((s) => s.name === 'deals')!.url).href);
     expect(deals).toContain('# TYPE hub_webhook_deliveries gauge');
+    // Each subgraph reports the lag of its own consumer groups only.
+    expect(valueOf(deals, 'hub_consumer_lag', { subgraph: 'deals', group: 'deals.webhooks' })).toBeGreaterThanOrEqual(0);
+    expect(deals).not.toMatch(/^hub_consumer_lag\{[^}]*group="incentives\./m);
     for (const name of ['licenses', 'incentives']) {
       expect(await scrape(new URL('/metrics', hub.subgraphs.find((s) => s.name === name)!.url).href)).toContain('# TYPE hub_jobs_active gauge');
     }

@@ -34,5 +34,16 @@ export interface Subscription {
 export interface EventBus {
   publish(events: DomainEvent[]): Promise<void>;
   consume(group: string, handler: EventHandler, options?: ConsumeOptions): Promise<Subscription>;
+  /** How far behind each consumer group is, for monitoring. */
+  groupLag(): Promise<GroupLag[]>;
   close(): Promise<void>;
+}
+
+/** A consumer group's distance from the head of the bus. */
+export interface GroupLag {
+  group: string;
+  /** Events retained on the bus that the group has not read yet; NaN when the bus cannot tell. */
+  lag: number;
+  /** Events read but not yet acknowledged (being handled, or waiting for a retry). */
+  pending: number;
 }

@@ -1,5 +1,5 @@
 import { backoffDelay, defaultRetry, type BackoffPolicy } from './backoff';
-import type { ConsumeOptions, EventBus, EventHandler, Subscription } from './bus';
+import type { ConsumeOptions, EventBus, EventHandler, GroupLag, Subscription } from './bus';
 import type { DomainEvent } from './envelope';
 import { consoleLogger, type EventsLogger } from './logger';
 import { PollingLoop, type NextRound } from './polling-loop';
@@ -67,6 +67,12 @@ export class InProcessBus implements EventBus {
     };
     this.subscriptions.set(group, subscription);
     return subscription;
+  }
+
+  /** Each group's unread events: the head of the log less the group's position. */
+  async groupLag(): Promise<GroupLag[]> {
+    const head = this.base + this.log.length;
+    return [...this.offsets].map(([group, offset]) => ({ group, lag: head - offset, pending: 0 }));
   }
 
   async close(): Promise<void> {

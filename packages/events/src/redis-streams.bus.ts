@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Redis, RedisOptions } from 'ioredis';
 import { defaultRetry } from './backoff';
-import type { ConsumeOptions, EventBus, EventHandler, Subscription } from './bus';
+import type { ConsumeOptions, EventBus, EventHandler, GroupLag, Subscription } from './bus';
 import type { DomainEvent } from './envelope';
 import { consoleLogger, type EventsLogger } from './logger';
 import { BusUnavailableError, closeRedis, openRedis, whenReady } from './redis-connection';
@@ -51,6 +51,26 @@ export class RedisStreamsBus implements EventBus {
     this.readyTimeoutMs = options.readyTimeoutMs ?? 2_000;
     this.logger = options.logger ?? consoleLogger;
     this.publisher = openRedis(options.redis, { commandTimeout: options.commandTimeoutMs ?? 5_000 });
+  }
+
+  /**
+   * Every group of the stream with its lag and pending count (`XINFO GROUPS`). Redis reports no
+   * lag when it cannot count it (entries deleted inside the group's range); that is NaN here.
+   */
+  async groupLag(): Promise<GroupLag[]> {
+    let groups: unknown[];
+    try {
+      groups = (await this.publisher.call('XINFO', 'GROUPS', this.streamKey)) as unknown[];
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return [];
+      throw error;
+    }
+    return groups.map((entry) => {
+      const fields = entry as unknown[];
+      const field = (name: string) => fields[fields.indexOf(name) + 1];
+      const lag = field('lag');
+      return { group: String(field('name')), lag: lag === null || lag === undefined ? Number.NaN : Number(lag), pending: Number(field('pending') ?? 0) };
+    });
   }
 
   /** Adds the events in one MULTI/EXEC, so a batch lands whole or not at all. */

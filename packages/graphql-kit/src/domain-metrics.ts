@@ -109,3 +109,32 @@ export function jobsCollectors(db: SqlRunner, now: () => Date = () => new Date()
     },
   ];
 }
+
+/** What the lag collectors need of an event bus (structural: this package does not depend on @hub/events). */
+export interface LagSource {
+  groupLag(): Promise<readonly { group: string; lag: number; pending: number }[]>;
+}
+
+/**
+ * How far behind each of this subgraph's consumer groups is on the bus (`XINFO GROUPS` on Redis):
+ * events retained but not yet read, and events read but not yet acknowledged. Every subgraph
+ * reads the same stream, so each reports only its own groups (`<subgraph>.<consumer>`).
+ */
+export function consumerLagCollectors(bus: LagSource, subgraph: string): MetricsCollector[] {
+  let pending: Promise<readonly { group: string; lag: number; pending: number }[]> | undefined;
+  const read = () => (pending ??= bus.groupLag().then((groups) => groups.filter((g) => g.group.startsWith(`${subgraph}.`))).finally(() => (pending = undefined)));
+  return [
+    {
+      name: 'hub_consumer_lag',
+      help: 'Events on the bus a consumer group has not read yet (NaN when the bus cannot count them).',
+      labelNames: ['group'],
+      collect: async () => (await read()).map((g) => ({ labels: { group: g.group }, value: g.lag })),
+    },
+    {
+      name: 'hub_consumer_pending',
+      help: 'Events a consumer group has read but not yet acknowledged (in hand, or waiting for a retry).',
+      labelNames: ['group'],
+      collect: async () => (await read()).map((g) => ({ labels: { group: g.group }, value: g.pending })),
+    },
+  ];
+}

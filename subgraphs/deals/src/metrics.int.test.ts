@@ -17,6 +17,7 @@ function busThatCannotPublish(inner: InProcessBus): EventBus {
   return {
     publish: () => Promise.reject(new BusUnavailableError('bus down for the test')),
     consume: (group, handler, options) => inner.consume(group, handler, options),
+    groupLag: () => inner.groupLag(),
     close: () => inner.close(),
   };
 }

@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from '@hub/db';
 import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
-import { outboxCollectors, parkedEventsCollector, startSubgraphServer, webhookDeliveriesCollector, type RunningSubgraph } from '@hub/graphql-kit';
+import { consumerLagCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, webhookDeliveriesCollector, type RunningSubgraph } from '@hub/graphql-kit';
 import { dealsEntities } from './entities';
 import type { DealsContext } from './graphql/context';
 import { buildDealsSchema } from './graphql/schema';
@@ -113,7 +113,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
-          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), parkedEventsCollector(deps.database.dataSource), webhookDeliveriesCollector(deps.database.dataSource)],
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), ...consumerLagCollectors(deps.bus, 'deals'), parkedEventsCollector(deps.database.dataSource), webhookDeliveriesCollector(deps.database.dataSource)],
         },
         port,
         host,

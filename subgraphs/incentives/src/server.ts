@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { EventsPruner, OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
-import { jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { consumerLagCollectors, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { jobMirrorConsumer, JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { incentivesEntities } from './entities';
 import type { IncentivesContext } from './graphql/context';
@@ -94,7 +94,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
-          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), parkedEventsCollector(deps.database.dataSource), ...jobsCollectors(deps.database.dataSource, () => clock.now())],
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), ...consumerLagCollectors(deps.bus, 'incentives'), parkedEventsCollector(deps.database.dataSource), ...jobsCollectors(deps.database.dataSource, () => clock.now())],
         },
         port,
         host,

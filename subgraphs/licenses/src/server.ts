@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
-import { jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { consumerLagCollectors, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { licensesEntities } from './entities';
 import type { LicensesContext } from './graphql/context';
@@ -96,7 +96,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
-          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), parkedEventsCollector(deps.database.dataSource), ...jobsCollectors(deps.database.dataSource, () => clock.now())],
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), ...consumerLagCollectors(deps.bus, 'licenses'), parkedEventsCollector(deps.database.dataSource), ...jobsCollectors(deps.database.dataSource, () => clock.now())],
         },
         port,
         host,

@@ -38,7 +38,7 @@ export const partnersSubgraph: SubgraphModule = {
     pruner.start();
     // Partners keeps the audit trail of the whole hub: the other subgraphs' rows arrive as events.
     const auditTrail = await startConsumer(auditCopies, { database, bus: options.bus });
-    const server = await createPartnersServer({ database, gatewaySecret: options.gatewaySecret });
+    const server = await createPartnersServer({ database, gatewaySecret: options.gatewaySecret, bus: options.bus });
     const running = await server.listen(options.port, options.host);
     return {
       name: 'partners',

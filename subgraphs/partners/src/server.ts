@@ -1,7 +1,7 @@
 import { auditCopies } from '@hub/contracts';
 import { openDatabase, type Database } from '@hub/db';
 import { ParkedEventsService } from '@hub/events';
-import { outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { consumerLagCollectors, type LagSource, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { partnersEntities } from './entities';
 import type { PartnersContext, PartnersServices } from './graphql/context';
 import { buildPartnersSchema } from './graphql/schema';
@@ -35,6 +35,8 @@ export function openPartnersDatabase(options: { url?: string; sqliteFile?: strin
 
 export interface PartnersServerDeps {
   database: Database;
+  /** The bus its consumers read, for their lag in /metrics. */
+  bus?: LagSource;
   gatewaySecret: string;
   clock?: Clock;
 }
@@ -58,7 +60,7 @@ export async function createPartnersServer(deps: PartnersServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
-          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), parkedEventsCollector(deps.database.dataSource)],
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), ...(deps.bus ? consumerLagCollectors(deps.bus, 'partners') : []), parkedEventsCollector(deps.database.dataSource)],
         },
         port,
         host,

@@ -1,4 +1,4 @@
-import type { ConsumeOptions, EventBus, EventHandler, Subscription } from '../bus';
+import type { ConsumeOptions, EventBus, EventHandler, GroupLag, Subscription } from '../bus';
 import type { DomainEvent } from '../envelope';
 
 /**
@@ -33,6 +33,10 @@ export class ControllableBus implements EventBus {
 
   consume(group: string, handler: EventHandler, options?: ConsumeOptions): Promise<Subscription> {
     return this.inner.consume(group, handler, options);
+  }
+
+  groupLag(): Promise<GroupLag[]> {
+    return this.inner.groupLag();
   }
 
   close(): Promise<void> {
