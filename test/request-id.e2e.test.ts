@@ -2,6 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink, startSubgraphServer, type LogSink, type SubgraphModule } from '@hub/graphql-kit';
+import type { GatewayOptions } from '@hub/gateway';
 import { partnersSubgraph } from '@hub/partners';
 import { startHub, type RunningHub } from './support/hub';
 
@@ -36,6 +37,10 @@ describe('one request id from the gateway into the subgraphs (partners and a fai
   let admin: string;
   let partnerId: string;
   const lines: string[] = [];
+  const gatewayLines: { level: string; attrs: unknown; msg: string | null | undefined }[] = [];
+  const gatewayWriter: NonNullable<GatewayOptions['logWriter']> = { write: (level, attrs, msg) => void gatewayLines.push({ level, attrs, msg }) };
+  const gatewayLinesOf = (requestId: string) =>
+    gatewayLines.filter((line) => (line.attrs as { requestId?: unknown } | null | undefined)?.requestId === requestId).map((line) => line.msg);
   let previousSink: LogSink;
 
   const send = async (body: { query: string; variables?: Record<string, unknown> }, headers: Record<string, string> = {}): Promise<Answer> => {
@@ -56,7 +61,7 @@ describe('one request id from the gateway into the subgraphs (partners and a fai
   beforeAll(async () => {
     previousSink = setLogSink((_level, line) => lines.push(line));
     process.env.LOG_JSON = '1';
-    hub = await startHub([partnersSubgraph, probeSubgraph]);
+    hub = await startHub([partnersSubgraph, probeSubgraph], { gateway: { logging: 'warn', logWriter: gatewayWriter } });
     admin = await hub.token({ sub: 'request-id@vendor', role: 'vendor_admin' });
     const listed = await send({ query: '{ partners(first: 1) { edges { node { id } } } }' });
     partnerId = (listed.json.data as { partners: { edges: { node: { id: string } }[] } }).partners.edges[0]!.node.id;
@@ -102,5 +107,19 @@ describe('one request id from the gateway into the subgraphs (partners and a fai
     const response = await fetch(hub.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'refused-1' }, body: '{"query":"{ __typename }"}' });
     expect(response.status).toBe(401);
     expect(response.headers.get('x-request-id')).toBe('refused-1');
+    expect(gatewayLinesOf('refused-1')).toEqual(['[edge] refused: unauthenticated request']);
+  });
+
+  it("tags the gateway's refusal line for a field a subgraph refused with the request's id", async () => {
+    const partner = await hub.token({ sub: 'user@request-id-partner', role: 'partner', partnerId });
+    const response = await fetch(hub.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${partner}`, 'x-request-id': 'refusal-7' },
+      body: JSON.stringify({ query: AUDIT, variables: { filter: {} } }),
+    });
+    const json = (await response.json()) as Answer['json'];
+    expect(json.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(response.headers.get('x-request-id')).toBe('refusal-7');
+    expect(gatewayLinesOf('refusal-7')).toEqual(['[edge] refused']);
   });
 });

@@ -7,6 +7,7 @@ import {
   type LogLevel,
   type TransportEntryAdditions,
 } from '@graphql-hive/gateway-runtime';
+import type { LogWriter } from '@graphql-hive/logger';
 import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-runtime';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   verifyToken: JwtVerifier;
   gatewaySecret: string;
   logging?: boolean | LogLevel;
+  /** Where log lines go instead of the console (still bounded and redacted): tests read them here. */
+  logWriter?: LogWriter;
   /** Operation limits, rate limits, CORS, body size; every default when absent. */
   edge?: EdgeConfig;
   /** Serve the GraphQL IDE (default: on, except in production). */
@@ -105,6 +108,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const metrics: GatewayMetrics | undefined = exposure === false ? undefined : createGatewayMetrics();
   const metricsServer = typeof exposure === 'object' && metrics ? createServer((req, res) => serveMetrics(metrics, req, res)) : undefined;
 
+  // Bounded lines without request bodies, variables or tokens (see logging.ts); the router's own
+  // lines use it directly, as the runtime's `logger` is the legacy one that flattens attributes.
+  const log = createGatewayLogger(options.logging === undefined || options.logging === true ? 'info' : options.logging, undefined, options.logWriter);
   const runtime = createGatewayRuntime<HubContext>({
     // The supergraph comes from composition, never from introspecting subgraphs: every request
     // the gateway sends to a subgraph is a signed operation on behalf of a caller.
@@ -132,15 +138,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     cors: false,
     // The router picks the request id (a sane client one or a new one); see request-id.ts.
     requestId: false,
-    // Bounded lines without request bodies, variables or tokens (see logging.ts).
-    logging: createGatewayLogger(options.logging === undefined || options.logging === true ? 'info' : options.logging),
+    // The same bounded, redacting logger (see above).
+    logging: log,
   });
 
   const server = createServer((req, res) => {
     const requestId = requestIdOf(req.headers);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     route(req, res, requestId).catch((error: unknown) => {
-      runtime.logger.error({ requestId, error }, 'unexpected error');
+      log.error({ requestId, error }, 'unexpected error');
       if (res.headersSent) res.end();
       else sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     });
@@ -150,7 +156,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function withinRateLimit(key: RateLimitKey, res: ServerResponse, requestId: string): Promise<boolean> {
     const retryAfter = await rateLimiter.consume(key);
     if (retryAfter === undefined) return true;
-    runtime.logger.warn({ requestId }, `[edge] rate limited ${'caller' in key ? `${key.caller.role} caller` : 'anonymous client'}`);
+    log.warn({ requestId }, `[edge] rate limited ${'caller' in key ? `${key.caller.role} caller` : 'anonymous client'}`);
     metrics?.refused('RATE_LIMITED');
     sendError(res, 429, 'RATE_LIMITED', `Too many requests: retry in ${retryAfter} s`, { 'retry-after': String(retryAfter) });
     return false;
@@ -187,7 +193,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const auth = await authenticate(verifyToken, req.headers.authorization);
     if ('error' in auth) {
       if (!(await withinRateLimit({ address }, res, requestId))) return;
-      runtime.logger.warn({ requestId }, '[edge] refused: unauthenticated request');
+      log.warn({ requestId }, '[edge] refused: unauthenticated request');
       metrics?.refused('UNAUTHENTICATED');
       return sendUnauthenticated(res, auth.error);
     }

@@ -52,7 +52,10 @@ export class BoundedLogWriter implements LogWriter {
   }
 }
 
-/** The gateway's logger: console lines, or JSON lines with LOG_JSON=1, bounded and redacted. */
-export function createGatewayLogger(level: LogLevel | false = 'info', json = process.env.LOG_JSON === '1'): Logger {
-  return new Logger({ level, writers: [new BoundedLogWriter(json ? new JSONLogWriter() : new ConsoleLogWriter())] });
+/**
+ * The gateway's logger: console lines, or JSON lines with LOG_JSON=1, bounded and redacted; a
+ * request's lines carry its `requestId` (see request-id.ts).
+ */
+export function createGatewayLogger(level: LogLevel | false = 'info', json = process.env.LOG_JSON === '1', writer?: LogWriter): Logger {
+  return new Logger({ level, writers: [new BoundedLogWriter(writer ?? (json ? new JSONLogWriter() : new ConsoleLogWriter()))] });
 }
