@@ -13,7 +13,7 @@ describe('subgraph log lines', () => {
 
   it("carry the request's id and subgraph from the request's scope, as JSON when asked", () => {
     const scope = requestAuditScope('deals', null, { 'x-request-id': 'req-42' });
-    runAudited(scope, () => subgraphLog('error', 'masked', new TypeError('boom'), true));
+    runAudited(scope, () => subgraphLog('error', 'masked', new TypeError('boom'), { json: true }));
     const line = JSON.parse(lines[0]!.line) as Record<string, unknown>;
     expect(lines[0]!.level).toBe('error');
     expect(line).toMatchObject({ level: 'error', subgraph: 'deals', requestId: 'req-42', msg: 'masked', err: { name: 'TypeError', message: 'boom' } });
@@ -21,13 +21,14 @@ describe('subgraph log lines', () => {
   });
 
   it('name the request in text lines, and none outside a request', () => {
-    runAudited(requestAuditScope('partners', null, { 'x-request-id': 'req-7' }), () => subgraphLog('warn', 'slow', undefined, false));
-    subgraphLog('warn', 'in the background', undefined, false);
-    expect(lines.map((entry) => entry.line)).toEqual(['[partners] [request req-7] slow', 'in the background']);
+    runAudited(requestAuditScope('partners', null, { 'x-request-id': 'req-7' }), () => subgraphLog('warn', 'slow', undefined, { json: false }));
+    subgraphLog('warn', 'in the background', undefined, { json: false });
+    subgraphLog('warn', 'before the scope', undefined, { json: false, subgraph: 'deals', requestId: 'req-8' });
+    expect(lines.map((entry) => entry.line)).toEqual(['[partners] [request req-7] slow', 'in the background', '[deals] [request req-8] before the scope']);
   });
 
   it('bound a huge message', () => {
-    subgraphLog('info', 'x'.repeat(50_000), undefined, true);
+    subgraphLog('info', 'x'.repeat(50_000), undefined, { json: true });
     expect(lines[0]!.line.length).toBeLessThan(2_200);
   });
 });

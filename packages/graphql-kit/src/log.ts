@@ -32,15 +32,25 @@ function describe(error: unknown): { name: string; message: string; stack?: stri
  * request from the gateway's lines into every subgraph's without threading the id through calls.
  * LOG_JSON=1 writes JSON lines, as the gateway does.
  */
-export function subgraphLog(level: Level, msg: string, error?: unknown, json = process.env.LOG_JSON === '1'): void {
+export function subgraphLog(level: Level, msg: string, error?: unknown, options: LogOptions = {}): void {
   const scope = currentAuditScope();
+  const subgraph = scope?.subgraph ?? options.subgraph;
+  const requestId = scope?.requestId ?? options.requestId;
   const err = describe(error);
-  if (json) {
-    const line = { level, time: new Date().toISOString(), subgraph: scope?.subgraph, requestId: scope?.requestId, msg: bounded(msg), ...(err ? { err } : {}) };
+  if (options.json ?? process.env.LOG_JSON === '1') {
+    const line = { level, time: new Date().toISOString(), subgraph, requestId, msg: bounded(msg), ...(err ? { err } : {}) };
     sink(level, JSON.stringify(line));
     return;
   }
-  const prefix = [scope?.subgraph, scope ? `request ${scope.requestId}` : undefined].filter(Boolean).map((part) => `[${part}]`).join(' ');
+  const prefix = [subgraph, requestId === undefined ? undefined : `request ${requestId}`].filter(Boolean).map((part) => `[${part}]`).join(' ');
   const text = [prefix, msg, err ? `\n${err.stack ?? `${err.name}: ${err.message}`}` : undefined].filter(Boolean).join(' ');
   sink(level, text);
+}
+
+export interface LogOptions {
+  /** JSON line or text; LOG_JSON=1 decides when absent. */
+  json?: boolean;
+  /** For lines written before the request's scope opens (or after it closed). */
+  subgraph?: string;
+  requestId?: string;
 }

@@ -10,7 +10,7 @@ import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscrip
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
 import { subgraphLog } from './log';
-import { auditPlugin, requestAuditScope } from './audit-plugin';
+import { auditPlugin, requestAuditScope, requestIdOf } from './audit-plugin';
 import { runAudited } from '@hub/contracts';
 import { createSubgraphMetrics, type MetricsCollector } from './metrics';
 
@@ -223,7 +223,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     } catch (error) {
       if (error instanceof DomainError) throw new HttpError(401, 'UNAUTHENTICATED', error.message);
       // The signature may be fine; only the nonce store could not say whether it was used before.
-      subgraphLog('error', `[${options.name}] gateway nonce check failed`, error);
+      subgraphLog('error', 'gateway nonce check failed', error, { subgraph: options.name, requestId: requestIdOf(req.headers) });
       throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'cannot check the gateway signature now; retry');
     }
     refuseDeepJson(body, url);
@@ -289,7 +289,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
         if (error.closeConnection) res.setHeader('connection', 'close');
         return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       }
-      console.error(`[${options.name}]`, error);
+      subgraphLog('error', 'request failed', error, { subgraph: options.name, requestId: requestIdOf(req.headers) });
       sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }).finally(() => {
       // A handler runs on after its client hangs up; it counts until its own work is done.
