@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@hub/events';
 import { fixtureEnvelope } from './fixtures';
 import { definePartnerFactsConsumer, DistributorRefColumns, PartnerRefColumns } from './partner-projection';
+import { payloadOf } from './validate';
 
 /** A subgraph that keeps only the shared columns (as deals does). */
 @Entity('plain_partner_ref')
@@ -31,12 +32,16 @@ const rich = definePartnerFactsConsumer('test.rich', {
 });
 
 const created = fixtureEnvelope('partner.created', 1);
-const partnerId = (created.payload as { partnerId: string }).partnerId;
+const partnerId = payloadOf(created, 'partner.created', 1).partnerId;
 const saved = fixtureEnvelope('distributor.saved', 1);
-const distributorId = (saved.payload as { distributorId: string }).distributorId;
+const distributorId = payloadOf(saved, 'distributor.saved', 1).distributorId;
 
 /** The fixture's event, published at `occurredAt`, with `changes` to its payload. */
-const at = (event: DomainEvent, occurredAt: string, changes: Record<string, unknown> = {}): DomainEvent => ({ ...event, occurredAt, payload: { ...(event.payload as object), ...changes } });
+const at = (event: DomainEvent, occurredAt: string, changes: Record<string, unknown> = {}): DomainEvent => ({ ...event, occurredAt, payload: {
+    ...(event.type === 'distributor.saved' ? payloadOf(event, 'distributor.saved', 1) : payloadOf(event, 'partner.created', 1)),
+    ...changes,
+  },
+});
 
 describe('the partner projection', () => {
   // In-memory SQLite built from the test entities: the module is about rows, not a dialect.
@@ -65,11 +70,11 @@ describe('the partner projection', () => {
     await apply(rich, created);
     await apply(plain, saved);
     await apply(rich, saved);
-    const snapshot = created.payload as { name: string; programCode: string; currency: string; status: string; distributorIds: string[]; businessModels: string[] };
+    const snapshot = payloadOf(created, 'partner.created', 1);
     const shared = { id: partnerId, name: snapshot.name, programCode: snapshot.programCode, currency: snapshot.currency, status: snapshot.status, distributorIds: snapshot.distributorIds, updatedAt: new Date(created.occurredAt) };
     expect(await dataSource.manager.findOneByOrFail(PlainPartnerRef, { id: partnerId })).toEqual(shared);
     expect(await dataSource.manager.findOneByOrFail(RichPartnerRef, { id: partnerId })).toEqual({ ...shared, businessModels: snapshot.businessModels });
-    const distributor = saved.payload as { name: string; handlesRenewals: boolean };
+    const distributor = payloadOf(saved, 'distributor.saved', 1);
     expect(await dataSource.manager.findOneByOrFail(PlainDistributorRef, { id: distributorId })).toEqual({ id: distributorId, name: distributor.name, updatedAt: new Date(saved.occurredAt) });
     expect(await dataSource.manager.findOneByOrFail(RichDistributorRef, { id: distributorId })).toEqual({ id: distributorId, name: distributor.name, handlesRenewals: distributor.handlesRenewals, updatedAt: new Date(saved.occurredAt) });
   });

@@ -14,15 +14,18 @@ interface Seats {
   seats: number;
 }
 
+/** The payload's `seats`, whatever the payload is. */
+const seatsIn = (payload: unknown): unknown => (typeof payload === 'object' && payload !== null && 'seats' in payload ? payload.seats : undefined);
+
 /** A strict reader, as the catalogue's schemas are: seats must be a whole number. */
 const strictSeats: PayloadParser<Seats> = (payload) => {
-  const seats = (payload as { seats?: unknown } | null)?.seats;
-  return Number.isInteger(seats) ? { ok: true, value: { seats: seats as number } } : { ok: false, reason: 'seats: expected an integer' };
+  const seats = seatsIn(payload);
+  return typeof seats === 'number' && Number.isInteger(seats) ? { ok: true, value: { seats } } : { ok: false, reason: 'seats: expected an integer' };
 };
 
 /** The same consumer after a fix: seats sent as a numeric string are read too. */
 const lenientSeats: PayloadParser<Seats> = (payload) => {
-  const seats = Number((payload as { seats?: unknown } | null)?.seats);
+  const seats = Number(seatsIn(payload));
   return Number.isInteger(seats) ? { ok: true, value: { seats } } : { ok: false, reason: 'seats: expected an integer' };
 };
 

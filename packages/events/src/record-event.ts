@@ -18,29 +18,8 @@ function signalRecorded(manager: EntityManager, types: Iterable<string>): void {
  * back with the state change it describes. Returns the envelope consumers will receive.
  */
 export async function recordEvent<P>(manager: EntityManager, event: NewEvent<P>, now: Date): Promise<DomainEvent<P>> {
-  const { version, payload } = checkNewEvent(event);
-  const envelope: DomainEvent<P> = {
-    id: newId(),
-    type: event.type,
-    version,
-    occurredAt: now.toISOString(),
-    source: event.source,
-    aggregateId: event.aggregateId,
-    payload,
-  };
-  await manager.insert(OutboxEntity, {
-    id: envelope.id,
-    type: envelope.type,
-    version,
-    source: envelope.source,
-    aggregateId: envelope.aggregateId,
-    // simple-json stores any JSON value; TypeORM's insert typing only knows objects.
-    payload: payload as object,
-    occurredAt: now,
-    publishedAt: null,
-  });
-  signalRecorded(manager, [envelope.type]);
-  return envelope;
+  const [envelope] = await recordEvents(manager, [event], now);
+  return envelope!;
 }
 
 /** Many events in one INSERT, for batch jobs that change many aggregates in one transaction. */
@@ -52,20 +31,27 @@ export async function recordEvents<P>(manager: EntityManager, events: readonly N
   for (let i = 0; i < envelopes.length; i += chunkSize) {
     await manager.insert(
       OutboxEntity,
-      envelopes.slice(i, i + chunkSize).map((envelope) => ({
-        id: envelope.id,
-        type: envelope.type,
-        version: envelope.version,
-        source: envelope.source,
-        aggregateId: envelope.aggregateId,
-        payload: envelope.payload as object,
-        occurredAt: now,
-        publishedAt: null,
-      })),
+      envelopes.slice(i, i + chunkSize).map((envelope) => outboxRow(envelope, now)),
     );
   }
   signalRecorded(manager, new Set(envelopes.map((envelope) => envelope.type)));
   return envelopes;
+}
+
+/** The outbox row of an envelope, unpublished. */
+function outboxRow(envelope: DomainEvent, now: Date) {
+  return {
+    id: envelope.id,
+    type: envelope.type,
+    version: envelope.version,
+    source: envelope.source,
+    aggregateId: envelope.aggregateId,
+    // Already a checked JSON copy (checkNewEvent); simple-json stores any JSON value, but
+    // TypeORM's insert typing only knows objects.
+    payload: envelope.payload as object,
+    occurredAt: now,
+    publishedAt: null,
+  };
 }
 
 export function envelopeOf(row: OutboxEntity): DomainEvent {

@@ -8,6 +8,7 @@ import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/test
 import { PartnerRefEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
 import { PARTNER_FACTS_CONSUMER } from './services/partner-refs.consumer';
+import { payloadOf } from '@hub/contracts';
 
 const SECRET = 'integration-test-gateway-secret-0123456789';
 const admin: Claims = { sub: 'admin@vendor', role: 'vendor_admin' };
@@ -22,7 +23,7 @@ type Listed = { dealsParkedEvents: { totalCount: number; edges: { node: { id: st
 function partnerCreated(changes: Record<string, unknown>, version = 1): DomainEvent {
   const fixture = fixtureEnvelope('partner.created', 1);
   const partnerId = newId();
-  return { ...fixture, id: newId(), version, aggregateId: partnerId, payload: { ...(fixture.payload as object), partnerId, ...changes } };
+  return { ...fixture, id: newId(), version, aggregateId: partnerId, payload: { ...payloadOf(fixture, 'partner.created', 1), partnerId, ...changes } };
 }
 
 /** Staff list and retry what deals' consumers parked, through the factory's root fields. */
