@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { catalogPublishedV1, skuSavedV1 } from './schemas/catalog';
 import { dealEventV1 } from './schemas/deals';
-import { licenseEventV1, masterLicenseGrantedV1, usageDeploymentV1, usageReportSubmittedV1, usageStatementIssuedV1 } from './schemas/licenses';
+import { licenseEventV1, licenseExpiringV1, masterLicenseGrantedV1, usageDeploymentV1, usageReportSubmittedV1, usageStatementIssuedV1 } from './schemas/licenses';
 import { certificationAddedV1, distributorSavedV1, partnerSnapshotV1, programSavedV1, tierAssignedV1 } from './schemas/partners';
 import { auditRecordedV1, jobPageV1, jobUpdatedV1, statementComputedV1, statementTransitionedV1 } from './schemas/platform';
 
@@ -50,6 +50,9 @@ export const catalogue = {
   'license.deployment_changed': { 1: license('changed its deployment') },
   'license.revoked': { 1: license('was revoked') },
   'license.expired': { 1: license('expired') },
+  'license.expiring': {
+    1: contract('licenses', 'A licence\'s current term ends within the notice window (LICENSE_EXPIRING_DAYS before its end), once per term; the payload is the whole licence, its current term and the days left.', licenseExpiringV1),
+  },
   'master_license.granted': { 1: contract('licenses', 'A partner was granted a master licence for usage-based deployments.', masterLicenseGrantedV1) },
   'usage.deployment_added': { 1: deployment('was added') },
   'usage.deployment_removed': { 1: deployment('was removed') },

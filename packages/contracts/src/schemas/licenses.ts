@@ -36,6 +36,15 @@ export const licenseEventV1 = z.object({
   reason: z.string().nullable(),
 });
 
+/**
+ * A licence whose current term ends within the notice window: the whole licence, `term` its
+ * current (latest) term with the amount renewing it would repeat, and the days left until
+ * `endsOn`, so a distributor can quote the renewal without calling back. Once per term.
+ */
+export const licenseExpiringV1 = licenseEventV1.extend({
+  daysLeft: z.number().int().nonnegative(),
+});
+
 export const masterLicenseGrantedV1 = z.object({
   masterLicenseId: id,
   partnerId: id,
