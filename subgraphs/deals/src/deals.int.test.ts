@@ -7,11 +7,12 @@ import { AUDIT_RECORDED, payloadOf } from '@hub/contracts';
 import { InProcessBus, OutboxEntity, ProcessedEventEntity, type DomainEvent } from '@hub/events';
 import { countQueries, createTestDatabase, subgraphClient, type GraphQLResponse, type TestDatabase } from '@hub/testing';
 import type { DealStatus } from './domain';
-import { DealEntity, DealLineEntity, DistributorRefEntity, PartnerRefEntity } from './entities';
+import { DealEntity, DealFeedEntryEntity, DealLineEntity, DistributorRefEntity, PartnerRefEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
 import { receiveTestCatalog, SKU } from './int-test-catalog';
 import { DealsService, type RegisterDealInput } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
+import { DealFeed } from './services/deal-feed';
 
 const SECRET = 'integration-test-gateway-secret-0123456789';
 
@@ -604,7 +605,8 @@ describe.each([
 
     it('commits a state change and its event together: when the event cannot be written, the deal is unchanged', async () => {
       const id = await dealIn('APPROVED');
-      const realRecorder = outboxRecorder(clock, () => undefined);
+      const feed = new DealFeed(database.dataSource, 30 * 24 * 60 * 60 * 1000);
+      const realRecorder = outboxRecorder(clock, feed, () => undefined);
       const failing = new DealsService(database, clock, {
         async record(transaction, kind, deal, lines) {
           await realRecorder.record(transaction, kind, deal, lines);
@@ -612,10 +614,13 @@ describe.each([
         },
         committed: () => undefined,
       });
-      const [before, outboxBefore] = [await row(id), await outboxRows()];
+      const [before, outboxBefore, feedBefore] = [await row(id), await outboxRows(), await feed.head()];
       await expect(failing.markWon(admin, id, DAY0)).rejects.toThrow('outbox write failed');
       expect(await row(id)).toEqual(before);
       expect(await outboxRows()).toBe(outboxBefore);
+      // The feed's position was taken and its entry written in the same transaction: both undone.
+      expect(await feed.head()).toBe(feedBefore);
+      expect(await database.dataSource.manager.countBy(DealFeedEntryEntity, { dealId: id, type: 'deal.won' })).toBe(0);
     });
 
     it('writes no event when a transition fails after the status was set (a close date before registration)', async () => {

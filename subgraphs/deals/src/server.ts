@@ -2,6 +2,7 @@ import { openDatabase, type Database } from '@hub/db';
 import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
 import { consumerLagCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, webhookDeliveriesCollector, type RunningSubgraph } from '@hub/graphql-kit';
 import { dealsEntities } from './entities';
+import { dealsExports } from './exports/deals.export';
 import type { DealsContext } from './graphql/context';
 import { buildDealsSchema } from './graphql/schema';
 import { createDealsLoaders } from './loaders/deals.loaders';
@@ -11,6 +12,7 @@ import { seedRegistrationPolicies } from './seeds/policies';
 import { systemClock, type Clock } from '@hub/domain';
 import { DealsService } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
+import { DealFeed } from './services/deal-feed';
 import { createLiveDeals } from './services/live-deals';
 import { partnerFactsConsumer } from './services/partner-refs.consumer';
 import { catalogRefsConsumer } from './services/catalog-refs.consumer';
@@ -41,11 +43,17 @@ export interface DealsServerDeps {
    * development key).
    */
   webhooks?: Omit<WebhookDispatcherOptions, 'database' | 'clock' | 'egress' | 'secrets'> & Partial<WebhookSecurity>;
+  /**
+   * The deal feed behind `dealEvents` and `dealUpdated(after:)`: how long it keeps events (30
+   * days) and how often each instance reads it when no wake-up came (1 s).
+   */
+  dealFeed?: { retentionMs?: number; pollMs?: number; pruneEveryMs?: number };
   /** How long published outbox rows and processed-event ids are kept (defaults: 7 and 30 days). */
   eventsRetention?: EventsRetention;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * The deals subgraph around an open database and a bus: its outbox relay, the consumer that
@@ -55,8 +63,16 @@ export async function createDealsServer(deps: DealsServerDeps) {
   const clock = deps.clock ?? systemClock;
   const relay = new OutboxRelay({ database: deps.database, bus: deps.bus, now: () => clock.now() });
   const pruner = new EventsPruner({ database: deps.database, ...deps.eventsRetention, now: () => clock.now() });
-  const deals = new DealsService(deps.database, clock, outboxRecorder(clock, () => relay.notify()));
-  const live = createLiveDeals(partnerFactsLookup(deps.database.dataSource), deps.liveEventTarget as never);
+  const dealFeed = new DealFeed(deps.database.dataSource, deps.dealFeed?.retentionMs ?? 30 * DAY_MS);
+  const live = createLiveDeals(dealFeed, partnerFactsLookup(deps.database.dataSource), { eventTarget: deps.liveEventTarget as never, pollMs: deps.dealFeed?.pollMs });
+  const deals = new DealsService(
+    deps.database,
+    clock,
+    outboxRecorder(clock, dealFeed, () => {
+      relay.notify();
+      live.committed();
+    }),
+  );
   const { allowPrivate = false, httpsOnly = false, secretKey = DEV_WEBHOOK_SECRET_KEY, secretOverlapMs, ...dispatch } = deps.webhooks ?? {};
   const egress = { allowPrivate, httpsOnly };
   const secrets = new WebhookSecretBox(secretKey);
@@ -72,6 +88,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
     deals,
     relay,
     live,
+    dealFeed,
     webhooks,
     /** Sends due webhook deliveries; `start` runs it on an interval, tests call `dispatchDue()`. */
     dispatcher,
@@ -81,7 +98,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
       pruner.start();
       const partnerFacts: Subscription = await startConsumer(partnerFactsConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       const catalogRefs: Subscription = await startConsumer(catalogRefsConsumer, { database: deps.database, bus: deps.bus });
-      const liveUpdates: Subscription = await live.consume(deps.bus, () => clock.now());
+      await live.start();
       const webhookEnqueue: Subscription = await startConsumer(webhookDeliveries, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       dispatcher.start();
       const sweep = new PollingLoop({
@@ -94,6 +111,15 @@ export async function createDealsServer(deps: DealsServerDeps) {
         onError: (error) => console.error('[deals] expiry sweep failed:', error),
       });
       sweep.start();
+      const feedPruning = new PollingLoop({
+        intervalMs: deps.dealFeed?.pruneEveryMs ?? HOUR_MS,
+        round: async () => {
+          await dealFeed.prune(clock.now());
+          return 'idle';
+        },
+        onError: (error) => console.error('[deals] pruning the deal feed failed:', error),
+      });
+      feedPruning.start();
       const running = await startSubgraphServer<DealsContext>(
         {
           name: 'deals',
@@ -103,6 +129,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
             claims,
             deals,
             live,
+            dealFeed,
             webhooks,
             webhookDispatcher: dispatcher,
             parked,
@@ -110,6 +137,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
             loaders: { ...createDealsLoaders(deps.database.dataSource), ...createWebhookLoaders(deps.database.dataSource) },
           }),
           subscriptions: true,
+          exports: dealsExports(deps.database),
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
@@ -122,10 +150,11 @@ export async function createDealsServer(deps: DealsServerDeps) {
         ...running,
         close: async () => {
           await sweep.stop();
+          await feedPruning.stop();
           await running.close();
+          await live.stop();
           await partnerFacts.stop();
           await catalogRefs.stop();
-          await liveUpdates.stop();
           await webhookEnqueue.stop();
           await dispatcher.stop();
           await pruner.stop();

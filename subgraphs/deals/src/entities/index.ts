@@ -3,6 +3,7 @@ import { eventsEntities } from '@hub/events';
 import { CatalogSkuRefEntity } from './catalog-sku-ref.entity';
 import { CatalogSyncEntity } from './catalog-sync.entity';
 import { CustomerLockEntity } from './customer-lock.entity';
+import { DealFeedEntryEntity, DealFeedHeadEntity } from './deal-feed.entity';
 import { DealLineEntity } from './deal-line.entity';
 import { DealEntity } from './deal.entity';
 import { DistributorRefEntity, PartnerRefEntity } from './partner-ref.entity';
@@ -16,6 +17,8 @@ export {
   CatalogSyncEntity,
   CustomerLockEntity,
   DealEntity,
+  DealFeedEntryEntity,
+  DealFeedHeadEntity,
   DealLineEntity,
   DistributorRefEntity,
   PartnerRefEntity,
@@ -37,6 +40,8 @@ export const dealsEntities = [
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
+  DealFeedEntryEntity,
+  DealFeedHeadEntity,
   ...eventsEntities,
   ...auditEntities,
 ];

@@ -4,6 +4,7 @@ import type { ParkedEventsService } from '@hub/events';
 import type { DealsLoaders } from '../loaders/deals.loaders';
 import type { WebhookLoaders } from '../loaders/webhooks.loaders';
 import type { DealsService } from '../services/deals.service';
+import type { DealFeed } from '../services/deal-feed';
 import type { LiveDeals } from '../services/live-deals';
 import type { PartnerFacts } from '../services/partner-facts';
 import type { WebhookDispatcher } from '../services/webhook-dispatcher';
@@ -14,6 +15,8 @@ export interface DealsContext {
   loaders: DealsLoaders & WebhookLoaders;
   deals: DealsService;
   live: LiveDeals;
+  /** The deal feed `dealEvents` pages through. */
+  dealFeed: DealFeed;
   webhooks: WebhooksService;
   /** Sends a delivery at once (testWebhook). */
   webhookDispatcher: Pick<WebhookDispatcher, 'deliverNow'>;

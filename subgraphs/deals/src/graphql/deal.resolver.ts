@@ -1,14 +1,14 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { ForbiddenError } from '@hub/domain';
-import { DateScalar, MoneyType, PageArgs, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
+import { DateScalar, MoneyType, PageArgs, PageInfo, pageRequest, toConnection, toMoney } from '@hub/graphql-kit';
 import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
 import type { DealsContext } from './context';
-import { DealFilter, RegisterDealInput } from './inputs';
+import { DealEventFilter, DealFilter, RegisterDealInput } from './inputs';
 import { assertCanReadPartnerFacts } from '../services/access';
 import { dealFromEvent, type LiveDealEvent } from '../services/live-deals';
 import type { PartnerFacts } from '../services/partner-facts';
-import { DealConnection, DealEventType, DealOutsideCatalogConnection, DealLineType, DealType_, DistributorStub, EndCustomerType, PartnerStub } from './types';
+import { DealConnection, DealEventConnection, DealEventType, DealOutsideCatalogConnection, DealLineType, DealType_, DistributorStub, EndCustomerType, PartnerStub } from './types';
 
 @Resolver(() => DealType_)
 export class DealResolver {
@@ -75,16 +75,33 @@ export class DealResolver {
     return ctx.deals.resolveConflict(ctx.claims, dealId, winnerDealId);
   }
 
+  @Query(() => DealEventConnection, {
+    description:
+      'The deal feed: every change to a deal the caller may read, in commit order, from after the event `after` names (from the oldest kept without it). CURSOR_EXPIRED when `after` is older than the feed keeps.',
+  })
+  async dealEvents(
+    @Arg('filter', () => DealEventFilter, { nullable: true }) filter: DealEventFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: DealsContext,
+  ): Promise<DealEventConnection> {
+    const { first, after } = pageRequest(page);
+    const events = await ctx.dealFeed.page(ctx.claims, filter ?? {}, after ?? null, first);
+    const edges = events.events.map((event) => ({ cursor: event.id, node: toDealEvent(event) }));
+    return { edges, pageInfo: Object.assign(new PageInfo(), { hasNextPage: events.more, endCursor: edges.at(-1)?.cursor ?? after ?? null }) };
+  }
+
   @Subscription(() => DealEventType, {
-    description: 'Every change to a deal the caller may read, optionally narrowed to a partner and/or a distributor.',
+    description:
+      'Every change to a deal the caller may read, optionally narrowed to a partner and/or a distributor. With `after` (an event id), first every event after it from the deal feed, then live ones, in commit order with none missed or repeated; CURSOR_EXPIRED when it is older than the feed keeps.',
     subscribe: ({ args, context }) => (context as DealsContext).live.subscribe((context as DealsContext).claims, args),
   })
   dealUpdated(
     @Root() event: LiveDealEvent,
     @Arg('partnerId', () => ID, { nullable: true }) _partnerId: string | null,
     @Arg('distributorId', () => ID, { nullable: true }) _distributorId: string | null,
+    @Arg('after', () => ID, { nullable: true, description: 'The id of the last event received: resume after it.' }) _after: string | null,
   ): DealEventType {
-    return { id: event.id, kind: event.kind, at: new Date(event.at), deal: liveDeal(event) as unknown as DealType_ };
+    return toDealEvent(event);
   }
 
   @FieldResolver(() => PartnerStub)
@@ -176,6 +193,10 @@ export class PartnerDealsResolver {
 /** A deal from a live event carries its partner's facts; one read from the database does not. */
 type LiveDeal = DealEntity & { partnerFacts?: PartnerFacts };
 type PartnerRoot = PartnerStub & { facts?: PartnerFacts };
+
+function toDealEvent(event: LiveDealEvent): DealEventType {
+  return { id: event.id, kind: event.kind, at: new Date(event.at), deal: liveDeal(event) as unknown as DealType_ };
+}
 
 // Every subscriber of an instance receives the same event object: build its deal once, not once
 // per subscriber (resolvers only read it).

@@ -2,7 +2,8 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import { DateScalar } from '@hub/graphql-kit';
 import type { DealStatus, Segment } from '../domain';
 import type { DealType } from '../entities/deal.entity';
-import { DealSegmentEnum, DealStatusEnum, DealTypeEnum } from './enums';
+import { DealEventKindEnum, DealSegmentEnum, DealStatusEnum, DealTypeEnum } from './enums';
+import type { DealEventKind } from '../services/deal-events';
 
 @InputType()
 export class EndCustomerInput {
@@ -95,4 +96,19 @@ export class DealFilter {
 
   @Field(() => DateScalar, { nullable: true })
   closedTo?: string | null;
+}
+
+@InputType({ description: 'Narrows a deal feed; what the caller may read always applies on top.' })
+export class DealEventFilter {
+  @Field(() => ID, { nullable: true, description: 'Events of deals this partner registered or referred.' })
+  partnerId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  distributorId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  dealId?: string | null;
+
+  @Field(() => [DealEventKindEnum], { nullable: true })
+  kinds?: DealEventKind[] | null;
 }

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
-import { connectionType, DateScalar, DateTimeScalar, entityStub } from '@hub/graphql-kit';
+import { connectionType, DateScalar, DateTimeScalar, entityStub, PageInfo } from '@hub/graphql-kit';
 import type { CatalogProblem, DealStatus, Segment } from '../domain';
 import type { DealType } from '../entities/deal.entity';
 import type { DealEventKind } from '../services/deal-events';
@@ -95,6 +95,24 @@ export class DealEventType {
 }
 
 export const DealConnection = connectionType('Deal', DealType_);
+
+@ObjectType('DealEventEdge')
+export class DealEventEdge {
+  @Field(() => String, { description: "The event's id: pass it as `after` (here or to `dealUpdated`) to continue after it." })
+  cursor: string;
+
+  @Field(() => DealEventType)
+  node: DealEventType;
+}
+
+@ObjectType('DealEventConnection', { description: 'The deal feed in commit order. It keeps DEAL_FEED_RETENTION (30 days by default); a cursor older than that answers CURSOR_EXPIRED.' })
+export class DealEventConnection {
+  @Field(() => [DealEventEdge])
+  edges: DealEventEdge[];
+
+  @Field(() => PageInfo, { description: 'hasNextPage: more events had been committed when this page was read. endCursor: the last event of the page, or the `after` given when the page is empty (poll again with it).' })
+  pageInfo: PageInfo;
+}
 
 @ObjectType('DealLineOutsideCatalog')
 export class DealLineOutsideCatalogType {

@@ -1,82 +1,229 @@
-import { setMaxListeners } from 'node:events';
-import { createPubSub, filter, pipe, type PubSubEventTarget } from '@graphql-yoga/subscription';
+import { createPubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import type { Claims } from '@hub/auth';
 import { requireClaims } from '@hub/auth';
-import { decodeEvent } from '@hub/contracts';
-import type { DomainEvent, EventBus, Subscription } from '@hub/events';
 import type { DealEntity } from '../entities/deal.entity';
 import type { DealLineEntity } from '../entities/deal-line.entity';
 import { canReadDeal } from './access';
-import { DEAL_EVENT_VERSION, isDealEventType, type DealEventKind, type DealEventPayload } from './deal-events';
-import type { PartnerFacts, PartnerFactsLookup } from './partner-facts';
+import type { DealEventPayload } from './deal-events';
+import { matchesFeedFilter, withPartnerFacts, type DealFeed, type DealFeedEvent, type DealFeedFilter } from './deal-feed';
+import type { PartnerFactsLookup } from './partner-facts';
 
-export interface LiveDealEvent {
-  id: string;
-  kind: DealEventKind;
-  at: string;
-  payload: DealEventPayload;
-  /** Deals' projection of the deal's partner when the event went out (absent if deals has none). */
-  partner?: PartnerFacts;
+/** What a subscriber receives: a deal event at its place in the feed, with its partner's facts. */
+export type LiveDealEvent = DealFeedEvent;
+
+type LiveTopics = { 'deal-feed-advanced': [number] };
+
+/** Events a resuming subscriber reads from the feed per query. */
+const REPLAY_PAGE = 500;
+/**
+ * Live events a resuming subscriber may hold while it replays. Past this it lets them go and
+ * replays further instead: the feed has them, and memory stays bounded however far back it starts.
+ */
+const MAX_HELD_WHILE_REPLAYING = 10_000;
+
+export interface LiveDealsOptions {
+  /** Shares "the feed has advanced" between instances (Redis when several run); in-memory when absent. */
+  eventTarget?: PubSubEventTarget<LiveTopics>;
+  /** How often the feed is read when no wake-up came (a lost pub/sub message, a stopped peer). */
+  pollMs?: number;
+  onError?: (error: unknown) => void;
 }
 
-type LiveTopics = { 'deal-updated': [LiveDealEvent] };
-
-/** Events older than this are history, not news: a live consumer catching up skips them. */
-const LIVE_WINDOW_MS = 5 * 60 * 1000;
-
 /**
- * Live deal updates for `Subscription.dealUpdated`. One instance of the `deals.live` consumer
- * group takes each deal event from the bus and publishes it to the PubSub, whose event target
- * (Redis when several instances run) hands it to the subscribers of every instance.
+ * Live deal updates for `Subscription.dealUpdated`, read from the deal feed. Each instance tails
+ * the feed in position order and hands each new event to its own subscribers; the instance that
+ * commits a change wakes every instance through the PubSub, and a poll covers lost wake-ups. So
+ * every subscriber sees the feed's order whichever instance it is on, and one that resumes
+ * (`after`) replays from the feed and then continues live with no gap and no repeat.
  */
-export function createLiveDeals(partnerFacts: PartnerFactsLookup, eventTarget?: PubSubEventTarget<LiveTopics>) {
-  const pubSub = createPubSub<LiveTopics>({ eventTarget: eventTarget ?? unboundedEventTarget() });
+export function createLiveDeals(feed: DealFeed, partnerFacts: PartnerFactsLookup, options: LiveDealsOptions = {}) {
+  const pubSub = createPubSub<LiveTopics>({ eventTarget: options.eventTarget ?? new EventTarget() as unknown as PubSubEventTarget<LiveTopics> });
+  const tail = new FeedTail(feed, partnerFacts, options.onError ?? ((error) => console.error('[deals] reading the deal feed failed:', error)));
+  let wakeUps: AsyncIterator<number> | null = null;
+  let poll: ReturnType<typeof setInterval> | null = null;
+
   return {
-    publish(event: LiveDealEvent): void {
-      pubSub.publish('deal-updated', event);
+    /** Starts tailing at the feed's head: live subscribers hear of what commits from now on. */
+    async start(): Promise<void> {
+      await tail.start();
+      const subscription = pubSub.subscribe('deal-feed-advanced');
+      wakeUps = subscription[Symbol.asyncIterator]();
+      void (async () => {
+        for (let next = await wakeUps.next(); !next.done; next = await wakeUps.next()) tail.wake();
+      })().catch(options.onError ?? (() => undefined));
+      poll = setInterval(() => tail.wake(), options.pollMs ?? 1_000);
+      poll.unref();
     },
 
-    /** The events this caller may read, narrowed to a partner and/or distributor if asked. */
-    subscribe(claims: Claims | null, args: { partnerId?: string | null; distributorId?: string | null }): AsyncIterable<LiveDealEvent> {
-      const caller = requireClaims(claims);
-      return pipe(
-        pubSub.subscribe('deal-updated'),
-        filter(
-          (event: LiveDealEvent) =>
-            canReadDeal(caller, event.payload) &&
-            (args.partnerId == null || event.payload.partnerId === args.partnerId || event.payload.referringPartnerId === args.partnerId) &&
-            (args.distributorId == null || event.payload.distributorId === args.distributorId),
-        ),
-      );
+    async stop(): Promise<void> {
+      if (poll) clearInterval(poll);
+      await wakeUps?.return?.();
+      tail.close();
+    },
+
+    /** After a commit that appended to the feed: this instance reads it now, the others when woken. */
+    committed(): void {
+      tail.wake();
+      void feed.head().then((position) => pubSub.publish('deal-feed-advanced', position)).catch(options.onError ?? (() => undefined));
     },
 
     /**
-     * Feeds the PubSub from the bus; returns the consumer to stop on shutdown. The partner's facts
-     * are read here, once per event, and travel with it: every subscriber (on every instance)
-     * gets the partner's name without a database read or a call to partners of its own.
+     * The events this caller may read, narrowed by the filter; with `after` (an event id), first
+     * those after it from the feed. An unknown or pruned `after` fails here, before any event.
      */
-    consume(bus: EventBus, now: () => Date = () => new Date()): Promise<Subscription> {
-      return bus.consume('deals.live', async (event: DomainEvent) => {
-        if (!isDealEventType(event.type)) return;
-        if (now().getTime() - new Date(event.occurredAt).getTime() > LIVE_WINDOW_MS) return;
-        const decoded = decodeEvent(event, event.type, DEAL_EVENT_VERSION);
-        // Live updates are news, not state: one that cannot be read is skipped, not retried.
-        if (!decoded.ok) return console.error(`[deals] live update ${event.id} skipped: ${decoded.reason}`);
-        const { payload } = decoded;
-        const partner = (await partnerFacts(payload.partnerId)) ?? undefined;
-        pubSub.publish('deal-updated', { id: event.id, kind: payload.kind, at: event.occurredAt, payload, partner });
-      });
+    async subscribe(claims: Claims | null, args: DealFeedFilter & { after?: string | null }): Promise<AsyncIterable<LiveDealEvent>> {
+      const caller = requireClaims(claims);
+      const filter: DealFeedFilter = { partnerId: args.partnerId, distributorId: args.distributorId, dealId: args.dealId, kinds: args.kinds };
+      const resumeFrom = args.after != null ? await feed.positionAfter(args.after) : null;
+      let listener = tail.listen(MAX_HELD_WHILE_REPLAYING);
+      const visible = (event: LiveDealEvent) => canReadDeal(caller, event.payload) && matchesFeedFilter(event, filter);
+      return (async function* () {
+        try {
+          let seen = resumeFrom ?? listener.startedAt;
+          for (;;) {
+            // Replay what the feed holds up to where this listener started; it holds what came after.
+            while (seen < listener.startedAt) {
+              const page = await feed.read(caller, filter, seen, REPLAY_PAGE, listener.startedAt);
+              yield* await withPartnerFacts(page.events, partnerFacts);
+              seen = page.scannedTo;
+            }
+            for await (const batch of listener) {
+              for (const event of batch) {
+                if (event.position <= seen) continue;
+                seen = event.position;
+                if (visible(event)) yield event;
+              }
+            }
+            if (!listener.overflowed) return;
+            // It fell behind while replaying: replay further, then listen afresh.
+            listener = tail.listen(MAX_HELD_WHILE_REPLAYING);
+          }
+        } finally {
+          listener.close();
+        }
+      })();
     },
   };
 }
 
 export type LiveDeals = ReturnType<typeof createLiveDeals>;
 
-/** In memory, one listener per subscriber: thousands are expected, so Node's warning at 11 is noise. */
-function unboundedEventTarget(): PubSubEventTarget<LiveTopics> {
-  const target = new EventTarget();
-  setMaxListeners(0, target);
-  return target as unknown as PubSubEventTarget<LiveTopics>;
+/**
+ * One instance's reader of the feed: reads what follows the last position it handed out and
+ * hands each page, in order, to every listener. A wake-up during a read makes one more read.
+ */
+class FeedTail {
+  private position = 0;
+  private readonly listeners = new Set<FeedListener>();
+  private reading: Promise<void> | null = null;
+  private readAgain = false;
+  private closed = false;
+
+  constructor(
+    private readonly feed: DealFeed,
+    private readonly partnerFacts: PartnerFactsLookup,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    this.position = await this.feed.head();
+  }
+
+  listen(maxHeld: number): FeedListener {
+    const listener = new FeedListener(this.position, maxHeld, () => this.listeners.delete(listener));
+    this.listeners.add(listener);
+    return listener;
+  }
+
+  wake(): void {
+    if (this.closed) return;
+    if (this.reading) {
+      this.readAgain = true;
+      return;
+    }
+    this.reading = this.readToHead()
+      .catch(this.onError)
+      .finally(() => {
+        this.reading = null;
+        if (this.readAgain) {
+          this.readAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const listener of this.listeners) listener.end();
+  }
+
+  private async readToHead(): Promise<void> {
+    for (;;) {
+      // The tail reads everything: each subscriber applies its own access rule and filter.
+      const page = await this.feed.read(TAIL_READER, {}, this.position, REPLAY_PAGE);
+      if (page.events.length > 0) {
+        const events = await withPartnerFacts(page.events, this.partnerFacts);
+        for (const listener of this.listeners) listener.push(events);
+      }
+      this.position = page.scannedTo;
+      if (!page.more) return;
+    }
+  }
+}
+
+/** The tail reads as BI does: every deal, no one's in particular. */
+const TAIL_READER: Claims = { sub: 'deals.live', role: 'bi' };
+
+/** One subscriber's queue of pages from the tail, iterated by its generator. */
+class FeedListener implements AsyncIterable<LiveDealEvent[]> {
+  private readonly held: LiveDealEvent[][] = [];
+  private heldEvents = 0;
+  private waiting: (() => void) | null = null;
+  private ended = false;
+  overflowed = false;
+
+  constructor(
+    /** The tail's position when this listener was added: it receives every later event. */
+    readonly startedAt: number,
+    private readonly maxHeld: number,
+    private readonly detach: () => void,
+  ) {}
+
+  push(events: LiveDealEvent[]): void {
+    if (this.ended) return;
+    this.heldEvents += events.length;
+    if (this.heldEvents > this.maxHeld) {
+      this.overflowed = true;
+      this.close();
+      return;
+    }
+    this.held.push(events);
+    this.waiting?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.waiting?.();
+  }
+
+  close(): void {
+    this.detach();
+    this.end();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<LiveDealEvent[]> {
+    for (;;) {
+      const batch = this.held.shift();
+      if (batch) {
+        this.heldEvents -= batch.length;
+        yield batch;
+        continue;
+      }
+      if (this.ended) return;
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+      this.waiting = null;
+    }
+  }
 }
 
 /** The deal as the event describes it, so subscribers need no database read per event. */
