@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eventsRetention, loadDealsConfig, loadEventsRetention, loadWebhookSecurity } from './config';
+import { eventsRetention, loadDealFeedSettings, loadDealsConfig, loadEventsRetention, loadWebhookSecurity } from './config';
 import { DEV_WEBHOOK_SECRET_KEY } from './services/webhook-secrets';
 
 describe('deals webhook configuration', () => {
@@ -48,5 +48,17 @@ describe('deals events retention', () => {
     expect(() => loadEventsRetention({ OUTBOX_RETENTION: '30d', PROCESSED_EVENT_RETENTION: '7d' })).toThrow(/PROCESSED_EVENT_RETENTION: the processed-event retention must be longer/);
     expect(() => loadDealsConfig({ OUTBOX_RETENTION: '30d' })).toThrow(/PROCESSED_EVENT_RETENTION/);
     expect(() => loadEventsRetention({ OUTBOX_RETENTION: 'soon' })).toThrow(/OUTBOX_RETENTION/);
+  });
+});
+
+describe('deal feed configuration', () => {
+  it('keeps 30 days and polls every second by default', () => {
+    expect(loadDealFeedSettings({})).toEqual({ retentionMs: 30 * 86_400_000, pollMs: 1_000 });
+  });
+
+  it('reads a retention as a duration and refuses a poll interval out of bounds, naming the variable', () => {
+    expect(loadDealFeedSettings({ DEAL_FEED_RETENTION: '90d', DEAL_FEED_POLL_MS: '250' })).toEqual({ retentionMs: 90 * 86_400_000, pollMs: 250 });
+    expect(() => loadDealFeedSettings({ DEAL_FEED_POLL_MS: '10' })).toThrow(/DEAL_FEED_POLL_MS/);
+    expect(() => loadDealFeedSettings({ DEAL_FEED_RETENTION: 'a month' })).toThrow(/DEAL_FEED_RETENTION/);
   });
 });

@@ -39,6 +39,30 @@ const retentionVariables = {
   PROCESSED_EVENT_RETENTION: duration(30 * DAY_S),
 };
 
+/**
+ * The deal feed (`dealEvents`, `dealUpdated(after:)`): how long a distributor integration may be
+ * away and still resume, and how often each instance reads the feed when no wake-up came.
+ */
+const dealFeedVariables = {
+  DEAL_FEED_RETENTION: duration(30 * DAY_S),
+  DEAL_FEED_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+};
+
+export interface DealFeedSettings {
+  retentionMs: number;
+  pollMs: number;
+}
+
+/** The deal feed's settings from a loaded config. */
+export function dealFeedSettings(config: { DEAL_FEED_RETENTION: number; DEAL_FEED_POLL_MS: number }): DealFeedSettings {
+  return { retentionMs: config.DEAL_FEED_RETENTION * 1000, pollMs: config.DEAL_FEED_POLL_MS };
+}
+
+/** Only the deal feed variables, for the embedded hub. */
+export function loadDealFeedSettings(env: Record<string, string | undefined> = process.env): DealFeedSettings {
+  return dealFeedSettings(parseConfig(z.object(dealFeedVariables), env));
+}
+
 const retentionsInOrder = (config: { OUTBOX_RETENTION: number; PROCESSED_EVENT_RETENTION: number }, ctx: z.RefinementCtx) => {
   const problem = checkRetentions(config.OUTBOX_RETENTION * 1000, config.PROCESSED_EVENT_RETENTION * 1000);
   if (problem) ctx.addIssue({ code: 'custom', path: ['PROCESSED_EVENT_RETENTION'], message: problem });
@@ -67,6 +91,7 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   ...webhookVariables,
   ...retentionVariables,
+  ...dealFeedVariables,
 }).superRefine(retentionsInOrder);
 
 export type DealsConfig = z.infer<typeof schema>;

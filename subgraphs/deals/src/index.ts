@@ -1,6 +1,6 @@
 import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildDealsSchema } from './graphql/schema';
-import { loadEventsRetention, loadWebhookSecurity } from './config';
+import { loadDealFeedSettings, loadEventsRetention, loadWebhookSecurity } from './config';
 import { seedRegistrationPolicies } from './seeds/policies';
 import { createDealsServer, openDealsDatabase } from './server';
 
@@ -8,7 +8,7 @@ export { buildDealsSchema } from './graphql/schema';
 export { createDealsServer, openDealsDatabase } from './server';
 export { adjustableClock, fixedClock, systemClock, type Clock } from '@hub/domain';
 export type { DealEventPayload } from './services/deal-events';
-export { verifyWebhookSignature, webhookSignature, WEBHOOK_HEADERS } from './domain/webhooks';
+export { renderWebhooksSchema, verifyWebhookSignature, webhookSignature, WEBHOOK_HEADERS } from './domain/webhooks';
 export { loadDealsConfig } from './config';
 
 export const dealsSubgraph: SubgraphModule = {
@@ -27,7 +27,7 @@ export const dealsSubgraph: SubgraphModule = {
   async start(options) {
     const database = await openDealsDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/deals.sqlite' });
     // Embedded, deals reads only its webhook and retention variables; the gateway's config owns ports and databases.
-    const server = await createDealsServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret, webhooks: loadWebhookSecurity(), eventsRetention: loadEventsRetention() });
+    const server = await createDealsServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret, webhooks: loadWebhookSecurity(), eventsRetention: loadEventsRetention(), dealFeed: loadDealFeedSettings() });
     const running = await server.start(options.port, options.host);
     return {
       name: 'deals',
