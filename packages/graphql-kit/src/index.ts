@@ -13,3 +13,4 @@ export * from './entity-stubs';
 export * from './metrics';
 export * from './domain-metrics';
 export * from './log';
+export * from './exports';

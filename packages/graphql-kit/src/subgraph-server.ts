@@ -13,6 +13,7 @@ import { subgraphLog } from './log';
 import { auditPlugin, requestAuditScope, requestIdOf } from './audit-plugin';
 import { runAudited } from '@hub/contracts';
 import { createSubgraphMetrics, type MetricsCollector } from './metrics';
+import { EXPORTS_PATH, ExportRefusal, serveExport, type ExportDatasets } from './exports';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** A larger body is still read (and dropped) up to here so its sender gets the 413; beyond, the connection is closed after it. */
@@ -46,6 +47,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
    * per-operation counters and Node's process metrics every server has.
    */
   metrics?: readonly MetricsCollector[];
+  /** BI export datasets this subgraph owns, served as NDJSON on GET /exports (see exports.ts). */
+  exports?: ExportDatasets;
 }
 
 export interface RunningSubgraph {
@@ -209,23 +212,33 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   await apollo.start();
   const nonces = options.nonces ?? sharedNonces ?? memoryNonceStore();
 
-  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
-    const body = req.method === 'POST' ? await readBody(req) : '';
-    let claims: Claims | null;
+  const verifiedClaims = async (req: IncomingMessage, signedBody: string): Promise<Claims | null> => {
     try {
-      claims = await verifyGatewayRequest({
-        secret: options.gatewaySecret,
-        subgraph: options.name,
-        body: req.method === 'POST' ? body : url.search,
-        headers: req.headers,
-        nonces,
-      });
+      return await verifyGatewayRequest({ secret: options.gatewaySecret, subgraph: options.name, body: signedBody, headers: req.headers, nonces });
     } catch (error) {
       if (error instanceof DomainError) throw new HttpError(401, 'UNAUTHENTICATED', error.message);
       // The signature may be fine; only the nonce store could not say whether it was used before.
       subgraphLog('error', 'gateway nonce check failed', error, { subgraph: options.name, requestId: requestIdOf(req.headers) });
       throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'cannot check the gateway signature now; retry');
     }
+  };
+
+  const handleExport = async (req: IncomingMessage, res: ServerResponse, url: URL, datasets: ExportDatasets) => {
+    if (req.method !== 'GET') throw new HttpError(405, 'BAD_REQUEST', 'exports are read with GET');
+    const claims = await verifiedClaims(req, url.search);
+    try {
+      await serveExport(datasets, url, claims, res);
+    } catch (error) {
+      if (error instanceof ExportRefusal) throw new HttpError(error.status, error.code, error.message);
+      // A client that hung up ends the stream early; that is not the server's failure.
+      if (res.destroyed && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      throw error;
+    }
+  };
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const body = req.method === 'POST' ? await readBody(req) : '';
+    const claims = await verifiedClaims(req, req.method === 'POST' ? body : url.search);
     refuseDeepJson(body, url);
     let parsedBody: unknown;
     if (req.method === 'POST') {
@@ -280,6 +293,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
         return res.end(body);
       }
       if (url.pathname === '/graphql') return handleGraphQL(req, res, url);
+      if (url.pathname === EXPORTS_PATH && options.exports) return handleExport(req, res, url, options.exports);
       return sendJson(res, 404, { errors: [{ message: 'not found', extensions: { code: 'NOT_FOUND' } }] });
     };
     route().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import { EventsPruner, OutboxRelay, ParkedEventsService, startConsumer, type Eve
 import { consumerLagCollectors, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { jobMirrorConsumer, JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { incentivesEntities } from './entities';
+import { incentivesExports } from './exports/incentives.export';
 import type { IncentivesContext } from './graphql/context';
 import { buildIncentivesSchema } from './graphql/schema';
 import { createIncentivesLoaders } from './loaders/incentives.loaders';
@@ -91,6 +92,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           gatewaySecret: deps.gatewaySecret,
           createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, simulation, metrics, jobs, parked, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
           subscriptions: true,
+          exports: incentivesExports(deps.database, metrics),
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },

@@ -4,6 +4,7 @@ import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsu
 import { consumerLagCollectors, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { licensesEntities } from './entities';
+import { licensesExports } from './exports/usage.export';
 import type { LicensesContext } from './graphql/context';
 import { buildLicensesSchema } from './graphql/schema';
 import { createLicensesLoaders } from './loaders/licenses.loaders';
@@ -93,6 +94,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
           schema,
           gatewaySecret: deps.gatewaySecret,
           createContext: (claims) => ({ claims, catalog, licenses, usage, jobRunner, parked, loaders: createLicensesLoaders(deps.database.dataSource) }),
+          exports: licensesExports(deps.database),
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
