@@ -14,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import { GraphQLError } from 'graphql';
 import { bearerToken, type Claims, type JwtVerifier } from '@hub/auth';
 import { defaultEdgeConfig, type EdgeConfig } from './edge-config';
+import { createExports, EXPORTS_PREFIX } from './exports';
 import { useCodedVariableErrors, useRefusalLog, useUpstreamStreamErrors } from './error-contract';
 import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
 import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
@@ -142,6 +143,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     logging: log,
   });
 
+  const serveExport = createExports({ subgraphs: options.subgraphs, gatewaySecret: options.gatewaySecret, log });
+
   const server = createServer((req, res) => {
     const requestId = requestIdOf(req.headers);
     res.setHeader(REQUEST_ID_HEADER, requestId);
@@ -176,8 +179,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!(await withinRateLimit({ address }, res, requestId))) return;
       if (await ide.asset(req, res, pathname)) return;
     }
-    if (pathname !== GRAPHQL_PATH) return sendError(res, 404, 'NOT_FOUND', 'Not found');
-    if (ide && rendersIde(req)) {
+    // BI exports share the edge below (body size, token, rate limit) with /graphql.
+    const isExport = pathname.startsWith(EXPORTS_PREFIX);
+    if (pathname !== GRAPHQL_PATH && !isExport) return sendError(res, 404, 'NOT_FOUND', 'Not found');
+    if (!isExport && ide && rendersIde(req)) {
       if (!(await withinRateLimit({ address }, res, requestId))) return;
       return ide.page(req, res);
     }
@@ -198,6 +203,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return sendUnauthenticated(res, auth.error);
     }
     if (!(await withinRateLimit({ caller: auth.claims }, res, requestId))) return;
+    if (isExport) return serveExport(req, res, { claims: auth.claims, requestId });
     return runtime.handle(req, res, { claims: auth.claims, tokenExpiresAt: auth.expiresAt, requestId });
   }
 

@@ -1,0 +1,208 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { stringify } from 'csv-stringify';
+import type { Logger } from '@graphql-hive/logger';
+import { READ_ALL_ROLES, signGatewayRequest, type Claims } from '@hub/auth';
+import { EXPORTS_PATH, quarterRangeProblem } from '@hub/graphql-kit';
+import { REQUEST_ID_HEADER } from './request-id';
+
+/**
+ * `GET /exports/<dataset>?from=<quarter>&to=<quarter>&format=csv|ndjson` (or `period=<quarter>`):
+ * flat files for BI tools. The subgraph owning the dataset streams it as NDJSON on its internal
+ * GET /exports, signed like any subgraph request; the gateway passes NDJSON through or turns it
+ * into CSV with csv-stringify, both with backpressure end to end, so memory stays a page of rows
+ * whatever the size. A client that hangs up aborts the subgraph request, which stops its reads.
+ */
+export const EXPORTS_PREFIX = '/exports/';
+
+interface ExportDataset {
+  subgraph: string;
+  /** The CSV header, in order: the keys of each NDJSON row. */
+  columns: readonly string[];
+}
+
+/** The datasets and their columns (documented in the README's "BI exports"). */
+export const EXPORT_DATASETS: Readonly<Record<string, ExportDataset>> = {
+  'partner-metrics': {
+    subgraph: 'incentives',
+    columns: ['period', 'partnerId', 'programCode', 'tierCode', 'currency', 'newBusinessRevenue', 'renewalRevenue', 'dealsWon', 'dealsReversed', 'payouts', 'usage'],
+  },
+  deals: {
+    subgraph: 'deals',
+    columns: [
+      'id',
+      'partnerId',
+      'distributorId',
+      'referringPartnerId',
+      'programCode',
+      'customerName',
+      'customerCountry',
+      'type',
+      'productLine',
+      'segment',
+      'seats',
+      'amount',
+      'currency',
+      'status',
+      'expectedCloseDate',
+      'registeredAt',
+      'approvedAt',
+      'closedAt',
+    ],
+  },
+  'payout-lines': {
+    subgraph: 'incentives',
+    columns: ['id', 'statementId', 'period', 'payeeKind', 'payeeId', 'statementStatus', 'position', 'rule', 'ruleVersion', 'source', 'dealId', 'base', 'rate', 'amount', 'currency', 'explanation'],
+  },
+  'usage-statement-lines': {
+    subgraph: 'licenses',
+    columns: ['id', 'statementId', 'month', 'partnerId', 'distributorId', 'programCode', 'statementStatus', 'position', 'sku', 'productLine', 'seats', 'tierFromSeats', 'unitPrice', 'amount', 'currency'],
+  },
+};
+
+const FORMATS = ['csv', 'ndjson'] as const;
+type ExportFormat = (typeof FORMATS)[number];
+
+export interface ExportQuery {
+  dataset: string;
+  from: string;
+  to: string;
+  format: ExportFormat;
+}
+
+export class ExportParameterError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** Reads and checks an export URL's dataset, periods and format; ExportParameterError names the bad one. */
+export function parseExportQuery(url: URL): ExportQuery {
+  const dataset = decodeURIComponent(url.pathname.slice(EXPORTS_PREFIX.length));
+  if (!Object.hasOwn(EXPORT_DATASETS, dataset)) throw new ExportParameterError('dataset', `"${dataset}" is not one of ${Object.keys(EXPORT_DATASETS).join(', ')}`);
+  const params = url.searchParams;
+  const format = params.get('format') ?? 'csv';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new ExportParameterError('format', `"${format}" is not one of ${FORMATS.join(', ')}`);
+  const period = params.get('period');
+  if (period !== null && (params.has('from') || params.has('to'))) throw new ExportParameterError('period', 'give either period or from and to, not both');
+  const from = period ?? params.get('from');
+  const to = period ?? params.get('to');
+  if (from === null) throw new ExportParameterError(params.has('to') ? 'from' : 'period', 'is required (a quarter, YYYY-Qn)');
+  if (to === null) throw new ExportParameterError('to', 'is required with from (a quarter, YYYY-Qn)');
+  const problem = quarterRangeProblem(from, to);
+  // A one-quarter export names `period`, whichever end the message is about.
+  if (problem) throw new ExportParameterError(period === null ? problem.field : 'period', problem.message.slice(problem.field.length + 2));
+  return { dataset, from: period === null ? from : period, to, format: format as ExportFormat };
+}
+
+/** NDJSON bytes in, one parsed row per line out (objects for csv-stringify), with backpressure. */
+class NdjsonRows extends Transform {
+  private rest = '';
+
+  constructor() {
+    super({ readableObjectMode: true });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const lines = (this.rest + chunk.toString('utf8')).split('\n');
+    this.rest = lines.pop() ?? '';
+    try {
+      for (const line of lines) if (line !== '') this.push(JSON.parse(line));
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      if (this.rest !== '') this.push(JSON.parse(this.rest));
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+}
+
+export interface ExportsOptions {
+  /** Each subgraph's GraphQL URL; its /exports is beside it. */
+  subgraphs: readonly { name: string; url: string }[];
+  gatewaySecret: string;
+  log: Logger;
+}
+
+export interface ExportCaller {
+  claims: Claims;
+  requestId: string;
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string, field?: string): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ errors: [{ message, extensions: field === undefined ? { code } : { code, field } }] }));
+}
+
+/** The handler for `/exports/…`, once the router has authenticated and rate-limited the caller. */
+export function createExports(options: ExportsOptions): (req: IncomingMessage, res: ServerResponse, caller: ExportCaller) => Promise<void> {
+  const urls = new Map(options.subgraphs.map((s) => [s.name, s.url]));
+  return async (req, res, { claims, requestId }) => {
+    if (req.method !== 'GET') {
+      res.setHeader('allow', 'GET');
+      return sendError(res, 405, 'BAD_REQUEST', 'exports are read with GET');
+    }
+    if (!READ_ALL_ROLES.includes(claims.role)) return sendError(res, 403, 'FORBIDDEN', `exports need one of the roles: ${READ_ALL_ROLES.join(', ')}`);
+    let query: ExportQuery;
+    try {
+      query = parseExportQuery(new URL(req.url ?? '/', 'http://gateway'));
+    } catch (error) {
+      if (error instanceof ExportParameterError) return sendError(res, 400, 'BAD_USER_INPUT', error.message, error.field);
+      throw error;
+    }
+    const dataset = EXPORT_DATASETS[query.dataset]!;
+    const base = urls.get(dataset.subgraph);
+    if (base === undefined) return sendError(res, 404, 'NOT_FOUND', `dataset: "${query.dataset}" is not served by this gateway`, 'dataset');
+
+    // The subgraph's request ends with the client's: a hang-up stops the reads behind it.
+    const abort = new AbortController();
+    const onClose = () => abort.abort();
+    res.once('close', onClose);
+    const search = `?${new URLSearchParams({ dataset: query.dataset, from: query.from, to: query.to })}`;
+    const headers = { ...signGatewayRequest({ secret: options.gatewaySecret, subgraph: dataset.subgraph, claims, body: search }), [REQUEST_ID_HEADER]: requestId };
+    let upstream: Response;
+    try {
+      upstream = await fetch(new URL(`${EXPORTS_PATH}${search}`, base), { headers, signal: abort.signal });
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      options.log.error({ requestId, error }, `[exports] ${dataset.subgraph} unreachable`);
+      return sendError(res, 502, 'INTERNAL_SERVER_ERROR', `the ${dataset.subgraph} subgraph could not be reached`);
+    }
+    if (upstream.status !== 200 || upstream.body === null) {
+      // Its coded JSON error (a 400 naming the parameter, say), as the subgraph answered it.
+      const text = await upstream.text();
+      res.writeHead(upstream.status === 200 ? 502 : upstream.status, { 'content-type': 'application/json; charset=utf-8' });
+      return void res.end(text);
+    }
+    const name = `${query.dataset}-${query.from}${query.from === query.to ? '' : `-${query.to}`}.${query.format}`;
+    res.writeHead(200, {
+      'content-type': query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}"`,
+      'cache-control': 'no-store',
+    });
+    const body = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
+    try {
+      if (query.format === 'ndjson') await pipeline(body, res);
+      else await pipeline(body, new NdjsonRows(), stringify({ header: true, columns: [...dataset.columns] }), res);
+    } catch (error) {
+      // The client hung up (nothing to tell it), or the subgraph failed mid-stream: the status is
+      // sent, so the connection is cut rather than the file ended as if it were whole.
+      if (!abort.signal.aborted) options.log.error({ requestId, error }, `[exports] ${query.dataset} stream failed`);
+      res.destroy();
+    } finally {
+      res.off('close', onClose);
+    }
+  };
+}
