@@ -20,8 +20,9 @@ import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
 import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
 import { createGatewayLogger } from './logging';
 import { REQUEST_ID_HEADER, useRequestIds } from './request-id';
-import { requestIdOf } from '@hub/graphql-kit';
+import { requestIdOf } from '@hub/graphql-kit/audit-plugin';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import type { GatewayTracing } from './telemetry';
 import { useOperationLimits } from './operation-limits';
 import { createRateLimiter, type CallerRateLimiter, type RateLimitKey } from './rate-limit';
 import { TOKEN_EXPIRED_MESSAGE, useStreamsEndAtTokenExpiry, type TokenExpiry } from './stream-expiry';
@@ -67,6 +68,8 @@ export interface GatewayOptions {
    * the gateway's port, except in production, where they are off unless asked for.
    */
   metrics?: MetricsExposure;
+  /** OpenTelemetry traces (see telemetry.ts): its plugin runs first; absent, nothing traces. */
+  tracing?: Pick<GatewayTracing, 'plugin'>;
 }
 
 export type MetricsExposure = boolean | { port: number; host?: string };
@@ -118,7 +121,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraph: options.supergraphSdl,
     ...((options.queryPlanner ?? 'rust') === 'rust' ? { unifiedGraphHandler: rustQueryPlanner } : {}),
     transportEntries: transportEntries(options.subgraphs),
-    plugins: () => [
+    plugins: (context) => [
+      // The trace's spans start with the gateway's work, before every other plugin's.
+      ...(options.tracing ? [options.tracing.plugin(context)] : []),
       // First, so it times each request and subgraph fetch from the start of the gateway's work.
       ...(metrics ? [metrics.plugin] : []),
       ...useOperationLimits(edge.limits),

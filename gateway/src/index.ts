@@ -6,6 +6,7 @@ import { createGateway } from './create-gateway';
 import { loadEdgeConfig } from './edge-config';
 import { closeOnSignal } from './shutdown';
 import { supergraphRoutes } from './supergraph-routes';
+import { startGatewayTracing } from './telemetry';
 
 // The standalone gateway (docker-compose, MySQL mode; `pnpm --filter @hub/gateway build` bundles
 // it for production): subgraphs run as their own processes, the supergraph is the committed file,
@@ -19,6 +20,8 @@ const [config, edge] = loadConfigOrExit(() =>
     () => loadEdgeConfig(process.env),
   ),
 );
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (see telemetry.ts).
+const tracing = await startGatewayTracing();
 const gateway = createGateway({
   supergraphSdl,
   subgraphs: routes.map((route) => ({ ...route, url: config.subgraphUrls[route.name] ?? route.url })),
@@ -30,6 +33,10 @@ const gateway = createGateway({
   metrics: config.metrics,
   redisUrl: config.redisUrl,
   queryPlanner: config.queryPlanner,
+  tracing,
 });
-closeOnSignal(() => gateway.close());
+closeOnSignal(async () => {
+  await gateway.close();
+  await tracing?.shutdown();
+});
 console.log(`gateway ready at ${await gateway.listen(config.port, config.host)}`);

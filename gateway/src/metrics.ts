@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { BoundedLabels, DEFAULT_MAX_OPERATION_NAMES, OPERATION_DURATION_BUCKETS, operationLabel } from '@hub/graphql-kit';
+import { BoundedLabels, DEFAULT_MAX_OPERATION_NAMES, OPERATION_DURATION_BUCKETS, operationLabel } from '@hub/graphql-kit/metrics';
 
 /** What one HTTP request to the gateway is known to be so far. */
 interface RequestState {

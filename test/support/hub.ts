@@ -36,7 +36,7 @@ export interface HubOptions {
    * rate limits: a test drives hundreds of requests a second as one caller on purpose, and the
    * security suite tests the rate limit with its own settings.
    */
-  gateway?: Pick<GatewayOptions, 'edge' | 'ide' | 'introspection' | 'redisUrl' | 'metrics' | 'logging' | 'logWriter'>;
+  gateway?: Pick<GatewayOptions, 'edge' | 'ide' | 'introspection' | 'redisUrl' | 'metrics' | 'logging' | 'logWriter' | 'tracing'>;
 }
 
 const GENEROUS_RATE = { points: 1_000_000, durationSeconds: 1 };

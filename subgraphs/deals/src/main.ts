@@ -5,10 +5,13 @@ import { RedisStreamsBus } from '@hub/events';
 import { shareGatewayNonces } from '@hub/graphql-kit';
 import { eventsRetention, loadDealsConfig, webhookSecurity } from './config';
 import { createDealsServer, openDealsDatabase } from './server';
+import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 
 // Runs the deals subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
 // Events travel on Redis Streams; live updates reach the subscribers of every instance through
 // Redis pub/sub.
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; before the database opens, so mysql2 is traced.
+const tracing = await startSubgraphTracing('deals');
 const config = loadConfigOrExit(() => loadDealsConfig());
 // Every instance refuses a gateway request another instance has already accepted.
 const closeNonces = await shareGatewayNonces(config.REDIS_URL);
@@ -34,6 +37,8 @@ const stop = async () => {
   subscribeClient.disconnect();
   closeNonces();
   await database.dataSource.destroy();
+  // The last requests' spans are exported before the process ends.
+  await tracing?.shutdown();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

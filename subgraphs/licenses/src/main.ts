@@ -3,8 +3,11 @@ import { RedisStreamsBus } from '@hub/events';
 import { shareGatewayNonces } from '@hub/graphql-kit';
 import { eventsRetention, loadLicensesConfig } from './config';
 import { createLicensesServer, openLicensesDatabase } from './server';
+import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 
 // Runs the licenses subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; before the database opens, so mysql2 is traced.
+const tracing = await startSubgraphTracing('licenses');
 const config = loadConfigOrExit(() => loadLicensesConfig());
 // Every instance refuses a gateway request another instance has already accepted.
 const closeNonces = await shareGatewayNonces(config.REDIS_URL);
@@ -19,6 +22,8 @@ const stop = async () => {
   await bus.close();
   closeNonces();
   await database.dataSource.destroy();
+  // The last requests' spans are exported before the process ends.
+  await tracing?.shutdown();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

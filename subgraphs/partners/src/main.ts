@@ -3,8 +3,11 @@ import { RedisStreamsBus } from '@hub/events';
 import { shareGatewayNonces } from '@hub/graphql-kit';
 import { loadPartnersConfig } from './config';
 import { partnersSubgraph } from './index';
+import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 
 // Runs the partners subgraph on its own (MySQL mode, docker-compose); `pnpm start` embeds it instead.
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; before the database opens, so mysql2 is traced.
+const tracing = await startSubgraphTracing('partners');
 const config = loadConfigOrExit(() => loadPartnersConfig());
 // Every instance refuses a gateway request another instance has already accepted.
 const closeNonces = await shareGatewayNonces(config.REDIS_URL);
@@ -24,6 +27,8 @@ const stop = () =>
     .close()
     .then(() => bus.close())
     .then(closeNonces)
+    // The last requests' spans are exported before the process ends.
+    .then(() => tracing?.shutdown())
     .then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
