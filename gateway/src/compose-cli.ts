@@ -2,11 +2,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderEventsJsonSchema } from '@hub/contracts';
+import { renderWebhooksSchema } from '@hub/deals';
 import { composeArtifacts, CompositionError, findDrift } from './compose';
 import { subgraphs } from './subgraphs';
 
 // `pnpm compose` (--write) regenerates the committed schema files from the code — the SDL and
-// the event catalogue's JSON Schema; `pnpm schema:check` (--check) fails CI when a committed
+// the event catalogue's and the webhook deliveries' JSON Schemas; `pnpm schema:check` (--check) fails CI when a committed
 // file no longer matches the code.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const USAGE = 'usage: tsx gateway/src/compose-cli.ts --write | --check';
@@ -16,7 +17,11 @@ async function main(mode: string | undefined): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const artifacts = [...(await composeArtifacts(subgraphs)), { path: 'packages/contracts/events.schema.json', content: renderEventsJsonSchema() }];
+  const artifacts = [
+    ...(await composeArtifacts(subgraphs)),
+    { path: 'packages/contracts/events.schema.json', content: renderEventsJsonSchema() },
+    { path: 'docs/webhooks.schema.json', content: renderWebhooksSchema() },
+  ];
   if (mode === '--write') {
     for (const artifact of artifacts) {
       const file = join(ROOT, artifact.path);

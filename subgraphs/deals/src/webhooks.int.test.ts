@@ -6,6 +6,8 @@ import type { Claims } from '@hub/auth';
 import { newId, type Database } from '@hub/db';
 import { addDays, adjustableClock } from '@hub/domain';
 import { InProcessBus, ProcessedEventEntity, type DomainEvent } from '@hub/events';
+import { fixtureEnvelope } from '@hub/contracts/fixtures';
+import { verifyWebhookSignature as readmeVerify } from '@hub/deals';
 import { createTestDatabase, subgraphClient, type GraphQLResponse, type TestDatabase } from '@hub/testing';
 import { verifyWebhookSignature } from './domain/webhooks';
 import { DistributorRefEntity, PartnerRefEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities';
@@ -153,7 +155,7 @@ describe.each([
     expect(request!.headers['x-hub-event-type']).toBe('deal.won');
     const timestamp = request!.headers['x-hub-timestamp'] as string;
     expect(Number(timestamp)).toBe(Math.floor(clock.now().getTime() / 1000));
-    expect(JSON.parse(request!.body)).toEqual({ id: event.id, type: 'deal.won', occurredAt: event.occurredAt, data: event.payload });
+    expect(JSON.parse(request!.body)).toEqual({ id: event.id, type: 'deal.won', version: 1, occurredAt: event.occurredAt, data: event.payload });
 
     const signature = request!.headers['x-hub-signature'] as string;
     expect(verifyWebhookSignature(secret, timestamp, request!.body, signature, TOLERANCE_SECONDS)).toBe(true);
@@ -248,7 +250,7 @@ describe.each([
     await publish(event, event, dealEvent('SUBMITTED', null));
 
     // Even handled again outside the consumer's own dedupe, the event finds its delivery.
-    await database.transaction((manager) => enqueueWebhookDeliveries(clock)(event, manager));
+    await database.transaction((manager) => enqueueWebhookDeliveries(clock)(event, distributorId, manager));
     expect(await database.dataSource.manager.countBy(WebhookDeliveryEntity, { eventId: event.id })).toBe(1);
 
     expect(await server.dispatcher.dispatchDue()).toBe(1);
@@ -290,7 +292,7 @@ describe.each([
     expect(subscribed.registerWebhook.endpoint.eventTypes).toEqual(['DEAL_WON']);
     const { endpoint } = await register(distributorId, every);
     const listed = await must(call<{ webhookEndpoints: { id: string; eventTypes: string[] }[] }>(distributorClaims(distributorId), '{ webhookEndpoints { id eventTypes } }'));
-    expect(listed.webhookEndpoints.find((e) => e.id === endpoint.id)!.eventTypes).toHaveLength(10);
+    expect(listed.webhookEndpoints.find((e) => e.id === endpoint.id)!.eventTypes).toHaveLength(16);
 
     const [won, lost] = [dealEvent('WON', distributorId), dealEvent('LOST', distributorId)];
     await publish(won, lost);
@@ -300,6 +302,49 @@ describe.each([
 
     const none = await call(distributorClaims(distributorId), SUBSCRIBE, { url: receiver.url(wonOnly), types: [] });
     expect(none.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventTypes' });
+  });
+
+  it('delivers licence, usage statement and its own incentive statement events to the distributor, signed and checked as the README\'s receiver does', async () => {
+    // The README's receiver checks the timestamp against its own clock: back to the real time, earlier tests moved it on.
+    clock.set(new Date().toISOString());
+    const [mine, other] = [newId(), newId()];
+    const [every, dealsOnly, others] = [`/billing/${newId()}`, `/deals-only/${newId()}`, `/billing-other/${newId()}`];
+    const { secret } = await register(mine, every);
+    const SUBSCRIBE = 'mutation ($url: String!, $types: [WebhookEventType!]) { registerWebhook(url: $url, eventTypes: $types) { endpoint { id eventTypes } } }';
+    await must(call(distributorClaims(mine), SUBSCRIBE, { url: receiver.url(dealsOnly), types: ['DEAL_WON', 'DEAL_LOST'] }));
+    await register(other, others);
+
+    const events = [
+      sourceEvent('license.issued', { distributorId: mine }),
+      sourceEvent('license.renewed', { distributorId: mine }),
+      sourceEvent('license.expiring', { distributorId: mine }),
+      sourceEvent('usage.statement_issued', { distributorId: mine }),
+      sourceEvent('statement.approved', { payeeKind: 'DISTRIBUTOR', payeeId: mine }),
+      sourceEvent('statement.paid', { payeeKind: 'DISTRIBUTOR', payeeId: mine }),
+    ];
+    // Not this distributor's: another's licence, and a partner's statement (its distributor earns nothing from it).
+    const othersLicense = sourceEvent('license.issued', { distributorId: other });
+    const partnersStatement = sourceEvent('statement.paid', { payeeKind: 'PARTNER', payeeId: newId() });
+    await publish(...events, othersLicense, partnersStatement);
+    expect(await server.dispatcher.dispatchDue()).toBe(7);
+
+    const received = receiver.requestsTo(every);
+    expect(received.map((request) => request.headers['x-hub-event-type'])).toEqual(events.map((event) => event.type));
+    for (const [i, req] of received.entries()) {
+      const rawBody = req.body;
+      // The README's receiver, as an integrator would write it.
+      const ok = readmeVerify(secret, req.headers['x-hub-timestamp'] as string, rawBody, req.headers['x-hub-signature'] as string, 300);
+      expect(ok).toBe(true);
+      expect(req.headers['x-hub-event-id']).toBe(events[i]!.id);
+      expect(JSON.parse(rawBody)).toEqual({ id: events[i]!.id, type: events[i]!.type, version: 1, occurredAt: events[i]!.occurredAt, data: events[i]!.payload });
+    }
+    const usage = JSON.parse(received[3]!.body) as { data: { currency: string; totalMinor: string; lines: { amountMinor: string }[] } };
+    // Every line, amounts as strings of minor units, so the distributor can invoice from it.
+    expect(usage.data.lines.length).toBeGreaterThan(0);
+    expect(usage.data.lines.reduce((sum, line) => sum + BigInt(line.amountMinor), 0n).toString()).toBe(usage.data.totalMinor);
+    expect(receiver.requestsTo(dealsOnly)).toEqual([]);
+    expect(receiver.requestsTo(others).map((request) => request.headers['x-hub-event-id'])).toEqual([othersLicense.id]);
+    expect(await database.dataSource.manager.countBy(WebhookDeliveryEntity, { eventId: partnersStatement.id })).toBe(0);
   });
 
   it('testWebhook sends a signed ping at once and answers its delivery; only the endpoint\'s owner may send one', async () => {
@@ -595,6 +640,12 @@ describe.each([
       conflictWithId: null,
     };
     return { id: newId(), type: dealEventType(kind), version: 1, occurredAt: clock.now().toISOString(), source: 'deals', aggregateId: dealId, payload };
+  }
+
+  /** A licences or incentives event as its publisher records it (the catalogue's fixture), new id, now, with `changes` to its payload. */
+  function sourceEvent(type: 'license.issued' | 'license.renewed' | 'license.expiring' | 'usage.statement_issued' | 'statement.approved' | 'statement.paid', changes: Record<string, unknown>): DomainEvent {
+    const fixture = fixtureEnvelope(type, 1);
+    return { ...fixture, id: newId(), occurredAt: clock.now().toISOString(), payload: { ...(fixture.payload as Record<string, unknown>), ...changes } };
   }
 
   function partnerFact(type: string, aggregateId: string, payload: unknown): DomainEvent {

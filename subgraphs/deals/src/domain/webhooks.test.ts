@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEAL_EVENT_KINDS } from '@hub/contracts';
+import { DEAL_EVENT_KINDS, EVENT_TYPES } from '@hub/contracts';
 import {
   afterWebhookAttempt,
   eventTypeNames,
+  statementDistributor,
   subscribedEventTypes,
   WEBHOOK_EVENT_TYPES,
   defaultWebhookRetry,
@@ -44,7 +45,7 @@ describe('validateWebhookUrl', () => {
 });
 
 describe('webhook signature', () => {
-  const body = webhookBody({ id: 'evt-1', type: 'deal.won', occurredAt: NOW.toISOString(), data: { dealId: 'd-1', amountMinor: '1999' } });
+  const body = webhookBody({ id: 'evt-1', type: 'deal.won', version: 1, occurredAt: NOW.toISOString(), data: { dealId: 'd-1', amountMinor: '1999' } });
 
   it('is the hex HMAC-SHA256 of "<timestamp>.<body>" with the secret', () => {
     const expected = createHmac('sha256', SECRET).update(`${TS}.${body}`).digest('hex');
@@ -99,7 +100,25 @@ describe('webhook retry schedule', () => {
 
 describe('webhook event types', () => {
   it('offers every deal event deals publishes, under its dotted type', () => {
-    expect(Object.values(WEBHOOK_EVENT_TYPES).sort()).toEqual(DEAL_EVENT_KINDS.map((kind) => `deal.${kind.toLowerCase()}`).sort());
+    const dealTypes = Object.values(WEBHOOK_EVENT_TYPES).filter((type) => type.startsWith('deal.'));
+    expect(dealTypes.sort()).toEqual(DEAL_EVENT_KINDS.map((kind) => `deal.${kind.toLowerCase()}`).sort());
+  });
+
+  it('offers the licence, usage statement and incentive statement events distributors act on, each a catalogued type', () => {
+    expect(Object.entries(WEBHOOK_EVENT_TYPES).filter(([, type]) => !type.startsWith('deal.'))).toEqual([
+      ['LICENSE_ISSUED', 'license.issued'],
+      ['LICENSE_RENEWED', 'license.renewed'],
+      ['LICENSE_EXPIRING', 'license.expiring'],
+      ['USAGE_STATEMENT_ISSUED', 'usage.statement_issued'],
+      ['STATEMENT_APPROVED', 'statement.approved'],
+      ['STATEMENT_PAID', 'statement.paid'],
+    ]);
+    for (const type of Object.values(WEBHOOK_EVENT_TYPES)) expect(EVENT_TYPES).toContain(type);
+  });
+
+  it('sends an incentive statement to its payee when that is a distributor, and a partner\'s to no one', () => {
+    expect(statementDistributor({ payeeKind: 'DISTRIBUTOR', payeeId: 'dist-1' })).toBe('dist-1');
+    expect(statementDistributor({ payeeKind: 'PARTNER', payeeId: 'partner-1' })).toBeNull();
   });
 
   it('keeps a subscription sorted and once each, every type when none is named, and refuses an empty list', () => {
@@ -107,6 +126,6 @@ describe('webhook event types', () => {
     expect(subscribedEventTypes(undefined)).toBeNull();
     expect(() => subscribedEventTypes([])).toThrow(/eventTypes/);
     expect(eventTypeNames(['deal.won'])).toEqual(['DEAL_WON']);
-    expect(eventTypeNames(null)).toHaveLength(DEAL_EVENT_KINDS.length);
+    expect(eventTypeNames(null)).toHaveLength(DEAL_EVENT_KINDS.length + 6);
   });
 });

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { renderWebhooksJsonSchema, type EventType } from '@hub/contracts';
 import { InvalidInputError } from '@hub/domain';
 
 export const WEBHOOK_URL_MAX_LENGTH = 2000;
@@ -8,7 +9,10 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 /**
  * What an endpoint may subscribe to, as the API names it (`DEAL_WON`) and as deliveries carry it
- * (`deal.won`). An endpoint registered without a list receives every type.
+ * (`deal.won`): every event a distributor acts on — its deals, the licences it fulfils and
+ * renews, the usage statements it invoices its resellers from, and its own incentive
+ * statements. Each is a catalogued event type; its payload is the delivery's `data`. An
+ * endpoint registered without a list receives every type.
  */
 export const WEBHOOK_EVENT_TYPES = {
   DEAL_SUBMITTED: 'deal.submitted',
@@ -21,8 +25,19 @@ export const WEBHOOK_EVENT_TYPES = {
   DEAL_LOST: 'deal.lost',
   DEAL_EXPIRED: 'deal.expired',
   DEAL_REVERSED: 'deal.reversed',
-} as const;
+  LICENSE_ISSUED: 'license.issued',
+  LICENSE_RENEWED: 'license.renewed',
+  LICENSE_EXPIRING: 'license.expiring',
+  USAGE_STATEMENT_ISSUED: 'usage.statement_issued',
+  STATEMENT_APPROVED: 'statement.approved',
+  STATEMENT_PAID: 'statement.paid',
+} as const satisfies Record<string, EventType>;
 export type WebhookEventTypeName = keyof typeof WEBHOOK_EVENT_TYPES;
+
+/** docs/webhooks.schema.json: the body of a delivery of every type an endpoint can subscribe to, and of the ping. */
+export function renderWebhooksSchema(): string {
+  return renderWebhooksJsonSchema(Object.values(WEBHOOK_EVENT_TYPES));
+}
 
 /** The event types an endpoint receives: null (every type) or those listed, each once. */
 export function subscribedEventTypes(names: readonly WebhookEventTypeName[] | null | undefined): string[] | null {
@@ -72,9 +87,24 @@ export function validateWebhookUrl(raw: string): string {
   return url;
 }
 
-/** The JSON body of a delivery: the event id to dedupe on, its type, when it happened, and its facts. */
-export function webhookBody(event: { id: string; type: string; occurredAt: string; data: unknown }): string {
-  return JSON.stringify({ id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data });
+/**
+ * The distributor an incentive statement belongs to: its payee when that is a distributor.
+ * A partner's statement is the partner's business, not its distributor's, so it goes nowhere.
+ */
+export function statementDistributor(statement: { payeeKind: 'PARTNER' | 'DISTRIBUTOR'; payeeId: string }): string | null {
+  return statement.payeeKind === 'DISTRIBUTOR' ? statement.payeeId : null;
+}
+
+/** The version of the ping's `data`; events carry their payload's catalogue version. */
+export const WEBHOOK_PING_VERSION = 1;
+
+/**
+ * The JSON body of a delivery: the event id to dedupe on, its type, the version of its payload
+ * (the catalogue's `<type>.v<version>`, documented in docs/webhooks.schema.json), when it
+ * happened, and its facts.
+ */
+export function webhookBody(event: { id: string; type: string; version: number; occurredAt: string; data: unknown }): string {
+  return JSON.stringify({ id: event.id, type: event.type, version: event.version, occurredAt: event.occurredAt, data: event.data });
 }
 
 /** `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`, the `x-hub-signature` header. */

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { WebhookDeliveryStatus } from '../domain/webhooks';
 
-/** One deal event to be POSTed to one endpoint, until it is delivered or given up. */
+/** One event to be POSTed to one endpoint, until it is delivered or given up. */
 @Entity('webhook_delivery')
 // One event reaches an endpoint once, however often the bus delivers it.
 @Index('uq_webhook_delivery_event', ['endpointId', 'eventId'], { unique: true })
@@ -21,6 +21,10 @@ export class WebhookDeliveryEntity {
 
   @Column({ type: 'varchar', length: 100 })
   eventType: string;
+
+  /** The version of the event's payload in the catalogue, sent as `version`; rows from before it was kept are all version 1. */
+  @Column({ type: 'int', default: 1 })
+  eventVersion: number;
 
   @Column({ type: 'datetime', precision: 3 })
   occurredAt: Date;

@@ -19,7 +19,16 @@ registerEnumType(DealSegmentEnum, { name: 'Segment', description: 'SMB: 2–500 
 registerEnumType(DealEventKindEnum, { name: 'DealEventKind' });
 registerEnumType(WebhookEventTypeEnum, {
   name: 'WebhookEventType',
-  description: 'An event a webhook endpoint can receive; deliveries carry it as `x-hub-event-type` in dotted lower case (DEAL_WON: `deal.won`).',
+  description:
+    'An event a webhook endpoint can receive; deliveries carry it as `x-hub-event-type` in dotted lower case (DEAL_WON: `deal.won`) and its payload as `data` (docs/webhooks.schema.json).',
+  valuesConfig: {
+    LICENSE_ISSUED: { description: 'A licence the distributor fulfils was issued: the whole licence and its first term.' },
+    LICENSE_RENEWED: { description: 'A licence was renewed (by or for the distributor): the whole licence and the new term with its amount.' },
+    LICENSE_EXPIRING: { description: 'A licence the distributor fulfils ends within LICENSE_EXPIRING_DAYS: the whole licence, its current term and the days left; once per term.' },
+    USAGE_STATEMENT_ISSUED: { description: 'A reseller\'s monthly usage statement the distributor invoices from was issued: every line, amounts in minor units.' },
+    STATEMENT_APPROVED: { description: 'The distributor\'s own incentive statement was approved: period, currency and total.' },
+    STATEMENT_PAID: { description: 'The distributor\'s own incentive statement was paid.' },
+  },
 });
 registerEnumType(CatalogProblemEnum, {
   name: 'CatalogProblem',

@@ -23,7 +23,7 @@ export class WebhookEndpointResolver {
   }
 
   @Mutation(() => WebhookRegistrationType, {
-    description: 'Registers an http(s) endpoint for the caller\'s deal events (staff name the distributor). Returns the signing secret, this once.',
+    description: 'Registers an http(s) endpoint for the events of the caller\'s deals, licences, usage statements and own incentive statements (staff name the distributor). Returns the signing secret, this once.',
   })
   registerWebhook(
     @Arg('url', () => String) url: string,

@@ -9,7 +9,7 @@ registerEnumType(WebhookDeliveryStatusEnum, {
   description: 'PENDING until a 2xx answer (DELIVERED) or the last retry failed or the endpoint was disabled (FAILED).',
 });
 
-@ObjectType('WebhookEndpoint', { description: 'Where a distributor receives its deal events, POSTed as signed JSON.' })
+@ObjectType('WebhookEndpoint', { description: 'Where a distributor receives the events it acts on (its deals, licences, usage statements and own incentive statements), POSTed as signed JSON.' })
 export class WebhookEndpointType {
   @Field(() => ID)
   id: string;
@@ -57,7 +57,7 @@ export class WebhookAttemptType {
   durationMs: number;
 }
 
-@ObjectType('WebhookDelivery', { description: 'One deal event on its way to one endpoint, with every attempt.' })
+@ObjectType('WebhookDelivery', { description: 'One event on its way to one endpoint, with every attempt.' })
 export class WebhookDeliveryType {
   @Field(() => ID)
   id: string;
@@ -65,7 +65,7 @@ export class WebhookDeliveryType {
   @Field(() => ID, { description: 'The event id, also sent as `id` and `x-hub-event-id`.' })
   eventId: string;
 
-  @Field(() => String, { description: 'e.g. deal.won' })
+  @Field(() => String, { description: 'e.g. deal.won, license.expiring' })
   eventType: string;
 
   @Field(() => WebhookDeliveryStatusEnum)

@@ -182,7 +182,7 @@ export class WebhookDispatcher {
   }
 
   private async post(delivery: WebhookDeliveryEntity, endpoint: WebhookEndpointEntity): Promise<AttemptResult> {
-    const body = webhookBody({ id: delivery.eventId, type: delivery.eventType, occurredAt: delivery.occurredAt.toISOString(), data: JSON.parse(delivery.payload) });
+    const body = webhookBody({ id: delivery.eventId, type: delivery.eventType, version: delivery.eventVersion, occurredAt: delivery.occurredAt.toISOString(), data: JSON.parse(delivery.payload) });
     const now = this.clock.now();
     const timestamp = Math.floor(now.getTime() / 1000);
     const started = performance.now();

@@ -1,24 +1,23 @@
 import { In, type EntityManager } from 'typeorm';
 import { newId } from '@hub/db';
-import { defineConsumer } from '@hub/contracts';
+import { defineConsumer, type EventPayload, type EventType } from '@hub/contracts';
 import type { DomainEvent } from '@hub/events';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import type { Clock } from '@hub/domain';
-import type { DealEventPayload } from './deal-events';
+import { statementDistributor, WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
 
 export const WEBHOOKS_CONSUMER = 'deals.webhooks';
 
 /**
- * Turns a deal event into one PENDING delivery per active endpoint of the deal's distributor
- * that subscribed to its type (or to every type),
- * in the consumer's transaction. The dispatcher sends them; an event seen again (a replay, a
+ * Turns an event into one PENDING delivery per active endpoint of `distributorId` that
+ * subscribed to its type (or to every type), in the consumer's transaction; nothing when the
+ * event belongs to no distributor. The dispatcher sends them; an event seen again (a replay, a
  * second consumer) finds its deliveries there and adds none, and the unique key
  * (endpointId, eventId) holds even if two transactions raced.
  */
 export function enqueueWebhookDeliveries(clock: Clock) {
-  return async (event: DomainEvent<DealEventPayload>, manager: EntityManager): Promise<void> => {
-    const { distributorId } = event.payload;
+  return async (event: DomainEvent, distributorId: string | null, manager: EntityManager): Promise<void> => {
     if (!distributorId) return;
     const endpoints = (await manager.find(WebhookEndpointEntity, { select: { id: true, eventTypes: true }, where: { distributorId, active: true } })).filter(
       (endpoint) => endpoint.eventTypes === null || endpoint.eventTypes.includes(event.type),
@@ -38,6 +37,7 @@ export function enqueueWebhookDeliveries(clock: Clock) {
           endpointId: endpoint.id,
           eventId: event.id,
           eventType: event.type,
+          eventVersion: event.version,
           occurredAt: new Date(event.occurredAt),
           payload: JSON.stringify(event.payload),
           status: 'PENDING',
@@ -53,20 +53,44 @@ export function enqueueWebhookDeliveries(clock: Clock) {
   };
 }
 
-/** The consumer of every deal.* event, version 1, that enqueues distributors' webhook deliveries. */
+type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[keyof typeof WEBHOOK_EVENT_TYPES];
+type Enqueue = ReturnType<typeof enqueueWebhookDeliveries>;
+
+/** Version 1 of `type`, delivered to the distributor `recipient` reads from its payload. */
+function v1<T extends WebhookEventType>(enqueue: Enqueue, recipient: (payload: EventPayload<T, 1>) => string | null) {
+  return { 1: (payload: EventPayload<T, 1>, event: DomainEvent<EventPayload<T, 1>>, manager: EntityManager) => enqueue(event, recipient(payload), manager) };
+}
+
+/**
+ * The consumer, version 1 of every type an endpoint can subscribe to, that enqueues
+ * distributors' webhook deliveries. Who receives what is decided here, from the payload alone:
+ * a deal's or a licence's distributor (a renewal by a distributor makes it the licence's), the
+ * distributor a usage statement's reseller is invoiced by, and the payee of an incentive
+ * statement when that payee is a distributor. Never anyone else's.
+ */
 export function webhooksConsumer(clock: Clock) {
   const enqueue = enqueueWebhookDeliveries(clock);
-  const v1 = { 1: (_payload: DealEventPayload, event: DomainEvent<DealEventPayload>, manager: EntityManager) => enqueue(event, manager) };
-  return defineConsumer(WEBHOOKS_CONSUMER, {
-    'deal.submitted': v1,
-    'deal.approved': v1,
-    'deal.rejected': v1,
-    'deal.withdrawn': v1,
-    'deal.extended': v1,
-    'deal.won': v1,
-    'deal.lost': v1,
-    'deal.expired': v1,
-    'deal.reversed': v1,
-    'deal.conflict_resolved': v1,
-  });
+  const ofDistributor = (payload: { distributorId: string | null }) => payload.distributorId;
+  const handlers = {
+    'deal.submitted': v1<'deal.submitted'>(enqueue, ofDistributor),
+    'deal.approved': v1<'deal.approved'>(enqueue, ofDistributor),
+    'deal.rejected': v1<'deal.rejected'>(enqueue, ofDistributor),
+    'deal.withdrawn': v1<'deal.withdrawn'>(enqueue, ofDistributor),
+    'deal.extended': v1<'deal.extended'>(enqueue, ofDistributor),
+    'deal.won': v1<'deal.won'>(enqueue, ofDistributor),
+    'deal.lost': v1<'deal.lost'>(enqueue, ofDistributor),
+    'deal.expired': v1<'deal.expired'>(enqueue, ofDistributor),
+    'deal.reversed': v1<'deal.reversed'>(enqueue, ofDistributor),
+    'deal.conflict_resolved': v1<'deal.conflict_resolved'>(enqueue, ofDistributor),
+    'license.issued': v1<'license.issued'>(enqueue, ofDistributor),
+    'license.renewed': v1<'license.renewed'>(enqueue, ofDistributor),
+    'license.expiring': v1<'license.expiring'>(enqueue, ofDistributor),
+    'usage.statement_issued': v1<'usage.statement_issued'>(enqueue, ofDistributor),
+    'statement.approved': v1<'statement.approved'>(enqueue, statementDistributor),
+    'statement.paid': v1<'statement.paid'>(enqueue, statementDistributor),
+  } satisfies Record<WebhookEventType, unknown>;
+  return defineConsumer(WEBHOOKS_CONSUMER, handlers);
 }
+
+/** The catalogue types the consumer handles: every type an endpoint may subscribe to. */
+export const WEBHOOK_CONSUMED_TYPES: readonly EventType[] = Object.values(WEBHOOK_EVENT_TYPES);

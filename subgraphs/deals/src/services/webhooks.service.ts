@@ -3,7 +3,7 @@ import { ownDistributorId, READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Clai
 import type { EntityManager } from 'typeorm';
 import { forUpdate, keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
-import { subscribedEventTypes, validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, WEBHOOK_PING, type WebhookDeliveryStatus, type WebhookEventTypeName } from '../domain/webhooks';
+import { subscribedEventTypes, validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, WEBHOOK_PING, WEBHOOK_PING_VERSION, type WebhookDeliveryStatus, type WebhookEventTypeName } from '../domain/webhooks';
 import { DistributorRefEntity } from '../entities/partner-ref.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
@@ -176,6 +176,7 @@ export class WebhooksService {
         endpointId: endpoint.id,
         eventId: newId(),
         eventType: WEBHOOK_PING,
+        eventVersion: WEBHOOK_PING_VERSION,
         occurredAt: now,
         payload: JSON.stringify({ endpointId: endpoint.id, distributorId: endpoint.distributorId, message: 'Test delivery from the partner program hub' }),
         status: 'PENDING',
