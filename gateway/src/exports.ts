@@ -5,7 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { stringify } from 'csv-stringify';
 import type { Logger } from '@graphql-hive/logger';
 import { READ_ALL_ROLES, signGatewayRequest, type Claims } from '@hub/auth';
-import { EXPORTS_PATH, quarterRangeProblem } from '@hub/graphql-kit';
+import { EXPORTS_PATH, quarterRangeProblem } from '@hub/graphql-kit/exports';
 import { REQUEST_ID_HEADER } from './request-id';
 
 /**
