@@ -50,6 +50,7 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     // deals
     deal: readScoped,
     deals: readScoped,
+    dealEvents: { ...readScoped, note: 'the deal feed: each caller pages only the events of deals it may read' },
     dealsOutsideCatalog: { ...staffOnly, note: 'an operator\'s report of deals whose lines the catalog does not cover' },
     webhookEndpoints: { ...readScoped, partner: 'forbidden' },
     webhookDeliveries: { ...readScoped, partner: 'forbidden' },
