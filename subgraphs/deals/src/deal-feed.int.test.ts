@@ -240,9 +240,9 @@ describe('the deal feed across two deals instances (MariaDB, Redis)', () => {
       const events: FeedEvent[] = [];
       let after: string | null = null;
       for (let pages = 0; pages < 100; pages += 1) {
-        const result = await call<Page>(claims, query, { after, filter });
+        const result: { data?: Page | null; errors?: unknown } = await call<Page>(claims, query, { after, filter });
         expect(result.errors).toBeUndefined();
-        const page = result.data!.dealEvents;
+        const page: Page['dealEvents'] = result.data!.dealEvents;
         events.push(...page.edges.map((edge) => edge.node));
         expect(page.edges.map((edge) => edge.cursor)).toEqual(page.edges.map((edge) => edge.node.id));
         if (!page.pageInfo.hasNextPage) return { events, endCursor: page.pageInfo.endCursor };
