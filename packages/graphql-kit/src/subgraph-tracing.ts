@@ -20,7 +20,8 @@ export async function startSubgraphTracing(subgraph: string, options: Pick<Traci
     serviceName: `hub-${subgraph}`,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has(new URL(req.url ?? '/', 'http://subgraph').pathname) }),
-      new MySQL2Instrumentation(),
+      // The statement's literals become `?`: a trace never carries the caller's data or a secret.
+      new MySQL2Instrumentation({ maskStatement: true }),
     ],
     ...options,
   });
