@@ -30,6 +30,16 @@ export function loadEventsRetention(env: Record<string, string | undefined> = pr
   return eventsRetention(parseConfig(z.object(retentionVariables).superRefine(retentionsInOrder), env));
 }
 
+/** How many days before a licence ends its distributor hears of it (license.expiring), once per term. */
+const expiringVariables = {
+  LICENSE_EXPIRING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+};
+
+/** The notice window alone, for the embedded hub (as the retention variables). */
+export function loadExpiringNoticeDays(env: Record<string, string | undefined> = process.env): number {
+  return parseConfig(z.object(expiringVariables), env).LICENSE_EXPIRING_DAYS;
+}
+
 const schema = z.object({
   PORT: port(4003),
   HOST: z.string().default('0.0.0.0'),
@@ -39,6 +49,7 @@ const schema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   /** How often lapsed term licences expire and locked months' usage statements are issued. */
   LICENSE_SWEEP_MS: z.coerce.number().int().min(1_000).default(60 * 60 * 1000),
+  ...expiringVariables,
   ...retentionVariables,
 }).superRefine(retentionsInOrder);
 

@@ -2,7 +2,7 @@ import type { SubgraphModule } from '@hub/graphql-kit';
 import { buildLicensesSchema } from './graphql/schema';
 import { seedCatalog } from './seeds/catalog';
 import { createLicensesServer, openLicensesDatabase } from './server';
-import { loadEventsRetention } from './config';
+import { loadEventsRetention, loadExpiringNoticeDays } from './config';
 
 export { buildLicensesSchema } from './graphql/schema';
 export { createLicensesServer, openLicensesDatabase } from './server';
@@ -27,8 +27,14 @@ export const licensesSubgraph: SubgraphModule = {
   },
   async start(options) {
     const database = await openLicensesDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? SQLITE_FILE });
-    // Embedded, it reads only its retention variables; the gateway's config owns ports and databases.
-    const server = await createLicensesServer({ database, bus: options.bus, gatewaySecret: options.gatewaySecret, eventsRetention: loadEventsRetention() });
+    // Embedded, it reads only its retention and notice variables; the gateway's config owns ports and databases.
+    const server = await createLicensesServer({
+      database,
+      bus: options.bus,
+      gatewaySecret: options.gatewaySecret,
+      eventsRetention: loadEventsRetention(),
+      expiringNoticeDays: loadExpiringNoticeDays(),
+    });
     const running = await server.start(options.port, options.host);
     return {
       name: 'licenses',

@@ -13,7 +13,7 @@ const config = loadConfigOrExit(() => loadLicensesConfig());
 const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const database = await openLicensesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
-const server = await createLicensesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET, sweepMs: config.LICENSE_SWEEP_MS, eventsRetention: eventsRetention(config) });
+const server = await createLicensesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET, sweepMs: config.LICENSE_SWEEP_MS, expiringNoticeDays: config.LICENSE_EXPIRING_DAYS, eventsRetention: eventsRetention(config) });
 const running = await server.start(config.PORT, config.HOST);
 console.log(`licenses subgraph ready at ${running.url}`);
 

@@ -32,9 +32,12 @@ export interface LicensesServerDeps {
   jobs?: JobRunnerOptions;
   /** How long published outbox rows and processed-event ids are kept (defaults: 7 and 30 days). */
   eventsRetention?: EventsRetention;
+  /** How many days before a licence ends the sweep sends license.expiring (default 30). */
+  expiringNoticeDays?: number;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
+const DEFAULT_EXPIRING_NOTICE_DAYS = 30;
 
 /**
  * The licenses subgraph around an open database and a bus: its outbox relay, the consumers of
@@ -56,8 +59,10 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
   const schema = await buildLicensesSchema();
   await deps.database.transaction((manager) => seedCatalog(manager, clock.now()));
 
+  const expiringNoticeDays = deps.expiringNoticeDays ?? DEFAULT_EXPIRING_NOTICE_DAYS;
   const sweep = async () => {
     await licenses.expireDue();
+    await licenses.noticeExpiring(expiringNoticeDays);
     await usage.issueDue();
   };
 
@@ -68,7 +73,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
     jobs: { store: jobStore, runner: jobRunner },
     relay,
     schema,
-    /** What the timer runs: expiries, then statements of months past their lock day. */
+    /** What the timer runs: expiries, notices of licences ending soon, then statements of months past their lock day. */
     sweep,
     start: async (port: number, host?: string): Promise<RunningSubgraph> => {
       relay.start();

@@ -1,7 +1,7 @@
 import { DomainError } from '@hub/domain';
 import { describe, expect, it } from 'vitest';
 import { LicensesError } from './errors';
-import { LICENSE_STATUSES, assertActionAllowed, hasLapsed, nextTermStart, type LicenseAction, type LicenseStatus } from './license-state';
+import { LICENSE_STATUSES, assertActionAllowed, expiringDaysLeft, hasLapsed, nextTermStart, type LicenseAction, type LicenseStatus } from './license-state';
 
 const ACTIONS: LicenseAction[] = ['renew', 'transfer', 'changeDeployment', 'revoke', 'expire'];
 
@@ -82,5 +82,24 @@ describe('nextTermStart', () => {
     expect(() => nextTermStart('lic-1', renewed, '2027-03-14')).toThrow(
       expect.objectContaining({ code: 'LICENSES.ALREADY_RENEWED', details: { licenseId: 'lic-1', nextTermStartsOn: '2027-03-15' } }),
     );
+  });
+});
+
+describe('expiringDaysLeft', () => {
+  it('counts the days left once the end is within the notice window, and not before', () => {
+    expect(expiringDaysLeft('2027-06-15', '2027-05-15', 30)).toBeNull();
+    expect(expiringDaysLeft('2027-06-15', '2027-05-16', 30)).toBe(30);
+    expect(expiringDaysLeft('2027-06-15', '2027-06-14', 30)).toBe(1);
+  });
+
+  it('has nothing to say of a licence that has lapsed (the expiry sweep takes it)', () => {
+    expect(expiringDaysLeft('2027-06-15', '2027-06-15', 30)).toBeNull();
+    expect(expiringDaysLeft('2027-06-15', '2027-07-01', 30)).toBeNull();
+  });
+
+  it('counts calendar days across a month end and a leap day', () => {
+    expect(expiringDaysLeft('2028-03-01', '2028-02-28', 7)).toBe(2);
+    expect(expiringDaysLeft('2027-03-01', '2027-01-30', 29)).toBeNull();
+    expect(expiringDaysLeft('2027-03-01', '2027-01-30', 30)).toBe(30);
   });
 });

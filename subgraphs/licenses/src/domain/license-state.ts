@@ -41,6 +41,19 @@ export function hasLapsed(endsOn: IsoDate, today: IsoDate): boolean {
   return endsOn <= today;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The days left before a live licence ends when that is within the notice window (at most
+ * `noticeDays`, and not yet lapsed), else null: when the sweep sends license.expiring. One
+ * notice per end date, so a renewal, which moves the end, earns the new term its own later.
+ */
+export function expiringDaysLeft(endsOn: IsoDate, today: IsoDate, noticeDays: number): number | null {
+  if (hasLapsed(endsOn, today)) return null;
+  const daysLeft = Math.round((Date.parse(endsOn) - Date.parse(today)) / DAY_MS);
+  return daysLeft <= noticeDays ? daysLeft : null;
+}
+
 /**
  * The next term starts where the last one ends, so coverage stays continuous even when the
  * renewal comes late. Only one term may lie ahead: renewing twice before the next term starts

@@ -3,7 +3,7 @@ import { eventsEntities } from '@hub/events';
 import { JobEntity, JobPageEntity } from '@hub/jobs';
 import { LicensePolicyEntity, SkuEntity, TermPriceEntity, UsagePriceEntity } from './catalog.entity';
 import { CustomerLockEntity, EndCustomerEntity } from './end-customer.entity';
-import { LicenseEntity, LicenseTermEntity } from './license.entity';
+import { LicenseEntity, LicenseExpiringNoticeEntity, LicenseTermEntity } from './license.entity';
 import { DistributorRefEntity, PartnerRefEntity } from './refs.entity';
 import {
   MasterLicenseEntity,
@@ -31,6 +31,7 @@ export const licensesEntities = [
   CustomerLockEntity,
   LicenseEntity,
   LicenseTermEntity,
+  LicenseExpiringNoticeEntity,
   MasterLicenseEntity,
   UsageDeploymentEntity,
   UsageReportEntity,

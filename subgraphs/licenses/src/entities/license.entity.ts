@@ -115,3 +115,26 @@ export class LicenseTermEntity {
   @Column({ type: 'datetime' })
   createdAt: Date;
 }
+
+/**
+ * That a licence's distributor was told its term ends soon (license.expiring): one row per
+ * licence and end date, written in the transaction that records the event. A renewal moves the
+ * licence's end, so its new term earns a notice of its own later; the key keeps a restarted or
+ * second licenses instance from sending one term's notice twice.
+ */
+@Entity('license_expiring_notice')
+export class LicenseExpiringNoticeEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  licenseId: string;
+
+  /** The end the notice announced: the licence's `endsOn` when it was sent. */
+  @DateColumn({ primary: true })
+  endsOn: string;
+
+  /** The id of the license.expiring event recorded with it. */
+  @Column({ type: 'varchar', length: 36 })
+  eventId: string;
+
+  @Column({ type: 'datetime' })
+  sentAt: Date;
+}

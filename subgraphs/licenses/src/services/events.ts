@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { recordContractEvent, recordContractEvents, type EventPayload } from '@hub/contracts';
 import type { Clock } from '@hub/domain';
+import type { DomainEvent } from '@hub/events';
 
 export const LICENSES_SOURCE = 'licenses';
 export const LICENSES_EVENT_VERSION = 1;
@@ -10,6 +11,7 @@ export type LicenseEventType = 'license.issued' | 'license.renewed' | 'license.t
 
 export type LicensesEventType =
   | LicenseEventType
+  | 'license.expiring'
   | 'master_license.granted'
   | 'usage.deployment_added'
   | 'usage.deployment_removed'
@@ -27,8 +29,8 @@ export class LicensesEvents {
     private readonly wakeRelay: () => void = () => undefined,
   ) {}
 
-  async record<T extends LicensesEventType>(manager: EntityManager, type: T, aggregateId: string, payload: LicensesPayload<T>): Promise<void> {
-    await recordContractEvent(manager, { type, version: LICENSES_EVENT_VERSION, source: LICENSES_SOURCE, aggregateId, payload }, this.clock.now());
+  async record<T extends LicensesEventType>(manager: EntityManager, type: T, aggregateId: string, payload: LicensesPayload<T>): Promise<DomainEvent<LicensesPayload<T>>> {
+    return recordContractEvent(manager, { type, version: LICENSES_EVENT_VERSION, source: LICENSES_SOURCE, aggregateId, payload }, this.clock.now());
   }
 
   async recordMany<T extends LicensesEventType>(manager: EntityManager, type: T, events: { aggregateId: string; payload: LicensesPayload<T> }[]): Promise<void> {

@@ -3,12 +3,13 @@ import type { Claims } from '@hub/auth';
 import type { EventPayload } from '@hub/contracts';
 import { ownDistributorId, requireClaims } from '@hub/auth';
 import { forUpdate, keysetPage, keysetPagesByParent, newId, type Database, type KeysetKey, type KeysetPage } from '@hub/db';
-import { type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
+import { addDays, type Clock, type EndCustomerInput, ForbiddenError, InvalidInputError, NotFoundError, parseEndCustomer, parseIsoDate } from '@hub/domain';
 import {
   assertActionAllowed,
   checkLicenseSeats,
   checkTermMonths,
   DEPLOYMENTS,
+  expiringDaysLeft,
   hasLapsed,
   nextTermStart,
   termAmount,
@@ -16,7 +17,7 @@ import {
   type Deployment,
   type LicenseStatus,
 } from '../domain';
-import { DistributorRefEntity, EndCustomerEntity, LicenseEntity, LicenseTermEntity, PartnerRefEntity, SkuEntity } from '../entities';
+import { DistributorRefEntity, EndCustomerEntity, LicenseEntity, LicenseExpiringNoticeEntity, LicenseTermEntity, PartnerRefEntity, SkuEntity } from '../entities';
 import { assertCanRead, assertOwnerOrStaff, isStaff, requireStaff } from './access';
 import { customerFor } from './customers';
 import type { LicenseEventType, LicensesEvents } from './events';
@@ -254,6 +255,47 @@ export class LicensesService {
       this.events.committed();
       if (due.length < batchSize) return expired;
     }
+  }
+
+  /**
+   * Sends license.expiring for each live licence whose end is at most `noticeDays` away, once per
+   * licence and end date: the notice row and the event are written in one transaction under the
+   * licence's row lock, so a restart or a second instance finds the row and sends nothing more.
+   * A renewal moves the end, so its term is announced again when it nears. Returns how many.
+   */
+  async noticeExpiring(noticeDays: number, batchSize = 200): Promise<number> {
+    const today = this.clock.today();
+    const horizon = addDays(today, noticeDays);
+    let sent = 0;
+    for (;;) {
+      const due: { id: string }[] = await this.database.dataSource.manager
+        .createQueryBuilder(LicenseEntity, 'license')
+        .select('license.id', 'id')
+        .leftJoin(LicenseExpiringNoticeEntity, 'notice', 'notice.licenseId = license.id AND notice.endsOn = license.endsOn')
+        .where('license.status = :active', { active: 'ACTIVE' })
+        .andWhere('license.endsOn > :today AND license.endsOn <= :horizon', { today, horizon })
+        .andWhere('notice.licenseId IS NULL')
+        .orderBy('license.id', 'ASC')
+        .limit(batchSize)
+        .getRawMany();
+      for (const { id } of due) if (await this.database.transaction((manager) => this.noticeOne(manager, id, today, noticeDays))) sent += 1;
+      this.events.committed();
+      // A licence taken but not announced has changed since it was read and no longer matches.
+      if (due.length < batchSize) return sent;
+    }
+  }
+
+  private async noticeOne(manager: EntityManager, id: string, today: string, noticeDays: number): Promise<boolean> {
+    const license = await this.lock(manager, id);
+    const daysLeft = expiringDaysLeft(license.endsOn, today, noticeDays);
+    if (license.status !== 'ACTIVE' || daysLeft === null) return false;
+    if (await manager.existsBy(LicenseExpiringNoticeEntity, { licenseId: id, endsOn: license.endsOn })) return false;
+    // The current term: the latest, whose end is the licence's (a renewal made early lies ahead).
+    const term = await manager.findOne(LicenseTermEntity, { where: { licenseId: id }, order: { sequence: 'DESC' } });
+    const customer = await manager.findOneByOrFail(EndCustomerEntity, { id: license.customerId });
+    const event = await this.events.record(manager, 'license.expiring', id, { ...licenseEventPayload(license, customer, term), daysLeft });
+    await manager.insert(LicenseExpiringNoticeEntity, { licenseId: id, endsOn: license.endsOn, eventId: event.id, sentAt: this.clock.now() });
+    return true;
   }
 
   private async create(
