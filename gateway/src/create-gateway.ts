@@ -26,6 +26,7 @@ import type { GatewayTracing } from './telemetry';
 import { useOperationLimits } from './operation-limits';
 import { createRateLimiter, type CallerRateLimiter, type RateLimitKey } from './rate-limit';
 import { TOKEN_EXPIRED_MESSAGE, useStreamsEndAtTokenExpiry, type TokenExpiry } from './stream-expiry';
+import { useSseResume } from './sse-resume';
 import { useCallerOperationNames } from './subgraph-operation-names';
 import { useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
 import { cachedTokenVerifier, type VerifiedCaller } from './verified-tokens';
@@ -131,6 +132,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useUpstreamStreamErrors(),
       useRefusalLog(),
       useStreamsEndAtTokenExpiry(),
+      useSseResume(),
       useCallerOperationNames(),
       useRequestIds(),
       useSignedSubgraphRequests(options.gatewaySecret),
