@@ -16,8 +16,9 @@ type LiveTopics = { 'deal-feed-advanced': [number] };
 /** Events a resuming subscriber reads from the feed per query. */
 const REPLAY_PAGE = 500;
 /**
- * Live events a resuming subscriber may hold while it replays. Past this it lets them go and
- * replays further instead: the feed has them, and memory stays bounded however far back it starts.
+ * Live events a subscriber may hold while it replays (or reads slower than events come). Past
+ * this it lets them go and replays further instead: the feed has them, and memory stays bounded
+ * however far back it starts.
  */
 const MAX_HELD_WHILE_REPLAYING = 10_000;
 
@@ -26,6 +27,8 @@ export interface LiveDealsOptions {
   eventTarget?: PubSubEventTarget<LiveTopics>;
   /** How often the feed is read when no wake-up came (a lost pub/sub message, a stopped peer). */
   pollMs?: number;
+  /** Live events a subscriber may hold while it replays or reads slowly (default 10,000). */
+  maxHeld?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -75,7 +78,8 @@ export function createLiveDeals(feed: DealFeed, partnerFacts: PartnerFactsLookup
       const caller = requireClaims(claims);
       const filter: DealFeedFilter = { partnerId: args.partnerId, distributorId: args.distributorId, dealId: args.dealId, kinds: args.kinds };
       const resumeFrom = args.after != null ? await feed.positionAfter(args.after) : null;
-      let listener = tail.listen(MAX_HELD_WHILE_REPLAYING);
+      const maxHeld = options.maxHeld ?? MAX_HELD_WHILE_REPLAYING;
+      let listener = tail.listen(maxHeld);
       const visible = (event: LiveDealEvent) => canReadDeal(caller, event.payload) && matchesFeedFilter(event, filter);
       return (async function* () {
         try {
@@ -96,7 +100,7 @@ export function createLiveDeals(feed: DealFeed, partnerFacts: PartnerFactsLookup
             }
             if (!listener.overflowed) return;
             // It fell behind while replaying: replay further, then listen afresh.
-            listener = tail.listen(MAX_HELD_WHILE_REPLAYING);
+            listener = tail.listen(maxHeld);
           }
         } finally {
           listener.close();
