@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 
 /** Seconds; from a fast DataLoader-batched read to a statements run cut by the gateway's timeout. */
 export const OPERATION_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -42,6 +42,24 @@ export function operationLabel(names: BoundedLabels, operationName: unknown): st
   return names.label(operationName.slice(0, MAX_LABEL_LENGTH));
 }
 
+/** Seconds; from a one-page job to a statements run over every partner of a large program. */
+export const JOB_DURATION_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
+
+/**
+ * `hub_job_duration_seconds` by kind and outcome, for a subgraph that runs jobs: its JobRunner
+ * records into it (`durations`), its server shows it (`instruments`). Registered nowhere until
+ * then, so each subgraph of the embedded hub has its own.
+ */
+export function createJobDurations(): Histogram<'kind' | 'outcome'> {
+  return new Histogram({
+    name: 'hub_job_duration_seconds',
+    help: 'How long jobs ran from their first start to their end, by kind and outcome (succeeded, failed).',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: JOB_DURATION_BUCKETS,
+    registers: [],
+  });
+}
+
 /** One sample of a scrape-time gauge. */
 export interface GaugeSample {
   labels?: Record<string, string>;
@@ -63,6 +81,8 @@ export interface MetricsCollector {
 export interface SubgraphMetricsOptions {
   subgraph: string;
   collectors?: readonly MetricsCollector[];
+  /** Metrics the subgraph's own code records (job durations), shown beside the rest. */
+  instruments?: readonly Metric[];
   maxOperationNames?: number;
   collectTimeoutMs?: number;
   /** Node's process metrics (CPU, memory, event loop lag, GC); default on. */
@@ -132,6 +152,8 @@ export function createSubgraphMetrics(options: SubgraphMetricsOptions): Subgraph
     labelNames: ['metric'] as const,
     registers: [registry],
   });
+
+  for (const instrument of options.instruments ?? []) registry.registerMetric(instrument);
 
   for (const collector of options.collectors ?? []) {
     // A scrape that starts while the previous one's query still runs shares it instead of

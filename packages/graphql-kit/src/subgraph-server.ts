@@ -12,7 +12,7 @@ import { formatError } from './errors';
 import { subgraphLog } from './log';
 import { auditPlugin, requestAuditScope, requestIdOf } from './audit-plugin';
 import { runAudited } from '@hub/contracts';
-import { createSubgraphMetrics, type MetricsCollector } from './metrics';
+import { createSubgraphMetrics, type MetricsCollector, type SubgraphMetricsOptions } from './metrics';
 import { EXPORTS_PATH, ExportRefusal, serveExport, type ExportDatasets } from './exports';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -47,6 +47,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
    * per-operation counters and Node's process metrics every server has.
    */
   metrics?: readonly MetricsCollector[];
+  /** Metrics the subgraph records itself (createJobDurations), shown on its /metrics too. */
+  instruments?: SubgraphMetricsOptions['instruments'];
   /** BI export datasets this subgraph owns, served as NDJSON on GET /exports (see exports.ts). */
   exports?: ExportDatasets;
 }
@@ -200,7 +202,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningSubgraph> {
-  const metrics = createSubgraphMetrics({ subgraph: options.name, collectors: options.metrics });
+  const metrics = createSubgraphMetrics({ subgraph: options.name, collectors: options.metrics, instruments: options.instruments });
   const apollo = new ApolloServer<BaseContext>({
     schema: options.schema,
     introspection: options.introspection ?? true,

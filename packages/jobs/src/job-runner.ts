@@ -33,6 +33,16 @@ export interface JobRunnerOptions {
    * order (embedded).
    */
   pageQueue?: { bus: EventBus; group: string };
+  /**
+   * Told each job's duration once it has finished here (prom-client's Histogram fits): from its
+   * first start to its end, so a job resumed after a restart counts its whole run.
+   */
+  durations?: JobDurations;
+}
+
+/** Where finished jobs' durations go (the subgraph's `hub_job_duration_seconds`). */
+export interface JobDurations {
+  observe(labels: { kind: string; outcome: 'succeeded' | 'failed' }, seconds: number): void;
 }
 
 export const JOB_PAGE = 'job.page';
@@ -136,6 +146,21 @@ export class JobRunner {
       }
       console.error(`[jobs] ${job.kind} ${job.subject} (${id}) failed:`, error);
       await this.store.fail(id, error instanceof Error ? error.message : String(error));
+    }
+    await this.observe(id);
+  }
+
+  /** The finished job's duration, as its row says (the store's clock): once, by its coordinator. */
+  private async observe(id: string): Promise<void> {
+    if (!this.options.durations) return;
+    try {
+      const job = await this.store.get(id);
+      if (!job || !isFinished(job) || !job.startedAt || !job.finishedAt) return;
+      const seconds = Math.max(0, (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000);
+      this.options.durations.observe({ kind: job.kind, outcome: job.status === 'SUCCEEDED' ? 'succeeded' : 'failed' }, seconds);
+    } catch (error) {
+      // The job's outcome stands; only its sample is lost.
+      console.error(`[jobs] duration of job ${id} not recorded:`, error);
     }
   }
 

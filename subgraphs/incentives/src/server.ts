@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { EventsPruner, OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
-import { consumerLagCollectors, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { consumerLagCollectors, createJobDurations, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { jobMirrorConsumer, JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { incentivesEntities } from './entities';
 import { incentivesExports } from './exports/incentives.export';
@@ -56,7 +56,8 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const statements = new StatementsService(deps.database, clock, () => relay.notify(), deps.statementsPageSize);
   const jobStore = new JobStore(deps.database, { now: () => clock.now() });
   const pageQueue = deps.jobPages ? { bus: deps.jobPages, group: JOB_PAGES_GROUP } : undefined;
-  const runner = new JobRunner(jobStore, { [STATEMENTS_JOB]: statementsWork(statements) }, { ...deps.jobs, pageQueue });
+  const jobDurations = createJobDurations();
+  const runner = new JobRunner(jobStore, { [STATEMENTS_JOB]: statementsWork(statements) }, { durations: jobDurations, ...deps.jobs, pageQueue });
   const jobs = { store: jobStore, runner };
   const deals = new DealIncentivesService(deps.database, clock);
   const standing = new StandingService(deps.database, clock);
@@ -97,6 +98,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
             await deps.database.dataSource.query('SELECT 1');
           },
           metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), ...consumerLagCollectors(deps.bus, 'incentives'), parkedEventsCollector(deps.database.dataSource), ...jobsCollectors(deps.database.dataSource, () => clock.now())],
+          instruments: [jobDurations],
         },
         port,
         host,

@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
-import { consumerLagCollectors, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
+import { consumerLagCollectors, createJobDurations, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { JobRunner, JobStore, type JobRunnerOptions } from '@hub/jobs';
 import { licensesEntities } from './entities';
 import { licensesExports } from './exports/usage.export';
@@ -53,7 +53,8 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
   const usage = new UsageService(deps.database, clock, events);
   // Incentives serves job(id) for every job: it learns of these from their job.updated events.
   const jobStore = new JobStore(deps.database, { now: () => clock.now(), announce: { source: 'licenses', wake: () => relay.notify() } });
-  const jobRunner = new JobRunner(jobStore, { [USAGE_MONTH_JOB]: usageMonthWork(usage) }, deps.jobs);
+  const jobDurations = createJobDurations();
+  const jobRunner = new JobRunner(jobStore, { [USAGE_MONTH_JOB]: usageMonthWork(usage) }, { durations: jobDurations, ...deps.jobs });
   const dealLicenses = dealLicensesConsumer(licenses);
   const parked = new ParkedEventsService(deps.database, [partnerFactsConsumer, dealLicenses], () => clock.now());
   const schema = await buildLicensesSchema();
@@ -104,6 +105,7 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
             await deps.database.dataSource.query('SELECT 1');
           },
           metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), ...consumerLagCollectors(deps.bus, 'licenses'), parkedEventsCollector(deps.database.dataSource), ...jobsCollectors(deps.database.dataSource, () => clock.now())],
+          instruments: [jobDurations],
         },
         port,
         host,
