@@ -359,7 +359,7 @@ describe.each([
     expect(others).toEqual([]);
     expect(request!.headers['x-hub-event-type']).toBe('webhook.ping');
     expect(request!.headers['x-hub-event-id']).toBe(testWebhook.eventId);
-    expect(JSON.parse(request!.body)).toMatchObject({ id: testWebhook.eventId, type: 'webhook.ping', data: { endpointId: endpoint.id, distributorId } });
+    expect(JSON.parse(request!.body)).toMatchObject({ id: testWebhook.eventId, type: 'webhook.ping', version: 1, data: { endpointId: endpoint.id, distributorId } });
     expect(verifyWebhookSignature(secret, request!.headers['x-hub-timestamp'] as string, request!.body, request!.headers['x-hub-signature'] as string, TOLERANCE_SECONDS, clock.now())).toBe(true);
 
     // Another distributor's endpoint is unknown to the caller; a disabled one is refused by name.

@@ -44,6 +44,13 @@ describe('validateWebhookUrl', () => {
   });
 });
 
+describe('webhook body', () => {
+  it('carries the event id, type, payload version, time and data, in that order', () => {
+    const body = webhookBody({ id: 'evt-1', type: 'license.expiring', version: 1, occurredAt: NOW.toISOString(), data: { daysLeft: 30 } });
+    expect(body).toBe(`{"id":"evt-1","type":"license.expiring","version":1,"occurredAt":"${NOW.toISOString()}","data":{"daysLeft":30}}`);
+  });
+});
+
 describe('webhook signature', () => {
   const body = webhookBody({ id: 'evt-1', type: 'deal.won', version: 1, occurredAt: NOW.toISOString(), data: { dealId: 'd-1', amountMinor: '1999' } });
 
