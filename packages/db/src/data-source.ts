@@ -23,6 +23,8 @@ export interface DatabaseOptions {
   replicaUrls?: string[];
   poolSize?: number;
   logQueries?: boolean;
+  /** A statement that takes longer is logged as a slow query (default 1,000 ms). */
+  slowQueryMs?: number;
 }
 
 export interface Database {
@@ -98,6 +100,8 @@ export async function ensureMysqlDatabase(url: string): Promise<void> {
  */
 export const SQLITE_PRAGMAS = ['foreign_keys = ON', 'busy_timeout = 5000', 'synchronous = NORMAL', 'cache_size = -65536', 'temp_store = MEMORY'] as const;
 
+export const DEFAULT_SLOW_QUERY_MS = 1_000;
+
 export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = 'mysql'): Database {
   const queries = new QueryCounter(options.logQueries ?? false);
   const common = {
@@ -109,6 +113,7 @@ export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = '
     migrationsRun: false,
     subscribers: auditSubscribers,
     logger: queries,
+    maxQueryExecutionTime: options.slowQueryMs ?? DEFAULT_SLOW_QUERY_MS,
   } as const;
 
   if (options.url) {

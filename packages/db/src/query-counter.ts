@@ -1,5 +1,21 @@
 import type { Logger, QueryRunner } from 'typeorm';
 
+/** Where the database's warnings go (slow queries, TypeORM's warnings). */
+export type DatabaseWarningSink = (message: string) => void;
+
+const consoleWarnings: DatabaseWarningSink = (message) => console.warn(message);
+let warningSink: DatabaseWarningSink = consoleWarnings;
+
+/**
+ * Sends the database's warnings elsewhere (undefined restores the console); answers the previous
+ * sink. A subgraph sends them to its log, which names the request they happened in.
+ */
+export function setDatabaseWarnings(next: DatabaseWarningSink | undefined): DatabaseWarningSink {
+  const previous = warningSink;
+  warningSink = next ?? consoleWarnings;
+  return previous;
+}
+
 /**
  * A TypeORM logger that counts the SQL statements a data source sends. Tests use it to prove
  * that a list query costs a fixed number of statements however many rows it returns.
@@ -35,7 +51,8 @@ export class QueryCounter implements Logger {
   }
 
   logQuerySlow(time: number, query: string): void {
-    console.warn(`slow query (${time} ms): ${query}`);
+    // The statement without its parameters: the line never carries the caller's data.
+    warningSink(`slow query (${time} ms): ${query}`);
   }
 
   logSchemaBuild(): void {}
@@ -45,6 +62,6 @@ export class QueryCounter implements Logger {
   }
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
-    if (level === 'warn') console.warn(message);
+    if (level === 'warn') warningSink(String(message));
   }
 }

@@ -1,7 +1,8 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAudited } from '@hub/contracts';
+import { createDatabase, setDatabaseWarnings, type Database } from '@hub/db';
 import { requestAuditScope } from './audit-plugin';
-import { setLogSink, subgraphLog } from './log';
+import { logDatabaseWarnings, setLogSink, subgraphLog } from './log';
 
 describe('subgraph log lines', () => {
   const lines: { level: string; line: string }[] = [];
@@ -30,5 +31,31 @@ describe('subgraph log lines', () => {
   it('bound a huge message', () => {
     subgraphLog('info', 'x'.repeat(50_000), undefined, { json: true });
     expect(lines[0]!.line.length).toBeLessThan(2_200);
+  });
+});
+
+describe('database warnings', () => {
+  const lines: string[] = [];
+  let database: Database;
+  let previousSink: ReturnType<typeof setLogSink>;
+  beforeAll(async () => {
+    previousSink = setLogSink((_level, line) => lines.push(line));
+    database = createDatabase({ sqliteFile: ':memory:', entities: [], migrations: [], slowQueryMs: 1 });
+    await database.dataSource.initialize();
+    logDatabaseWarnings();
+  });
+  afterAll(async () => {
+    setDatabaseWarnings(undefined);
+    setLogSink(previousSink);
+    await database.dataSource.destroy();
+  });
+
+  it("log a slow query with the request's id and subgraph, and without its parameters", async () => {
+    // Counting 300,000 rows takes SQLite well over the 1 ms bound.
+    const slow = 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300000) SELECT COUNT(*) AS c FROM n WHERE x <> ?';
+    await runAudited(requestAuditScope('licenses', null, { 'x-request-id': 'req-slow' }), () => database.dataSource.query(slow, [424242]));
+    const line = lines.find((l) => l.includes('slow query'));
+    expect(line).toMatch(/^\[licenses\] \[request req-slow\] slow query \(\d+ ms\): WITH RECURSIVE/);
+    expect(line).not.toContain('424242');
   });
 });

@@ -1,4 +1,5 @@
 import { currentAuditScope } from '@hub/contracts';
+import { setDatabaseWarnings } from '@hub/db';
 
 type Level = 'info' | 'warn' | 'error';
 
@@ -53,4 +54,12 @@ export interface LogOptions {
   /** For lines written before the request's scope opens (or after it closed). */
   subgraph?: string;
   requestId?: string;
+}
+
+/**
+ * The database's warnings (slow queries, TypeORM's own) become subgraph log lines: they run in
+ * the query's async context, so the line names the request (and subgraph) the query served.
+ */
+export function logDatabaseWarnings(): void {
+  setDatabaseWarnings((message) => subgraphLog('warn', message));
 }

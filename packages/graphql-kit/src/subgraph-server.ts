@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscription, type Claims, type NonceStore } from '@hub/auth';
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
-import { subgraphLog } from './log';
+import { logDatabaseWarnings, subgraphLog } from './log';
 import { auditPlugin, requestAuditScope, requestIdOf } from './audit-plugin';
 import { runAudited } from '@hub/contracts';
 import { createSubgraphMetrics, type MetricsCollector, type SubgraphMetricsOptions } from './metrics';
@@ -203,6 +203,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   host = '127.0.0.1',
 ): Promise<RunningSubgraph> {
   const metrics = createSubgraphMetrics({ subgraph: options.name, collectors: options.metrics, instruments: options.instruments });
+  logDatabaseWarnings();
   const apollo = new ApolloServer<BaseContext>({
     schema: options.schema,
     introspection: options.introspection ?? true,
