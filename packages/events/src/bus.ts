@@ -36,6 +36,11 @@ export interface EventBus {
   consume(group: string, handler: EventHandler, options?: ConsumeOptions): Promise<Subscription>;
   /** How far behind each consumer group is, for monitoring. */
   groupLag(): Promise<GroupLag[]>;
+  /**
+   * Forgets a consumer group no code reads any more, so it stops holding a position and showing
+   * a lag that only grows. True when there was one.
+   */
+  retireGroup(group: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -49,4 +49,17 @@ describe.each([
     await bus.publish([event(4), event(5)]);
     expect(await lagOf()).toEqual({ group: 'test.lagging', lag: 2, pending: 0 });
   });
+
+  it('forgets a retired group: it no longer holds a position or shows a lag', async () => {
+    const bus = open();
+    buses.push(bus);
+    const subscription: Subscription = await bus.consume('test.retired', async () => undefined);
+    await bus.publish([event(1)]);
+    await subscription.stop();
+    await bus.publish([event(2)]);
+    expect((await bus.groupLag()).map((g) => g.group)).toContain('test.retired');
+    expect(await bus.retireGroup('test.retired')).toBe(true);
+    expect((await bus.groupLag()).map((g) => g.group)).not.toContain('test.retired');
+    expect(await bus.retireGroup('test.retired')).toBe(false);
+  });
 });

@@ -75,6 +75,11 @@ export class InProcessBus implements EventBus {
     return [...this.offsets].map(([group, offset]) => ({ group, lag: head - offset, pending: 0 }));
   }
 
+  async retireGroup(group: string): Promise<boolean> {
+    if (this.subscriptions.has(group)) throw new Error(`consumer group ${group} is still being read`);
+    return this.offsets.delete(group);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.subscriptions.values()].map((subscription) => subscription.stop()));

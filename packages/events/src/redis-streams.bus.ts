@@ -73,6 +73,15 @@ export class RedisStreamsBus implements EventBus {
     });
   }
 
+  async retireGroup(group: string): Promise<boolean> {
+    try {
+      return Number(await this.publisher.call('XGROUP', 'DESTROY', this.streamKey, group)) === 1;
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return false;
+      throw error;
+    }
+  }
+
   /** Adds the events in one MULTI/EXEC, so a batch lands whole or not at all. */
   async publish(events: DomainEvent[]): Promise<void> {
     if (this.closed) throw new Error('the Redis bus is closed');

@@ -18,6 +18,7 @@ function busThatCannotPublish(inner: InProcessBus): EventBus {
     publish: () => Promise.reject(new BusUnavailableError('bus down for the test')),
     consume: (group, handler, options) => inner.consume(group, handler, options),
     groupLag: () => inner.groupLag(),
+    retireGroup: (group) => inner.retireGroup(group),
     close: () => inner.close(),
   };
 }

@@ -39,6 +39,10 @@ export class ControllableBus implements EventBus {
     return this.inner.groupLag();
   }
 
+  retireGroup(group: string): Promise<boolean> {
+    return this.inner.retireGroup(group);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }
