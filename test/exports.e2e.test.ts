@@ -181,6 +181,113 @@ describe.each(['mysql', 'sqlite'] as const)('BI exports (%s)', (database) => {
     expect(minor(String(row.total))).toBeGreaterThan(0n);
   });
 
+  /** Every row of `sql` over a downloaded CSV export (`… FROM t` reads it). */
+  async function csvRows(path: string, sql: string): Promise<Record<string, unknown>[]> {
+    const response = await download(hub, path, bi);
+    expect(response.status).toBe(200);
+    const file = join(dir, `${path.replace(/\W+/g, '_')}.csv`);
+    writeFileSync(file, await response.text());
+    const reader = await duck.runAndReadAll(sql.replace(/\bFROM t\b/, `FROM read_csv_auto('${file}', header = true, all_varchar = true)`));
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  }
+
+  async function programCodes(): Promise<string[]> {
+    const { json } = await post(hub.url, { query: '{ programs { code } }' }, bi);
+    return (json.data as { programs: { code: string }[] }).programs.map((p) => p.code);
+  }
+
+  async function gql<T>(query: string, variables: Record<string, unknown>, token = bi): Promise<T> {
+    const { json } = await post(hub.url, { query, variables }, token);
+    expect(json.errors).toBeUndefined();
+    return json.data as T;
+  }
+
+  it('programMetrics: the tier distribution matches the partner-metrics export grouped in DuckDB, payouts by rule the payout-lines export', async () => {
+    const tiers = await csvRows(`/exports/partner-metrics?period=${quarter}`, 'SELECT programCode, tierCode, COUNT(*) AS n FROM t GROUP BY ALL');
+    const lines = await csvRows(`/exports/payout-lines?period=${quarter}`, 'SELECT rule, COUNT(*) AS n, CAST(SUM(CAST(amount AS DECIMAL(18,2))) AS VARCHAR) AS total FROM t GROUP BY ALL');
+    const fromGraphQL = new Map<string, number>();
+    const byRule = new Map<string, { lines: number; minor: bigint }>();
+    for (const programCode of await programCodes()) {
+      const { programMetrics } = await gql<{ programMetrics: { period: string; tierDistribution: { tierCode: string; partners: number }[]; payoutsByRule: { rule: string; lines: number; amount: { amount: string } }[] }[] }>(
+        'query ($programCode: String!, $from: String!, $to: String!) { programMetrics(programCode: $programCode, from: $from, to: $to) { period tierDistribution { tierCode partners } payoutsByRule { rule lines amount { amount } } } }',
+        { programCode, from: quarter, to: quarter },
+      );
+      expect(programMetrics.map((m) => m.period)).toEqual([quarter]);
+      for (const t of programMetrics[0]!.tierDistribution) fromGraphQL.set(`${programCode}/${t.tierCode}`, t.partners);
+      for (const r of programMetrics[0]!.payoutsByRule) {
+        const seen = byRule.get(r.rule) ?? { lines: 0, minor: 0n };
+        byRule.set(r.rule, { lines: seen.lines + r.lines, minor: seen.minor + minor(r.amount.amount) });
+      }
+    }
+    expect(fromGraphQL).toEqual(new Map(tiers.map((r) => [`${String(r.programCode)}/${String(r.tierCode)}`, Number(r.n)])));
+    expect(byRule.size).toBeGreaterThan(0);
+    expect(byRule).toEqual(new Map(lines.map((r) => [String(r.rule), { lines: Number(r.n), minor: minor(String(r.total)) }])));
+  });
+
+  // AU-2014 funds MDF for its Premier partners.
+  it('programMetrics: MDF allocated, requested (not rejected) and claimed (not rejected) of the quarter', async () => {
+    const { partners } = await gql<{ partners: { edges: { node: { id: string; program: { code: string } } }[] } }>('{ partners(filter: { programCode: "AU-2014", tierCode: "PREMIER" }, first: 1) { edges { node { id program { code } } } } }', {}, staff);
+    const partner = partners.edges[0]!.node;
+    const mdfOf = async () =>
+      (
+        await gql<{ programMetrics: { mdf: { allocated: { amount: string }; requested: { amount: string }; claimed: { amount: string } } }[] }>(
+          'query ($programCode: String!, $period: String!) { programMetrics(programCode: $programCode, from: $period, to: $period) { mdf { allocated { amount } requested { amount } claimed { amount } } } }',
+          { programCode: partner.program.code, period: quarter },
+        )
+      ).programMetrics[0]!.mdf;
+    const before = await mdfOf();
+    await gql('mutation ($p: ID!, $q: String!) { allocateMdf(partnerId: $p, period: $q, amount: "1000.00") { id } }', { p: partner.id, q: quarter }, staff);
+    const request = (input: object) => gql<{ requestMdf: { id: string } }>('mutation ($i: MdfRequestInput!) { requestMdf(input: $i) { id } }', { i: input }, staff);
+    const kept = (await request({ partnerId: partner.id, period: quarter, amount: '400.00', activity: 'Webinar' })).requestMdf.id;
+    const rejected = (await request({ partnerId: partner.id, period: quarter, amount: '250.00', activity: 'Trade show' })).requestMdf.id;
+    const decide = (id: string, approve: boolean) => gql('mutation ($id: ID!, $a: Boolean!) { decideMdfRequest(id: $id, approve: $a) { id } }', { id, a: approve }, staff);
+    await decide(kept, true);
+    await decide(rejected, false);
+    await gql('mutation ($i: MdfClaimInput!) { claimMdf(input: $i) { id } }', { i: { requestId: kept, amount: '150.00', proofOfPerformance: 'INV-1' } }, staff);
+    const after = await mdfOf();
+    expect(minor(after.allocated.amount) - minor(before.allocated.amount)).toBe(100_000n);
+    expect(minor(after.requested.amount) - minor(before.requested.amount)).toBe(40_000n);
+    expect(minor(after.claimed.amount) - minor(before.claimed.amount)).toBe(15_000n);
+  });
+
+  it('pipelineFunnel: counts, conversion and median days match the deals export in DuckDB', async () => {
+    const rows = await csvRows(
+      `/exports/deals?period=${quarter}`,
+      `SELECT programCode, COUNT(*) AS registered, COUNT(approvedAt) AS approved, COUNT(*) FILTER (WHERE status IN ('WON', 'REVERSED')) AS won,
+        median(epoch(CAST(approvedAt AS TIMESTAMP)) - epoch(CAST(registeredAt AS TIMESTAMP))) AS toApproval,
+        median(date_diff('day', CAST(CAST(approvedAt AS TIMESTAMP) AS DATE), CAST(closedAt AS DATE))) FILTER (WHERE status IN ('WON', 'REVERSED')) AS toWin
+        FROM t GROUP BY ALL`,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const { pipelineFunnel } = await gql<{ pipelineFunnel: { registered: number; approved: number; won: number; approvalRate: string; winRate: string | null; medianDaysToApproval: string | null; medianDaysToWin: string | null }[] }>(
+        'query ($programCode: String!, $period: String!) { pipelineFunnel(programCode: $programCode, from: $period, to: $period) { registered approved won approvalRate winRate medianDaysToApproval medianDaysToWin } }',
+        { programCode: row.programCode, period: quarter },
+      );
+      const funnel = pipelineFunnel[0]!;
+      expect([funnel.registered, funnel.approved, funnel.won]).toEqual([Number(row.registered), Number(row.approved), Number(row.won)]);
+      expect(Number(funnel.approvalRate)).toBeCloseTo(Number(row.approved) / Number(row.registered), 4);
+      if (funnel.approved > 0) expect(Number(funnel.winRate)).toBeCloseTo(Number(row.won) / Number(row.approved), 4);
+      if (row.toApproval !== null) expect(Number(funnel.medianDaysToApproval)).toBeCloseTo(Number(row.toApproval) / 86_400, 2);
+      if (row.toWin !== null) expect(Number(funnel.medianDaysToWin)).toBeCloseTo(Number(row.toWin), 2);
+    }
+  });
+
+  it('usageSeats: seats by month and product line match the usage-statement-lines export in DuckDB', async () => {
+    const rows = await csvRows(`/exports/usage-statement-lines?period=${quarter}`, 'SELECT programCode, month, productLine, SUM(CAST(seats AS INTEGER)) AS seats FROM t GROUP BY ALL');
+    const exported = new Map(rows.map((r) => [`${String(r.programCode)}/${String(r.month)}/${String(r.productLine)}`, Number(r.seats)]));
+    const answered = new Map<string, number>();
+    for (const programCode of await programCodes()) {
+      const { usageSeats } = await gql<{ usageSeats: { period: string; productLine: string; seats: number }[] }>(
+        'query ($programCode: String!, $period: String!) { usageSeats(programCode: $programCode, from: $period, to: $period) { period productLine seats } }',
+        { programCode, period: quarter },
+      );
+      for (const u of usageSeats) answered.set(`${programCode}/${u.period}/${u.productLine}`, u.seats);
+    }
+    expect(answered.size).toBeGreaterThan(0);
+    expect(answered).toEqual(exported);
+  });
+
   it('NDJSON rows carry exactly the CSV columns, in order', async () => {
     for (const [name, dataset] of Object.entries(EXPORT_DATASETS)) {
       const response = await download(hub, `/exports/${name}?period=${quarter}&format=ndjson`, staff);

@@ -38,6 +38,8 @@ const staffOrOwnPartner: Access = { ...staffOnly, partner: 'scoped' };
 const staffOrOwnDistributor: Access = { ...staffOnly, distributor: 'scoped' };
 /** Staff, the partner or the distributor that serves it. */
 const staffOrParty: Access = { ...staffOnly, partner: 'scoped', distributor: 'scoped' };
+/** Program-level figures across partners: staff and BI only. */
+const staffAndBi: Access = { ...staffOnly, bi: 'allowed' };
 
 export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
   query: {
@@ -54,6 +56,7 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     dealsOutsideCatalog: { ...staffOnly, note: 'an operator\'s report of deals whose lines the catalog does not cover' },
     webhookEndpoints: { ...readScoped, partner: 'forbidden' },
     webhookDeliveries: { ...readScoped, partner: 'forbidden' },
+    pipelineFunnel: { ...staffAndBi, note: 'program-level aggregates for BI' },
     // licenses
     skus: everyone,
     sku: everyone,
@@ -62,12 +65,14 @@ export const ACCESS_TABLE: Record<OperationKind, Record<string, Access>> = {
     usageReports: readScoped,
     usageStatement: readScoped,
     usageStatements: readScoped,
+    usageSeats: { ...staffAndBi, note: 'program-level aggregates for BI' },
     // incentives
     incentiveRules: { ...everyone, note: 'the published rule book of a program' },
     simulateStatements: { ...adminOnly, note: 'what-if of the rule book before publishing' },
     statement: { ...readScoped, note: 'a distributor is a payee too (distributor incentive)' },
     statements: readScoped,
     partnerMetrics: { ...readScoped, distributor: 'forbidden', note: 'BI and staff; a partner its own row' },
+    programMetrics: { ...staffAndBi, note: 'program-level aggregates for BI' },
     job: { ...staffOnly, note: 'jobs are staff work (statements, closing a usage month); refused before the lookup' },
     // edge
     auditEvents: adminOnly,

@@ -3,6 +3,7 @@ import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsu
 import { consumerLagCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, webhookDeliveriesCollector, type RunningSubgraph } from '@hub/graphql-kit';
 import { dealsEntities } from './entities';
 import { dealsExports } from './exports/deals.export';
+import { PipelineFunnelService } from './services/pipeline-funnel.service';
 import type { DealsContext } from './graphql/context';
 import { buildDealsSchema } from './graphql/schema';
 import { createDealsLoaders } from './loaders/deals.loaders';
@@ -120,6 +121,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
         onError: (error) => console.error('[deals] pruning the deal feed failed:', error),
       });
       feedPruning.start();
+      const pipelineFunnel = new PipelineFunnelService(deps.database);
       const running = await startSubgraphServer<DealsContext>(
         {
           name: 'deals',
@@ -133,6 +135,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
             webhooks,
             webhookDispatcher: dispatcher,
             parked,
+            pipelineFunnel,
             partnerFacts: partnerFactsLoader(deps.database.dataSource),
             loaders: { ...createDealsLoaders(deps.database.dataSource), ...createWebhookLoaders(deps.database.dataSource) },
           }),

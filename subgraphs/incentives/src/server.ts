@@ -14,6 +14,7 @@ import { DealIncentivesService } from './services/deal-incentives.service';
 import { ledgerConsumer } from './services/ledger.consumer';
 import { MdfService } from './services/mdf.service';
 import { MetricsService } from './services/metrics.service';
+import { ProgramMetricsService } from './services/program-metrics.service';
 import { RulesService } from './services/rules';
 import { SimulationService } from './services/simulation.service';
 import { StandingService } from './services/standing.service';
@@ -65,6 +66,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
   const rules = new RulesService(deps.database);
   const simulation = new SimulationService(statements, rules);
   const metrics = new MetricsService(deps.database);
+  const programMetrics = new ProgramMetricsService(deps.database);
   // job(id) answers for the jobs licences runs (closing a usage month) from their events.
   const jobMirror = jobMirrorConsumer('incentives.jobs');
   const parked = new ParkedEventsService(deps.database, [ledgerConsumer, jobMirror], () => clock.now());
@@ -91,7 +93,7 @@ export async function createIncentivesServer(deps: IncentivesServerDeps) {
           name: 'incentives',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, simulation, metrics, jobs, parked, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
+          createContext: (claims) => ({ claims, statements, deals, standing, mdf, rules, simulation, metrics, programMetrics, jobs, parked, loaders: createIncentivesLoaders(deps.database.dataSource, deals, standing) }),
           subscriptions: true,
           exports: incentivesExports(deps.database, metrics),
           readiness: async () => {

@@ -17,6 +17,7 @@ import { LicensesService } from './services/licenses.service';
 import { partnerFactsConsumer } from './services/partner-refs.consumer';
 import { USAGE_MONTH_JOB, usageMonthWork } from './services/usage-month-jobs';
 import { UsageService } from './services/usage.service';
+import { UsageSeatsService } from './services/usage-seats.service';
 
 export function openLicensesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
   return openDatabase({ ...options, entities: licensesEntities, migrations: licensesMigrations });
@@ -94,12 +95,13 @@ export async function createLicensesServer(deps: LicensesServerDeps) {
         onError: (error) => console.error('[licenses] sweep failed:', error),
       });
       timer.start();
+      const usageSeats = new UsageSeatsService(deps.database);
       const running = await startSubgraphServer<LicensesContext>(
         {
           name: 'licenses',
           schema,
           gatewaySecret: deps.gatewaySecret,
-          createContext: (claims) => ({ claims, catalog, licenses, usage, jobRunner, parked, loaders: createLicensesLoaders(deps.database.dataSource) }),
+          createContext: (claims) => ({ claims, catalog, licenses, usage, usageSeats, jobRunner, parked, loaders: createLicensesLoaders(deps.database.dataSource) }),
           exports: licensesExports(deps.database),
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');

@@ -7,6 +7,7 @@ import type { DealsService } from '../services/deals.service';
 import type { DealFeed } from '../services/deal-feed';
 import type { LiveDeals } from '../services/live-deals';
 import type { PartnerFacts } from '../services/partner-facts';
+import type { PipelineFunnelService } from '../services/pipeline-funnel.service';
 import type { WebhookDispatcher } from '../services/webhook-dispatcher';
 import type { WebhooksService } from '../services/webhooks.service';
 
@@ -22,6 +23,8 @@ export interface DealsContext {
   webhookDispatcher: Pick<WebhookDispatcher, 'deliverNow'>;
   /** What deals' consumers parked. */
   parked: ParkedEventsService;
+  /** Program-level pipeline figures (BI). */
+  pipelineFunnel: PipelineFunnelService;
   /** Deals' own copy of partner facts, for the partner fields deals answers itself. */
   partnerFacts: DataLoader<string, PartnerFacts | null>;
 }

@@ -5,6 +5,7 @@ import type { IncentivesLoaders } from '../loaders/incentives.loaders';
 import type { DealIncentivesService } from '../services/deal-incentives.service';
 import type { MdfService } from '../services/mdf.service';
 import type { MetricsService } from '../services/metrics.service';
+import type { ProgramMetricsService } from '../services/program-metrics.service';
 import type { RulesService } from '../services/rules';
 import type { SimulationService } from '../services/simulation.service';
 import type { StandingService } from '../services/standing.service';
@@ -20,6 +21,7 @@ export interface IncentivesContext {
   rules: RulesService;
   simulation: SimulationService;
   metrics: MetricsService;
+  programMetrics: ProgramMetricsService;
   jobs: { store: JobStore; runner: JobRunner };
   /** What incentives' consumers parked. */
   parked: ParkedEventsService;

@@ -3,6 +3,7 @@ import type { IncentivesContext } from './context';
 import { DealIncentivesResolver, PartnerIncentivesResolver } from './extensions.resolver';
 import { MdfAllocationResolver, MdfClaimResolver, MdfRequestResolver } from './mdf.resolver';
 import { JobResolver } from './job.resolver';
+import { ProgramMetricsResolver } from './program-metrics.resolver';
 import { IncentiveRuleResolver } from './rule.resolver';
 import { incentivesReferenceResolvers } from './references';
 import { StatementResolver } from './statement.resolver';
@@ -12,7 +13,7 @@ const ParkedEventsResolver = parkedEventsResolver<IncentivesContext>('incentives
 
 export function buildIncentivesSchema() {
   return buildSubgraph({
-    resolvers: [StatementResolver, IncentiveRuleResolver, JobResolver, DealIncentivesResolver, PartnerIncentivesResolver, MdfAllocationResolver, MdfRequestResolver, MdfClaimResolver, ParkedEventsResolver],
+    resolvers: [StatementResolver, IncentiveRuleResolver, JobResolver, DealIncentivesResolver, PartnerIncentivesResolver, MdfAllocationResolver, MdfRequestResolver, MdfClaimResolver, ParkedEventsResolver, ProgramMetricsResolver],
     // No field of this subgraph returns a Deal, so type-graphql would leave the stub (and with it
     // priceQuote and payoutLines) out of the schema.
     orphanedTypes: [DealStub],

@@ -5,6 +5,7 @@ import type { LicensesLoaders } from '../loaders/licenses.loaders';
 import type { CatalogService } from '../services/catalog.service';
 import type { LicensesService } from '../services/licenses.service';
 import type { UsageService } from '../services/usage.service';
+import type { UsageSeatsService } from '../services/usage-seats.service';
 
 export interface LicensesContext {
   claims: Claims | null;
@@ -12,6 +13,7 @@ export interface LicensesContext {
   catalog: CatalogService;
   licenses: LicensesService;
   usage: UsageService;
+  usageSeats: UsageSeatsService;
   jobRunner: JobRunner;
   /** What licences' consumers parked. */
   parked: ParkedEventsService;

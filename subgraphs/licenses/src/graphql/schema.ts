@@ -4,6 +4,7 @@ import { LicenseResolver, LicenseTermResolver } from './license.resolver';
 import { PartnerLicensesResolver } from './partner.resolver';
 import type { LicensesContext } from './context';
 import { licensesReferenceResolvers } from './references';
+import { UsageSeatsResolver } from './usage-seats.resolver';
 import { MasterLicenseResolver, UsageDeploymentResolver, UsageReportLineResolver, UsageReportResolver, UsageStatementLineResolver, UsageStatementResolver } from './usage.resolver';
 
 const ParkedEventsResolver = parkedEventsResolver<LicensesContext>('licenses', (context) => ({ claims: context.claims, parked: context.parked }));
@@ -22,6 +23,7 @@ export function buildLicensesSchema() {
       UsageStatementLineResolver,
       PartnerLicensesResolver,
       ParkedEventsResolver,
+      UsageSeatsResolver,
     ],
     referenceResolvers: licensesReferenceResolvers as never,
   });
