@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEAL_EVENT_KINDS, EVENT_TYPES } from '@hub/contracts';
+import { fixedClock } from '@hub/domain';
+import { webhooksConsumer } from '../services/webhooks.consumer';
 import {
   afterWebhookAttempt,
   eventTypeNames,
@@ -134,5 +136,11 @@ describe('webhook event types', () => {
     expect(() => subscribedEventTypes([])).toThrow(/eventTypes/);
     expect(eventTypeNames(['deal.won'])).toEqual(['DEAL_WON']);
     expect(eventTypeNames(null)).toHaveLength(DEAL_EVENT_KINDS.length + 6);
+  });
+});
+
+describe('the webhooks consumer', () => {
+  it('consumes exactly the types an endpoint can subscribe to', () => {
+    expect([...webhooksConsumer(fixedClock('2026-06-15T10:00:00Z')).types].sort()).toEqual(Object.values(WEBHOOK_EVENT_TYPES).sort());
   });
 });

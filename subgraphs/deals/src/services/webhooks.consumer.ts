@@ -1,11 +1,11 @@
 import { In, type EntityManager } from 'typeorm';
 import { newId } from '@hub/db';
-import { defineConsumer, type EventPayload, type EventType } from '@hub/contracts';
+import { defineConsumer, type EventPayload } from '@hub/contracts';
 import type { DomainEvent } from '@hub/events';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import type { Clock } from '@hub/domain';
-import { statementDistributor, WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
+import { statementDistributor, type WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
 
 export const WEBHOOKS_CONSUMER = 'deals.webhooks';
 
@@ -91,6 +91,3 @@ export function webhooksConsumer(clock: Clock) {
   } satisfies Record<WebhookEventType, unknown>;
   return defineConsumer(WEBHOOKS_CONSUMER, handlers);
 }
-
-/** The catalogue types the consumer handles: every type an endpoint may subscribe to. */
-export const WEBHOOK_CONSUMED_TYPES: readonly EventType[] = Object.values(WEBHOOK_EVENT_TYPES);
