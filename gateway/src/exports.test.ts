@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ExportParameterError, parseExportQuery } from './exports';
+
+const parse = (path: string) => parseExportQuery(new URL(path, 'http://gateway'));
+
+function refusal(path: string): { field: string; message: string } {
+  try {
+    parse(path);
+  } catch (error) {
+    if (error instanceof ExportParameterError) return { field: error.field, message: error.message };
+    throw error;
+  }
+  throw new Error(`${path} was accepted`);
+}
+
+describe('export parameters', () => {
+  it('reads one period, a range and the format (CSV by default)', () => {
+    expect(parse('/exports/deals?period=2026-Q3')).toEqual({ dataset: 'deals', from: '2026-Q3', to: '2026-Q3', format: 'csv' });
+    expect(parse('/exports/partner-metrics?from=2026-Q1&to=2026-Q4&format=ndjson')).toEqual({ dataset: 'partner-metrics', from: '2026-Q1', to: '2026-Q4', format: 'ndjson' });
+  });
+
+  it('names the parameter it refuses', () => {
+    expect(refusal('/exports/toString?period=2026-Q1').field).toBe('dataset');
+    expect(refusal('/exports/deals?period=2026-Q1&format=xml').field).toBe('format');
+    expect(refusal('/exports/deals').field).toBe('period');
+    expect(refusal('/exports/deals?to=2026-Q1').field).toBe('from');
+    expect(refusal('/exports/deals?from=2026-Q1').field).toBe('to');
+    expect(refusal('/exports/deals?period=Q1-2026')).toEqual({ field: 'period', message: 'period: "Q1-2026" is not a quarter (YYYY-Qn)' });
+    expect(refusal('/exports/deals?from=2026-Q2&to=2026-Q1')).toEqual({ field: 'to', message: 'to: must not be before from (2026-Q2)' });
+  });
+});
