@@ -377,6 +377,8 @@ function serveGraphQLOverWebSocket(
     }),
     claims: ctx.extra.claims,
     tokenExpiresAt: ctx.extra.expiresAt,
+    // Each operation on the socket is a request of its own: the upgrade's sane x-request-id, or a new id.
+    requestId: requestIdOf(ctx.extra.request.headers),
   }));
   const disposable = useServer<Record<string, unknown> | undefined, { claims?: Claims; expiresAt?: number }>(
     {

@@ -7,6 +7,12 @@ import { currentAuditScope, type AuditScope } from '@hub/contracts';
 /** What a caller may send as `x-request-id`: printable, short, and nothing that could forge a log line. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+/**
+ * Where a subscription's request id travels to a subgraph over graphql-ws, which has no
+ * per-operation headers: the subscribe message's extensions, beside the signed claims.
+ */
+export const REQUEST_ID_EXTENSION = 'requestId';
+
 /** The request's id: the caller's `x-request-id` when it is a sane one, otherwise a new one. */
 export function requestIdOf(headers: IncomingHttpHeaders): string {
   const sent = headers['x-request-id'];

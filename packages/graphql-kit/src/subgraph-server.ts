@@ -10,8 +10,8 @@ import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscrip
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
 import { logDatabaseWarnings, subgraphLog } from './log';
-import { auditPlugin, requestAuditScope, requestIdOf } from './audit-plugin';
-import { runAudited } from '@hub/contracts';
+import { auditPlugin, REQUEST_ID_EXTENSION, requestAuditScope, requestIdOf } from './audit-plugin';
+import { runAudited, type AuditScope } from '@hub/contracts';
 import { createSubgraphMetrics, type MetricsCollector, type SubgraphMetricsOptions } from './metrics';
 import { EXPORTS_PATH, ExportRefusal, serveExport, type ExportDatasets } from './exports';
 
@@ -335,7 +335,8 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   };
 }
 
-const claimsBySubscription = new WeakMap<object, Map<string, Claims | null>>();
+/** Each open subscription's verified caller and the audit scope its log lines name (request id). */
+const subscriptionsBySocket = new WeakMap<object, Map<string, { claims: Claims | null; scope: AuditScope }>>();
 
 /**
  * graphql-ws on the subgraph's /graphql: every subscribe message must carry the gateway's
@@ -350,19 +351,27 @@ function serveSubscriptions<TContext extends BaseContext>(server: Server, option
       onSubscribe: async (ctx, id, payload) => {
         try {
           const claims = await verifySubscription({ secret: options.gatewaySecret, subgraph: options.name, extensions: payload.extensions, nonces });
-          const perSocket = claimsBySubscription.get(ctx) ?? new Map<string, Claims | null>();
-          perSocket.set(id, claims);
-          claimsBySubscription.set(ctx, perSocket);
+          // The gateway's request id, as over HTTP (checked the same way, a new one when absent or odd).
+          const sentId = payload.extensions?.[REQUEST_ID_EXTENSION];
+          const scope = requestAuditScope(options.name, claims, typeof sentId === 'string' ? { 'x-request-id': sentId } : {});
+          const perSocket = subscriptionsBySocket.get(ctx) ?? new Map<string, { claims: Claims | null; scope: AuditScope }>();
+          perSocket.set(id, { claims, scope });
+          subscriptionsBySocket.set(ctx, perSocket);
         } catch (error) {
           return [new GraphQLError((error as Error).message, { extensions: { code: 'UNAUTHENTICATED' } })];
         }
       },
-      context: (ctx, id) => options.createContext(claimsBySubscription.get(ctx)?.get(id) ?? null),
-      // Errors raised while resolving an event get the same codes as over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
+      context: (ctx, id) => options.createContext(subscriptionsBySocket.get(ctx)?.get(id)?.claims ?? null),
+      // Errors raised while resolving an event get the same codes as over HTTP; the masked ones'
+      // log lines name the subscription's request, as an HTTP request's do.
+      onNext: (ctx, id, _payload, _args, result) => {
+        if (!result.errors) return undefined;
+        const format = () => ({ ...result, errors: result.errors!.map((error) => formatError(error.toJSON(), error)) });
+        const scope = subscriptionsBySocket.get(ctx)?.get(id)?.scope;
+        return scope ? runAudited(scope, format) : format();
+      },
       onComplete: (ctx, id) => {
-        claimsBySubscription.get(ctx)?.delete(id);
+        subscriptionsBySocket.get(ctx)?.delete(id);
       },
     },
     wsServer,
