@@ -48,7 +48,8 @@ export function createHttpEdge(options: HttpEdgeOptions): (req: IncomingMessage,
     credentials: !anyOrigin,
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ALLOWED_HEADERS,
-    exposedHeaders: ['retry-after', 'www-authenticate'],
+    // content-disposition names a BI export's file for a browser that downloads it.
+    exposedHeaders: ['retry-after', 'www-authenticate', 'content-disposition'],
     maxAge: 600,
   }) as Middleware;
   return async (req, res) => (await run(securityHeaders, req, res)) && run(corsHeaders, req, res);
