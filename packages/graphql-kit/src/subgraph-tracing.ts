@@ -1,3 +1,4 @@
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { startTracing, tracingConfigured, type Tracing, type TracingOptions } from './tracing';
 
 /** Probes and scrapes: every few seconds, never part of a request anyone follows. */
@@ -16,7 +17,7 @@ export async function startSubgraphTracing(subgraph: string, options: Pick<Traci
     import('@opentelemetry/instrumentation-http'),
     import('@opentelemetry/instrumentation-mysql2'),
   ]);
-  return startTracing({
+  const tracing = await startTracing({
     serviceName: `hub-${subgraph}`,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has(new URL(req.url ?? '/', 'http://subgraph').pathname) }),
@@ -25,4 +26,12 @@ export async function startSubgraphTracing(subgraph: string, options: Pick<Traci
     ],
     ...options,
   });
+  // The instrumentations patch modules as they are required; this process's code imports
+  // node:http as ESM (no require to hook), so it is required here, once patched, and ESM's
+  // named bindings (`import { request } from 'node:http'`) are brought in line with the patch.
+  const require = createRequire(import.meta.url);
+  require('node:http');
+  require('node:https');
+  syncBuiltinESMExports();
+  return tracing;
 }
