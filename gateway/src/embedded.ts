@@ -3,6 +3,7 @@ import { createJwtVerifier, mintToken } from '@hub/auth';
 import { loadConfigOrExit, loadConfigs } from '@hub/config';
 import { InProcessBus } from '@hub/events';
 import type { StartedSubgraph } from '@hub/graphql-kit';
+import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 import { composeSupergraph, printSubgraphs } from './compose';
 import { loadEmbeddedConfig, subgraphDatabaseUrl } from './config';
 import { createGateway, type Gateway } from './create-gateway';
@@ -10,6 +11,7 @@ import { runDemoActivity } from './demo-activity';
 import { loadEdgeConfig } from './edge-config';
 import { closeOnSignal } from './shutdown';
 import { subgraphs, subscriptionSubgraphs } from './subgraphs';
+import { startGatewayTracing } from './telemetry';
 
 // `pnpm start`: every subgraph and the gateway in this one process. Without DATABASE_URL each
 // subgraph keeps a SQLite file under DATA_DIR (default .data/), created and seeded on first start.
@@ -20,11 +22,16 @@ const started: StartedSubgraph[] = [];
 // One process, so one in-process bus carries every subgraph's events to the others.
 const bus = new InProcessBus();
 let gateway: Gateway | undefined;
+// Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then one SDK serves the whole process (service
+// hub-embedded, the subgraphs' instrumentations) and the gateway adds its plugin to it.
+const tracing = await startSubgraphTracing('embedded');
+const gatewayTracing = tracing && (await startGatewayTracing({ startSdk: false }));
 
 async function stopAll(): Promise<void> {
   await gateway?.close();
   await Promise.all(started.map((s) => s.close()));
   await bus.close();
+  await tracing?.shutdown();
 }
 closeOnSignal(stopAll);
 
@@ -57,6 +64,7 @@ try {
     ide: config.ide,
     introspection: config.introspection,
     metrics: config.metrics,
+    tracing: gatewayTracing,
   });
   const url = await gateway.listen(config.port, config.host);
   // Production gets no demo history and no admin token written to its logs.
