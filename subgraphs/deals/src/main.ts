@@ -3,12 +3,12 @@ import { Redis } from 'ioredis';
 import { loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
 import { shareGatewayNonces } from '@hub/graphql-kit';
-import { eventsRetention, loadDealsConfig, webhookSecurity } from './config';
+import { dealFeedSettings, eventsRetention, loadDealsConfig, webhookSecurity } from './config';
 import { createDealsServer, openDealsDatabase } from './server';
 import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 
 // Runs the deals subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
-// Events travel on Redis Streams; live updates reach the subscribers of every instance through
+// Events travel on Redis Streams; each instance tails the deal feed for its live subscribers, woken through
 // Redis pub/sub.
 // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; before the database opens, so mysql2 is traced.
 const tracing = await startSubgraphTracing('deals');
@@ -25,6 +25,7 @@ const server = await createDealsServer({
   gatewaySecret: config.GATEWAY_SECRET,
   liveEventTarget: createRedisEventTarget({ publishClient, subscribeClient }) as never,
   eventsRetention: eventsRetention(config),
+  dealFeed: dealFeedSettings(config),
   webhooks: { intervalMs: config.WEBHOOK_DISPATCH_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, ...webhookSecurity(config) },
 });
 const running = await server.start(config.PORT, config.HOST);

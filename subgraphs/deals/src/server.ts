@@ -55,6 +55,7 @@ export interface DealsServerDeps {
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
+const RETIRED_LIVE_GROUP = 'deals.live';
 
 /**
  * The deals subgraph around an open database and a bus: its outbox relay, the consumer that
@@ -100,6 +101,8 @@ export async function createDealsServer(deps: DealsServerDeps) {
       const partnerFacts: Subscription = await startConsumer(partnerFactsConsumer, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       const catalogRefs: Subscription = await startConsumer(catalogRefsConsumer, { database: deps.database, bus: deps.bus });
       await live.start();
+      // Live updates used to be read from the bus by this group; the feed replaced it.
+      await deps.bus.retireGroup(RETIRED_LIVE_GROUP);
       const webhookEnqueue: Subscription = await startConsumer(webhookDeliveries, { database: deps.database, bus: deps.bus, now: () => clock.now() });
       dispatcher.start();
       const sweep = new PollingLoop({
