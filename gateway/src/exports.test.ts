@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExportParameterError, parseExportQuery } from './exports';
+import { EXPORT_DATASETS, ExportParameterError, guardFormulas, parseExportQuery } from './exports';
 
 const parse = (path: string) => parseExportQuery(new URL(path, 'http://gateway'));
 
@@ -27,5 +27,17 @@ describe('export parameters', () => {
     expect(refusal('/exports/deals?from=2026-Q1').field).toBe('to');
     expect(refusal('/exports/deals?period=Q1-2026')).toEqual({ field: 'period', message: 'period: "Q1-2026" is not a quarter (YYYY-Qn)' });
     expect(refusal('/exports/deals?from=2026-Q2&to=2026-Q1')).toEqual({ field: 'to', message: 'to: must not be before from (2026-Q2)' });
+  });
+});
+
+describe('CSV cells a spreadsheet would run', () => {
+  it('quotes formulas in free text and leaves amounts, ids and ordinary text alone', () => {
+    const guard = guardFormulas(EXPORT_DATASETS.deals!);
+    expect(guard('=HYPERLINK("http://evil","x")', { column: 'customerName' })).toBe('\'=HYPERLINK("http://evil","x")');
+    expect(guard('@SUM(A1)', { column: 'customerName' })).toBe("'@SUM(A1)");
+    expect(guard('-2+3', { column: 'customerName' })).toBe("'-2+3");
+    expect(guard('Acme SA', { column: 'customerName' })).toBe('Acme SA');
+    expect(guard('-12.50', { column: 'amount' })).toBe('-12.50');
+    expect(guard('=1', { column: 'id' })).toBe('=1');
   });
 });

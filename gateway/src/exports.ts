@@ -21,6 +21,8 @@ interface ExportDataset {
   subgraph: string;
   /** The CSV header, in order: the keys of each NDJSON row. */
   columns: readonly string[];
+  /** Columns holding text someone typed (not ids, codes, amounts): guarded against formulas in CSV. */
+  freeText?: readonly string[];
 }
 
 /** The datasets and their columns (documented in the README's "BI exports"). */
@@ -51,10 +53,12 @@ export const EXPORT_DATASETS: Readonly<Record<string, ExportDataset>> = {
       'approvedAt',
       'closedAt',
     ],
+    freeText: ['customerName'],
   },
   'payout-lines': {
     subgraph: 'incentives',
     columns: ['id', 'statementId', 'period', 'payeeKind', 'payeeId', 'statementStatus', 'position', 'rule', 'ruleVersion', 'source', 'dealId', 'base', 'rate', 'amount', 'currency', 'explanation'],
+    freeText: ['explanation'],
   },
   'usage-statement-lines': {
     subgraph: 'licenses',
@@ -147,6 +151,19 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 }
 
 /** The handler for `/exports/…`, once the router has authenticated and rate-limited the caller. */
+/** What a spreadsheet would run as a formula when a cell starts with it (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * Prefixes a quote to free-text cells a spreadsheet would take for a formula (an end customer
+ * named `=HYPERLINK(…)`). csv-stringify's own `escape_formulas` applies to every column, and
+ * would turn a negative amount such as `-12.50` (money travels as decimal strings) into text.
+ */
+export function guardFormulas(dataset: Pick<ExportDataset, 'freeText'>): (value: string, context: { column?: number | string }) => string {
+  const guarded = new Set(dataset.freeText ?? []);
+  return (value, { column }) => (typeof column === 'string' && guarded.has(column) && FORMULA_START.test(value) ? `'${value}` : value);
+}
+
 export function createExports(options: ExportsOptions): (req: IncomingMessage, res: ServerResponse, caller: ExportCaller) => Promise<void> {
   const urls = new Map(options.subgraphs.map((s) => [s.name, s.url]));
   return async (req, res, { claims, requestId }) => {
@@ -195,7 +212,7 @@ export function createExports(options: ExportsOptions): (req: IncomingMessage, r
     const body = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
     try {
       if (query.format === 'ndjson') await pipeline(body, res);
-      else await pipeline(body, new NdjsonRows(), stringify({ header: true, columns: [...dataset.columns] }), res);
+      else await pipeline(body, new NdjsonRows(), stringify({ header: true, columns: [...dataset.columns], cast: { string: guardFormulas(dataset) } }), res);
     } catch (error) {
       // The client hung up (nothing to tell it), or the subgraph failed mid-stream: the status is
       // sent, so the connection is cut rather than the file ended as if it were whole.
