@@ -6,6 +6,7 @@ import { createConnection } from 'mysql2/promise';
 import { QueryCounter } from './query-counter';
 import { CommitSignals, type CommitListener } from './commit-signals';
 import { audited, AuditTrailSubscriber } from './audit';
+import { DEFAULT_DATABASE_TIMEOUTS, timedMysqlDriver, type DatabaseTimeouts } from './timeouts';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -25,6 +26,8 @@ export interface DatabaseOptions {
   logQueries?: boolean;
   /** A statement that takes longer is logged as a slow query (default 1,000 ms). */
   slowQueryMs?: number;
+  /** Connect and statement timeouts on MySQL/MariaDB (see ./timeouts); SQLite waits busy_timeout. */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
 
 export interface Database {
@@ -61,8 +64,8 @@ function databaseOf(dataSource: DataSource, queries: QueryCounter, dialect: Data
 /** MySQL and MariaDB speak one protocol but report schema details differently; TypeORM needs to know which. */
 export type MysqlFlavor = 'mysql' | 'mariadb';
 
-export async function detectMysqlFlavor(url: string): Promise<MysqlFlavor> {
-  const connection = await createConnection({ uri: url.replace(/^mariadb:/, 'mysql:') });
+export async function detectMysqlFlavor(url: string, connectTimeoutMs = DEFAULT_DATABASE_TIMEOUTS.connectMs): Promise<MysqlFlavor> {
+  const connection = await createConnection({ uri: url.replace(/^mariadb:/, 'mysql:'), connectTimeout: connectTimeoutMs });
   try {
     const [rows] = await connection.query('SELECT VERSION() AS version');
     return String((rows as { version: string }[])[0]?.version).includes('MariaDB') ? 'mariadb' : 'mysql';
@@ -76,12 +79,12 @@ export async function detectMysqlFlavor(url: string): Promise<MysqlFlavor> {
  * installation needs no manual step. Without that privilege the migrations report the
  * missing database instead.
  */
-export async function ensureMysqlDatabase(url: string): Promise<void> {
+export async function ensureMysqlDatabase(url: string, connectTimeoutMs = DEFAULT_DATABASE_TIMEOUTS.connectMs): Promise<void> {
   const target = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const name = decodeURIComponent(target.pathname.slice(1));
   if (!name) return;
   target.pathname = '/';
-  const connection = await createConnection({ uri: target.toString() });
+  const connection = await createConnection({ uri: target.toString(), connectTimeout: connectTimeoutMs });
   try {
     await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } catch {
@@ -102,7 +105,11 @@ export const SQLITE_PRAGMAS = ['foreign_keys = ON', 'busy_timeout = 5000', 'sync
 
 export const DEFAULT_SLOW_QUERY_MS = 1_000;
 
-export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = 'mysql'): Database {
+/**
+ * `timeoutState.enforced` switches the statement timeouts on; openDatabase switches them on
+ * after the migrations, whose statements may rightly take longer.
+ */
+export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = 'mysql', timeoutState = { enforced: true }): Database {
   const queries = new QueryCounter(options.logQueries ?? false);
   const common = {
     entities: options.entities,
@@ -121,9 +128,15 @@ export function createDatabase(options: DatabaseOptions, flavor: MysqlFlavor = '
     const replication = options.replicaUrls?.length
       ? { replication: { master: { url }, slaves: options.replicaUrls.map((replica) => ({ url: replica.replace(/^mariadb:/, 'mysql:') })) } }
       : { url };
+    const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts };
+    // Replicas are pooled by mysql2's PoolCluster, which the timed driver does not wrap: they get
+    // the connect timeout only.
+    const driver = options.replicaUrls?.length ? {} : { driver: timedMysqlDriver(flavor, timeouts, timeoutState) };
     const config: DataSourceOptions = {
       ...common,
       ...replication,
+      ...driver,
+      connectTimeout: timeouts.connectMs,
       type: flavor,
       // Amounts are BIGINT minor units: keep them exact as strings, never as JS numbers.
       supportBigNumbers: true,
@@ -166,9 +179,12 @@ function createPrivateSqliteFile(file: string): void {
 
 /** Connects and brings the schema up to date by running pending migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) await ensureMysqlDatabase(options.url);
-  const database = createDatabase(options, options.url ? await detectMysqlFlavor(options.url) : undefined);
+  const connectMs = options.timeouts?.connectMs;
+  if (options.url) await ensureMysqlDatabase(options.url, connectMs);
+  const timeoutState = { enforced: false };
+  const database = createDatabase(options, options.url ? await detectMysqlFlavor(options.url, connectMs) : undefined, timeoutState);
   await database.dataSource.initialize();
   await database.dataSource.runMigrations({ transaction: 'each' });
+  timeoutState.enforced = true;
   return database;
 }

@@ -9,3 +9,5 @@ export * from './raw-rows';
 export * from './migration-helpers';
 export { forUpdate, lockNames } from './named-locks';
 export * from './audit';
+export * from './unavailable';
+export * from './timeouts';
