@@ -17,7 +17,8 @@ export class DealResolver {
     return ctx.deals.get(ctx.claims, id, (key) => ctx.loaders.deal.load(key));
   }
 
-  @Query(() => DealConnection)
+  // Nullable, as every list a portal page asks for beside others: deals down costs this field, not the page.
+  @Query(() => DealConnection, { nullable: true })
   async deals(@Arg('filter', () => DealFilter, { nullable: true }) filter: DealFilter | null, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: DealsContext) {
     return toConnection(await ctx.deals.list(ctx.claims, filter ?? {}, pageRequest(page)));
   }
@@ -179,7 +180,8 @@ export class PartnerDealsResolver {
     return partner.facts ? readName(partner.facts) : ctx.partnerFacts.load(partner.id).then(readName);
   }
 
-  @FieldResolver(() => DealConnection, { description: 'The partner\'s registrations, oldest first.' })
+  // Nullable: with deals down a partner keeps its name and the other subgraphs' fields (SUBGRAPH_UNAVAILABLE here).
+  @FieldResolver(() => DealConnection, { nullable: true, description: 'The partner\'s registrations, oldest first.' })
   async deals(
     @Root() partner: PartnerStub,
     @Arg('filter', () => DealFilter, { nullable: true }) filter: DealFilter | null,

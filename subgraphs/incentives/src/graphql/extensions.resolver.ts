@@ -16,9 +16,12 @@ const money = (line: IncentiveLine) => ({
   explanation: line.explanation,
 });
 
+// Every field incentives adds to a deal or a partner is nullable: with incentives down (or timed
+// out) the deal or partner keeps the other subgraphs' fields, and these answer null with
+// SUBGRAPH_UNAVAILABLE.
 @Resolver(() => DealStub)
 export class DealIncentivesResolver {
-  @FieldResolver(() => PriceQuoteType, { description: "List, each discount (rule, rate, amount, why) and net, at the partner's tier on the close date (today while open)." })
+  @FieldResolver(() => PriceQuoteType, { nullable: true, description: "List, each discount (rule, rate, amount, why) and net, at the partner's tier on the close date (today while open)." })
   async priceQuote(@Root() deal: DealStub, @Ctx() ctx: IncentivesContext): Promise<PriceQuoteType> {
     const quote = ctx.deals.quoteFor(ctx.claims, await ctx.loaders.dealIncentives.load(deal.id));
     if (!quote) throw new NotFoundError('Deal (in the incentives ledger)', deal.id);
@@ -29,7 +32,7 @@ export class DealIncentivesResolver {
     };
   }
 
-  @FieldResolver(() => [PayoutLineType], { description: 'What the won deal pays, line by line; each caller sees the lines payable to it.' })
+  @FieldResolver(() => [PayoutLineType], { nullable: true, description: 'What the won deal pays, line by line; each caller sees the lines payable to it.' })
   async payoutLines(@Root() deal: DealStub, @Ctx() ctx: IncentivesContext): Promise<PayoutLineType[]> {
     return ctx.deals.payoutsFor(ctx.claims, await ctx.loaders.dealIncentives.load(deal.id)).map((line) => ({ ...money(line), source: line.source }));
   }
@@ -37,7 +40,7 @@ export class DealIncentivesResolver {
 
 @Resolver(() => PartnerStub)
 export class PartnerIncentivesResolver {
-  @FieldResolver(() => TierStandingType, { description: 'Trailing-12-month standing on a date (default today): qualified tier, next tier and the gap.' })
+  @FieldResolver(() => TierStandingType, { nullable: true, description: 'Trailing-12-month standing on a date (default today): qualified tier, next tier and the gap.' })
   async standing(@Root() partner: PartnerStub, @Arg('asOf', () => DateScalar, { nullable: true }) asOf: string | null, @Ctx() ctx: IncentivesContext): Promise<TierStandingType> {
     ctx.standing.authorize(ctx.claims, partner.id);
     const date = ctx.standing.asOf(asOf);
@@ -56,7 +59,7 @@ export class PartnerIncentivesResolver {
     };
   }
 
-  @FieldResolver(() => StatementConnection, { description: "The partner's statements, oldest first." })
+  @FieldResolver(() => StatementConnection, { nullable: true, description: "The partner's statements, oldest first." })
   async statements(@Root() partner: PartnerStub, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: IncentivesContext) {
     // Two queries for every partner of the request; a partner sees only its own (others: empty).
     const readable = ctx.statements.readableBy(ctx.claims, { kind: 'PARTNER', id: partner.id });
@@ -64,7 +67,7 @@ export class PartnerIncentivesResolver {
     return toConnection(readable ? await ctx.loaders.statementsOfPartner(request).load(partner.id) : keysetSlice([], (statement: StatementEntity) => statement.id, request));
   }
 
-  @FieldResolver(() => [MdfAllocationType])
+  @FieldResolver(() => [MdfAllocationType], { nullable: true })
   async mdfAllocations(@Root() partner: PartnerStub, @Ctx() ctx: IncentivesContext) {
     // Like statements: one query for every partner of the request; another partner's are not listed.
     return ctx.statements.readableBy(ctx.claims, { kind: 'PARTNER', id: partner.id }) ? ctx.loaders.allocationsByPartner.load(partner.id) : [];

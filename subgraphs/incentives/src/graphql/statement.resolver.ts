@@ -20,7 +20,8 @@ export class StatementResolver {
     return ctx.statements.get(ctx.claims, payeeId, period);
   }
 
-  @Query(() => StatementConnection)
+  // Nullable, as every list a portal page asks for beside others: incentives down costs this field, not the page.
+  @Query(() => StatementConnection, { nullable: true })
   async statements(@Arg('filter', () => StatementFilter, { nullable: true }) filter: StatementFilter | null, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: IncentivesContext) {
     return toConnection(await ctx.statements.list(ctx.claims, filter ?? {}, pageRequest(page)));
   }

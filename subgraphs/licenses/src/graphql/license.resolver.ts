@@ -14,7 +14,8 @@ export class LicenseResolver {
     return ctx.licenses.get(ctx.claims, id, (key) => ctx.loaders.license.load(key));
   }
 
-  @Query(() => LicenseConnection)
+  // Nullable, as every list a portal page asks for beside others: licenses down costs this field, not the page.
+  @Query(() => LicenseConnection, { nullable: true })
   async licenses(@Arg('filter', () => LicenseFilter, { nullable: true }) filter: LicenseFilter | null, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: LicensesContext) {
     return toConnection(await ctx.licenses.list(ctx.claims, filter ?? {}, pageRequest(page)));
   }

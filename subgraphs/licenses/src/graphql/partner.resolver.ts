@@ -4,9 +4,11 @@ import type { LicensesContext } from './context';
 import { LicenseFilter } from './inputs';
 import { LicenseConnection, MasterLicenseType, PartnerStub, UsageStatementConnection } from './types';
 
+// The fields licences add to a partner are nullable: with licenses down (or timed out) a partner
+// keeps its name and the other subgraphs' fields, and these answer null with SUBGRAPH_UNAVAILABLE.
 @Resolver(() => PartnerStub)
 export class PartnerLicensesResolver {
-  @FieldResolver(() => LicenseConnection, { description: "The partner's licences, oldest first." })
+  @FieldResolver(() => LicenseConnection, { nullable: true, description: "The partner's licences, oldest first." })
   async licenses(
     @Root() partner: PartnerStub,
     @Arg('filter', () => LicenseFilter, { nullable: true }) filter: LicenseFilter | null,
@@ -21,7 +23,7 @@ export class PartnerLicensesResolver {
     return ctx.usage.masterLicenseOf(ctx.claims, partner.id, (key) => ctx.loaders.masterLicenseByPartner.load(key));
   }
 
-  @FieldResolver(() => UsageStatementConnection, { description: 'Monthly usage statements, oldest first.' })
+  @FieldResolver(() => UsageStatementConnection, { nullable: true, description: 'Monthly usage statements, oldest first.' })
   async usageStatements(@Root() partner: PartnerStub, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: LicensesContext) {
     return toConnection(await ctx.loaders.usageStatementsOfPartner({ claims: ctx.claims, filter: {}, page: pageRequest(page) }).load(partner.id));
   }

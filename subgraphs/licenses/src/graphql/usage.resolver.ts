@@ -108,7 +108,8 @@ export class UsageStatementResolver {
     return ctx.usage.statement(ctx.claims, partnerId, month);
   }
 
-  @Query(() => UsageStatementConnection)
+  // Nullable, as every list a portal page asks for beside others: licenses down costs this field, not the page.
+  @Query(() => UsageStatementConnection, { nullable: true })
   async usageStatements(
     @Arg('filter', () => UsageStatementFilter, { nullable: true }) filter: UsageStatementFilter | null,
     @Args(() => PageArgs) page: PageArgs,

@@ -25,7 +25,8 @@ export class PartnerResolver {
     return ctx.services.partners.get(ctx.claims, id, ctx.loaders);
   }
 
-  @Query(() => PartnerConnection)
+  // Nullable, as every list a portal page asks for beside others: partners down costs this field, not the page.
+  @Query(() => PartnerConnection, { nullable: true })
   async partners(
     @Arg('filter', () => PartnerFilter, { nullable: true }) filter: PartnerFilter | null,
     @Args(() => PageArgs) page: PageArgs,
