@@ -113,3 +113,4 @@ export const duration = (fallback: number) =>
     });
 
 export { z };
+export { lifecycleVariables, databaseTimeouts } from './lifecycle';

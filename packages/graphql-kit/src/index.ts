@@ -14,3 +14,4 @@ export * from './metrics';
 export * from './domain-metrics';
 export * from './log';
 export * from './exports';
+export * from './process-drain';

@@ -11,6 +11,8 @@ export interface SubgraphStartOptions {
   host?: string;
   /** Load demo data when the database is empty. */
   seedDemoData?: boolean;
+  /** Connect and statement timeouts on MySQL/MariaDB (@hub/db DatabaseTimeouts); defaults when absent. */
+  databaseTimeouts?: { connectMs?: number; queryMs?: number };
   /**
    * Where the subgraph publishes its outbox and consumes other subgraphs' events: Redis
    * Streams in production, one shared in-process bus when everything runs embedded.

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, Lexer, Source, TokenKind, type GraphQLSchema } from 'graphql';
@@ -7,6 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscription, type Claims, type NonceStore } from '@hub/auth';
+import { databaseUnavailable } from '@hub/db';
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
 import { logDatabaseWarnings, subgraphLog } from './log';
@@ -24,6 +25,16 @@ const MAX_DRAINED_BYTES = 8 * MAX_BODY_BYTES;
  */
 const MAX_NESTING = 100;
 const CLOSE_GRACE_MS = 5_000;
+/**
+ * A drain waits until no request has arrived for this long before closing the keep-alive
+ * connections left idle: a client busy on one gets `Connection: close` on its next answer and
+ * moves on; cutting an idle one at once races a request its client may be sending on it.
+ */
+const DRAIN_QUIET_MS = 250;
+/** A load balancer's probe gives up after a second or so: /readyz answers within this whatever hangs behind it. */
+export const READINESS_TIMEOUT_MS = 800;
+/** graphql-ws close code for a server going away to restart: the gateway reconnects, elsewhere if it can. */
+export const SERVICE_RESTART_CLOSE_CODE = 1012;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -57,7 +68,34 @@ export interface RunningSubgraph {
   server: Server;
   apollo: ApolloServer<BaseContext>;
   url: string;
+  /**
+   * Drains, then stops: /readyz answers 503 at once, the listener accepts no new connection,
+   * subscriptions end with 1012 (Service Restart), requests in flight finish (up to a grace of
+   * 5 s) and every answer from then on closes its keep-alive connection after it.
+   */
   close(): Promise<void>;
+}
+
+type ReadinessAnswer = { status: 200; body: Record<string, unknown> } | { status: 503; body: Record<string, unknown> };
+
+/**
+ * Runs the subgraph's readiness check against a timer, so the answer never waits on a database
+ * that hangs. The failing part is named, never the driver's message (it holds addresses).
+ */
+export async function checkReadiness(name: string, readiness: (() => Promise<void>) | undefined, timeoutMs = READINESS_TIMEOUT_MS): Promise<ReadinessAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  try {
+    const outcome = await Promise.race([Promise.resolve(readiness?.()).then(() => 'ready' as const), timedOut]);
+    if (outcome === 'ready') return { status: 200, body: { status: 'ready', ready: true, subgraph: name } };
+    return { status: 503, body: { status: 'unavailable', ready: false, subgraph: name, database: 'timeout' } };
+  } catch (error) {
+    const reason = databaseUnavailable(error);
+    if (!reason) subgraphLog('warn', 'readiness check failed', error, { subgraph: name });
+    return { status: 503, body: { status: 'unavailable', ready: false, subgraph: name, database: reason ? reason.toLowerCase() : 'failing' } };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 class HttpError extends Error {
@@ -209,6 +247,9 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     introspection: options.introspection ?? true,
     formatError: (formatted, error) => formatError(formatted, error),
     includeStacktraceInErrorResponses: false,
+    // The process drains on SIGTERM (close()); Apollo stopping itself on the signal would fail
+    // the requests still arriving on keep-alive connections.
+    stopOnTerminationSignals: false,
     // Federated tracing (ftv1) is for Apollo's commercial router; our gateway does not read it.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), auditPlugin(), metrics.plugin],
   });
@@ -277,18 +318,25 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   // caller can release the database afterwards without failing work already accepted.
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  // Once draining, every answer says `Connection: close`, so a keep-alive client (the gateway's
+  // pool) sends its next request elsewhere instead of on a connection about to be closed.
+  let draining = false;
+  const answering = new Set<ServerResponse>();
+  let lastRequestAt = 0;
   const server = createServer((req, res) => {
     inFlight += 1;
+    lastRequestAt = Date.now();
+    answering.add(res);
+    if (draining) res.setHeader('connection', 'close');
     const url = new URL(req.url ?? '/', 'http://subgraph');
     const route = async () => {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
       if (url.pathname === '/readyz') {
-        try {
-          await options.readiness?.();
-          return sendJson(res, 200, { status: 'ready', subgraph: options.name });
-        } catch (error) {
-          return sendJson(res, 503, { status: 'unavailable', subgraph: options.name, reason: (error as Error).message });
-        }
+        if (draining) return sendJson(res, 503, { status: 'unavailable', ready: false, subgraph: options.name, draining: true });
+        const readiness = await checkReadiness(options.name, options.readiness);
+        // A check that was under way when the drain began reports the drain.
+        if (draining) return sendJson(res, 503, { status: 'unavailable', ready: false, subgraph: options.name, draining: true });
+        return sendJson(res, readiness.status, readiness.body);
       }
       if (url.pathname === '/metrics') {
         const { contentType, body } = await metrics.scrape();
@@ -311,6 +359,8 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     }).finally(() => {
       // A handler runs on after its client hangs up; it counts until its own work is done.
       inFlight -= 1;
+      answering.delete(res);
+      // A streamed answer went out before the drain and could not say `Connection: close`.
       if (inFlight === 0) drained?.();
     });
   });
@@ -324,11 +374,19 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     apollo,
     url: `http://${host}:${address.port}/graphql`,
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), delay(CLOSE_GRACE_MS)]);
+      draining = true;
+      for (const res of answering) if (!res.headersSent) res.setHeader('connection', 'close');
+      // net.Server's close: no new connection is accepted. http.Server's would also cut the idle
+      // keep-alive connections at once (see DRAIN_QUIET_MS); they are closed below.
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      const subscriptionsEnded = stopSubscriptions();
+      const deadline = Date.now() + CLOSE_GRACE_MS;
+      while (Date.now() < deadline && (inFlight > 0 || Date.now() - lastRequestAt < DRAIN_QUIET_MS)) {
+        await Promise.race([new Promise<void>((resolve) => (drained = resolve)), delay(Math.min(DRAIN_QUIET_MS, Math.max(0, deadline - Date.now())))]);
+      }
+      // Idle connections now; past the grace, requests still running too.
       server.closeAllConnections();
-      await stopSubscriptions();
+      await subscriptionsEnded;
       await closed;
       await apollo.stop();
     },
@@ -377,6 +435,9 @@ function serveSubscriptions<TContext extends BaseContext>(server: Server, option
     wsServer,
   );
   return async () => {
+    // graphql-ws's own dispose says 1001 (Going Away); 1012 tells the gateway this instance is
+    // restarting, so it resubscribes at once. ws ignores dispose's second close of each socket.
+    for (const socket of wsServer.clients) socket.close(SERVICE_RESTART_CLOSE_CODE, 'Service Restart');
     await disposable.dispose();
   };
 }

@@ -1,4 +1,4 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, duration, flag, parseConfig, port, secret, z } from '@hub/config';
+import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, duration, flag, parseConfig, port, secret, z } from '@hub/config';
 import { checkRetentions, type EventsRetention } from '@hub/events';
 import { DEV_WEBHOOK_SECRET_KEY, parseSecretKey } from './services/webhook-secrets';
 
@@ -91,6 +91,7 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   ...webhookVariables,
   ...retentionVariables,
+  ...lifecycleVariables,
   ...dealFeedVariables,
 }).superRefine(retentionsInOrder);
 

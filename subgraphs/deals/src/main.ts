@@ -1,8 +1,8 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
-import { loadConfigOrExit } from '@hub/config';
+import { databaseTimeouts, loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
-import { shareGatewayNonces } from '@hub/graphql-kit';
+import { drainOnSignal, shareGatewayNonces } from '@hub/graphql-kit';
 import { dealFeedSettings, eventsRetention, loadDealsConfig, webhookSecurity } from './config';
 import { createDealsServer, openDealsDatabase } from './server';
 import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
@@ -18,7 +18,7 @@ const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const publishClient = new Redis(config.REDIS_URL);
 const subscribeClient = new Redis(config.REDIS_URL);
-const database = await openDealsDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
+const database = await openDealsDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE, timeouts: databaseTimeouts(config) });
 const server = await createDealsServer({
   database,
   bus,
@@ -31,16 +31,18 @@ const server = await createDealsServer({
 const running = await server.start(config.PORT, config.HOST);
 console.log(`deals subgraph ready at ${running.url}`);
 
-const stop = async () => {
-  await running.close();
-  await bus.close();
-  publishClient.disconnect();
-  subscribeClient.disconnect();
-  closeNonces();
-  await database.dataSource.destroy();
-  // The last requests' spans are exported before the process ends.
-  await tracing?.shutdown();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+// SIGTERM drains: unready at once, no new connection, requests in flight answered, then the
+// consumers and the relay after their current batch; bounded by SHUTDOWN_TIMEOUT_MS.
+drainOnSignal(
+  async () => {
+    await running.close();
+    await bus.close();
+    publishClient.disconnect();
+    subscribeClient.disconnect();
+    closeNonces();
+    await database.dataSource.destroy();
+    // The last requests' spans are exported before the process ends.
+    await tracing?.shutdown();
+  },
+  { name: 'deals', timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+);

@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '@hub/db';
+import { openDatabase, type Database, type DatabaseOptions } from '@hub/db';
 import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
 import { consumerLagCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, webhookDeliveriesCollector, type RunningSubgraph } from '@hub/graphql-kit';
 import { dealsEntities } from './entities';
@@ -25,7 +25,7 @@ import { DEV_WEBHOOK_SECRET_KEY, WebhookSecretBox } from './services/webhook-sec
 import type { WebhookSecurity } from './config';
 import type { PubSubEventTarget } from '@graphql-yoga/subscription';
 
-export function openDealsDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
+export function openDealsDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean; timeouts?: DatabaseOptions['timeouts'] }): Promise<Database> {
   return openDatabase({ ...options, entities: dealsEntities, migrations: dealsMigrations });
 }
 

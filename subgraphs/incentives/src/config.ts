@@ -1,4 +1,4 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, duration, parseConfig, port, secret, z } from '@hub/config';
+import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, duration, parseConfig, port, secret, z } from '@hub/config';
 import { checkRetentions, type EventsRetention } from '@hub/events';
 
 const DAY_S = 24 * 60 * 60;
@@ -38,6 +38,7 @@ const schema = z.object({
   GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   ...retentionVariables,
+  ...lifecycleVariables,
 }).superRefine(retentionsInOrder);
 
 export type IncentivesConfig = z.infer<typeof schema>;

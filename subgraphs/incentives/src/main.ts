@@ -1,6 +1,6 @@
-import { loadConfigOrExit } from '@hub/config';
+import { databaseTimeouts, loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
-import { shareGatewayNonces } from '@hub/graphql-kit';
+import { drainOnSignal, shareGatewayNonces } from '@hub/graphql-kit';
 import { eventsRetention, loadIncentivesConfig } from './config';
 import { createIncentivesServer, openIncentivesDatabase } from './server';
 import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
@@ -14,20 +14,22 @@ const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 // Statements jobs' pages, on a stream of their own: every instance takes some of them.
 const jobPages = new RedisStreamsBus({ redis: config.REDIS_URL, streamKey: 'hub:jobs:incentives' });
-const database = await openIncentivesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
+const database = await openIncentivesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE, timeouts: databaseTimeouts(config) });
 const server = await createIncentivesServer({ database, bus, jobPages, gatewaySecret: config.GATEWAY_SECRET, eventsRetention: eventsRetention(config) });
 const running = await server.start(config.PORT, config.HOST);
 console.log(`incentives subgraph ready at ${running.url}`);
 
-const stop = async () => {
-  await running.close();
-  await bus.close();
-  await jobPages.close();
-  closeNonces();
-  await database.dataSource.destroy();
-  // The last requests' spans are exported before the process ends.
-  await tracing?.shutdown();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+// SIGTERM drains: unready at once, no new connection, requests in flight answered, then the
+// consumers and the relay after their current batch; bounded by SHUTDOWN_TIMEOUT_MS.
+drainOnSignal(
+  async () => {
+    await running.close();
+    await bus.close();
+    await jobPages.close();
+    closeNonces();
+    await database.dataSource.destroy();
+    // The last requests' spans are exported before the process ends.
+    await tracing?.shutdown();
+  },
+  { name: 'incentives', timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+);

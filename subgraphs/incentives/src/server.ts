@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '@hub/db';
+import { openDatabase, type Database, type DatabaseOptions } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { EventsPruner, OutboxRelay, ParkedEventsService, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
 import { consumerLagCollectors, createJobDurations, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
@@ -24,7 +24,7 @@ import { StatementsService } from './services/statements.service';
 /** The consumer group every incentives instance reads jobs' pages in. */
 const JOB_PAGES_GROUP = 'incentives.job-pages';
 
-export function openIncentivesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
+export function openIncentivesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean; timeouts?: DatabaseOptions['timeouts'] }): Promise<Database> {
   return openDatabase({ ...options, entities: incentivesEntities, migrations: incentivesMigrations });
 }
 

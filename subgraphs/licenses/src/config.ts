@@ -1,4 +1,4 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, duration, parseConfig, port, secret, z } from '@hub/config';
+import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, duration, parseConfig, port, secret, z } from '@hub/config';
 import { checkRetentions, type EventsRetention } from '@hub/events';
 
 const DAY_S = 24 * 60 * 60;
@@ -51,6 +51,7 @@ const schema = z.object({
   LICENSE_SWEEP_MS: z.coerce.number().int().min(1_000).default(60 * 60 * 1000),
   ...expiringVariables,
   ...retentionVariables,
+  ...lifecycleVariables,
 }).superRefine(retentionsInOrder);
 
 export type LicensesConfig = z.infer<typeof schema>;

@@ -1,6 +1,6 @@
-import { loadConfigOrExit } from '@hub/config';
+import { databaseTimeouts, loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
-import { shareGatewayNonces } from '@hub/graphql-kit';
+import { drainOnSignal, shareGatewayNonces } from '@hub/graphql-kit';
 import { eventsRetention, loadLicensesConfig } from './config';
 import { createLicensesServer, openLicensesDatabase } from './server';
 import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
@@ -12,19 +12,21 @@ const config = loadConfigOrExit(() => loadLicensesConfig());
 // Every instance refuses a gateway request another instance has already accepted.
 const closeNonces = await shareGatewayNonces(config.REDIS_URL);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
-const database = await openLicensesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE });
+const database = await openLicensesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE, timeouts: databaseTimeouts(config) });
 const server = await createLicensesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET, sweepMs: config.LICENSE_SWEEP_MS, expiringNoticeDays: config.LICENSE_EXPIRING_DAYS, eventsRetention: eventsRetention(config) });
 const running = await server.start(config.PORT, config.HOST);
 console.log(`licenses subgraph ready at ${running.url}`);
 
-const stop = async () => {
-  await running.close();
-  await bus.close();
-  closeNonces();
-  await database.dataSource.destroy();
-  // The last requests' spans are exported before the process ends.
-  await tracing?.shutdown();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+// SIGTERM drains: unready at once, no new connection, requests in flight answered, then the
+// consumers and the relay after their current batch; bounded by SHUTDOWN_TIMEOUT_MS.
+drainOnSignal(
+  async () => {
+    await running.close();
+    await bus.close();
+    closeNonces();
+    await database.dataSource.destroy();
+    // The last requests' spans are exported before the process ends.
+    await tracing?.shutdown();
+  },
+  { name: 'licenses', timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+);

@@ -1,4 +1,4 @@
-import { openDatabase, type Database } from '@hub/db';
+import { openDatabase, type Database, type DatabaseOptions } from '@hub/db';
 import { systemClock, type Clock } from '@hub/domain';
 import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
 import { consumerLagCollectors, createJobDurations, jobsCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
@@ -19,7 +19,7 @@ import { USAGE_MONTH_JOB, usageMonthWork } from './services/usage-month-jobs';
 import { UsageService } from './services/usage.service';
 import { UsageSeatsService } from './services/usage-seats.service';
 
-export function openLicensesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
+export function openLicensesDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean; timeouts?: DatabaseOptions['timeouts'] }): Promise<Database> {
   return openDatabase({ ...options, entities: licensesEntities, migrations: licensesMigrations });
 }
 

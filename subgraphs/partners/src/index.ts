@@ -28,7 +28,7 @@ export const partnersSubgraph: SubgraphModule = {
     }
   },
   async start(options) {
-    const database = await openPartnersDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/partners.sqlite' });
+    const database = await openPartnersDatabase({ url: options.databaseUrl, sqliteFile: options.sqliteFile ?? '.data/partners.sqlite', timeouts: options.databaseTimeouts });
     if (options.seedDemoData) await seedDemoData(database);
     // Partner events leave through the outbox; the relay publishes them to the bus.
     const relay = new OutboxRelay({ database, bus: options.bus });

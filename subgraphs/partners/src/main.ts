@@ -1,6 +1,6 @@
-import { loadConfigOrExit } from '@hub/config';
+import { databaseTimeouts, loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
-import { shareGatewayNonces } from '@hub/graphql-kit';
+import { drainOnSignal, shareGatewayNonces } from '@hub/graphql-kit';
 import { loadPartnersConfig } from './config';
 import { partnersSubgraph } from './index';
 import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
@@ -19,16 +19,19 @@ const running = await partnersSubgraph.start({
   port: config.PORT,
   host: config.HOST,
   seedDemoData: config.SEED_DEMO_DATA,
+  databaseTimeouts: databaseTimeouts(config),
   bus,
 });
 console.log(`partners subgraph ready at ${running.url}`);
-const stop = () =>
-  void running
-    .close()
-    .then(() => bus.close())
-    .then(closeNonces)
+// SIGTERM drains: unready at once, no new connection, requests in flight answered, then the
+// consumers and the relay after their current batch; bounded by SHUTDOWN_TIMEOUT_MS.
+drainOnSignal(
+  async () => {
+    await running.close();
+    await bus.close();
+    closeNonces();
     // The last requests' spans are exported before the process ends.
-    .then(() => tracing?.shutdown())
-    .then(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+    await tracing?.shutdown();
+  },
+  { name: 'partners', timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+);

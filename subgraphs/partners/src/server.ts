@@ -1,5 +1,5 @@
 import { auditCopies } from '@hub/contracts';
-import { openDatabase, type Database } from '@hub/db';
+import { openDatabase, type Database, type DatabaseOptions } from '@hub/db';
 import { ParkedEventsService } from '@hub/events';
 import { consumerLagCollectors, type LagSource, outboxCollectors, parkedEventsCollector, startSubgraphServer, type RunningSubgraph } from '@hub/graphql-kit';
 import { partnersEntities } from './entities';
@@ -29,7 +29,7 @@ export function createPartnersServices(database: Database, clock: Clock, referen
   };
 }
 
-export function openPartnersDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean }): Promise<Database> {
+export function openPartnersDatabase(options: { url?: string; sqliteFile?: string; logQueries?: boolean; timeouts?: DatabaseOptions['timeouts'] }): Promise<Database> {
   return openDatabase({ ...options, entities: partnersEntities, migrations: partnersMigrations });
 }
 
