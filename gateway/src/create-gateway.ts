@@ -30,6 +30,8 @@ import { useSseResume } from './sse-resume';
 import { useCallerOperationNames } from './subgraph-operation-names';
 import { useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
 import { cachedTokenVerifier, type VerifiedCaller } from './verified-tokens';
+import { createUpstreamResilience } from './upstream-resilience';
+import { InFlightLimit, isEventStream, SHED_RETRY_AFTER_SECONDS } from './load-shedding';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -116,6 +118,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Bounded lines without request bodies, variables or tokens (see logging.ts); the router's own
   // lines use it directly, as the runtime's `logger` is the legacy one that flattens attributes.
   const log = createGatewayLogger(options.logging === undefined || options.logging === true ? 'info' : options.logging, undefined, options.logWriter);
+  // A subgraph down or hung costs only the fields it serves (SUBGRAPH_UNAVAILABLE), see upstream-resilience.ts.
+  const upstream = createUpstreamResilience(edge.upstream, log);
+  const inFlight = new InFlightLimit(edge.maxInFlight);
   const runtime = createGatewayRuntime<HubContext>({
     // The supergraph comes from composition, never from introspecting subgraphs: every request
     // the gateway sends to a subgraph is a signed operation on behalf of a caller.
@@ -127,6 +132,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(options.tracing ? [options.tracing.plugin(context)] : []),
       // First, so it times each request and subgraph fetch from the start of the gateway's work.
       ...(metrics ? [metrics.plugin] : []),
+      ...upstream.plugins,
       ...useOperationLimits(edge.limits),
       useCodedVariableErrors(),
       useUpstreamStreamErrors(),
@@ -178,7 +184,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/metrics' && metrics && !metricsServer) return serveMetrics(metrics, req, res);
     if (pathname === '/readyz') {
-      const readiness = await checkReadiness(runtime, options.subgraphs);
+      const readiness = await checkReadiness(runtime, options.subgraphs, upstream.breakerStates());
       return sendJson(res, readiness.ready ? 200 : 503, readiness);
     }
     const address = clientAddress(req);
@@ -189,6 +195,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     // BI exports share the edge below (body size, token, rate limit) with /graphql.
     const isExport = pathname.startsWith(EXPORTS_PREFIX);
     if (pathname !== GRAPHQL_PATH && !isExport) return sendError(res, 404, 'NOT_FOUND', 'Not found');
+    // Shed before any work (token, body, planning); the IDE page and its assets are not counted.
+    if (!isEventStream(req.headers.accept) && !(ide && rendersIde(req)) && !inFlight.enter(res)) {
+      metrics?.refused('OVERLOADED');
+      return sendJson(
+        res,
+        503,
+        { errors: [{ message: 'The gateway is at capacity; retry shortly.', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, reason: 'OVERLOADED' } }] },
+        { 'retry-after': String(SHED_RETRY_AFTER_SECONDS) },
+      );
+    }
     if (!isExport && ide && rendersIde(req)) {
       if (!(await withinRateLimit({ address }, res, requestId))) return;
       return ide.page(req, res);
@@ -239,6 +255,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await closed;
       clearTimeout(fuse);
       await runtime.dispose();
+      upstream.close();
       await rateLimiter.close();
     },
   };
@@ -328,23 +345,33 @@ interface Readiness {
   subgraphs: Record<string, string>;
 }
 
-/** Ready when the supergraph is loaded and every subgraph's own /readyz answers 200. */
-async function checkReadiness(runtime: GatewayRuntime<HubContext>, subgraphs: readonly SubgraphRoute[]): Promise<Readiness> {
+/** A load balancer's probe gives up after a second or two: each check gets less, whatever hangs behind it. */
+const READINESS_CHECK_MS = 800;
+
+/**
+ * Ready when the supergraph is loaded and every subgraph's own /readyz answers 200; each
+ * subgraph is named with its state (and whether its breaker is failing it fast), never its address.
+ */
+async function checkReadiness(runtime: GatewayRuntime<HubContext>, subgraphs: readonly SubgraphRoute[], breakers: Record<string, string>): Promise<Readiness> {
   const checks = await Promise.all(
     subgraphs.map(async (subgraph): Promise<[string, string]> => {
+      const breaker = breakers[subgraph.name] === 'open' ? ', circuit open' : '';
       try {
-        const response = await fetch(new URL('/readyz', subgraph.url), { signal: AbortSignal.timeout(2_000) });
+        const response = await fetch(new URL('/readyz', subgraph.url), { signal: AbortSignal.timeout(READINESS_CHECK_MS) });
         await response.body?.cancel();
-        return [subgraph.name, response.ok ? 'ready' : `unavailable (HTTP ${response.status})`];
+        return [subgraph.name, response.ok ? 'ready' : `unavailable (HTTP ${response.status}${breaker})`];
       } catch (error) {
-        return [subgraph.name, `unreachable (${(error as Error).message})`];
+        return [subgraph.name, (error as Error).name === 'TimeoutError' ? `timed out after ${READINESS_CHECK_MS} ms${breaker}` : `unreachable${breaker}`];
       }
     }),
   );
-  const schemaLoaded = await Promise.resolve(runtime.getSchema()).then(
-    (schema) => schema !== undefined,
-    () => false,
-  );
+  const schemaLoaded = await Promise.race([
+    Promise.resolve(runtime.getSchema()).then(
+      (schema) => schema !== undefined,
+      () => false,
+    ),
+    new Promise<false>((resolve) => setTimeout(resolve, READINESS_CHECK_MS, false).unref()),
+  ]);
   return { ready: schemaLoaded && checks.every(([, state]) => state === 'ready'), subgraphs: Object.fromEntries(checks) };
 }
 

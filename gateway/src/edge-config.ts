@@ -1,6 +1,7 @@
 import { ROLES, type Role } from '@hub/auth';
 import { parseConfig, z } from '@hub/config';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
+import { DEFAULT_UPSTREAM_RESILIENCE, type UpstreamResilience } from './upstream-resilience';
 
 type Env = Record<string, string | undefined>;
 
@@ -27,6 +28,13 @@ export interface EdgeConfig {
   rateLimits: RateLimits;
   /** Origins a browser may call the gateway from; `*` allows any (without credentials). */
   corsOrigins: readonly string[];
+  /** Subgraph timeouts, the breaker and how often a failing subgraph is logged. */
+  upstream: UpstreamResilience;
+  /**
+   * GraphQL requests (HTTP, not subscription streams) the gateway works on at once; beyond, it
+   * answers 503 with Retry-After at once instead of queueing without bound (MAX_IN_FLIGHT).
+   */
+  maxInFlight: number;
 }
 
 const RATE = /^(\d+)\s*\/\s*(\d+)\s*(s|m)$/;
@@ -67,6 +75,30 @@ const roleRates = z
   });
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const atLeastZero = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/** `licenses=3000,deals=5000` → per-subgraph timeouts in milliseconds. */
+const subgraphTimeouts = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const timeouts: Record<string, number> = {};
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const [name, ms] = entry.split('=', 2).map((part) => part.trim());
+      if (!name || !/^[a-z][a-z0-9_-]*$/.test(name) || !/^\d+$/.test(ms ?? '') || Number(ms) <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" must look like licenses=3000 (a subgraph and milliseconds)` });
+        continue;
+      }
+      timeouts[name] = Number(ms);
+    }
+    return timeouts;
+  });
+
+/**
+ * Sized for a gateway on 2 cores: at about 1,000 simple requests a second, 256 in flight is a
+ * quarter second of work queued; more only adds latency before the same answers.
+ */
+export const DEFAULT_MAX_IN_FLIGHT = 256;
 
 const booleanFlag = z.enum(['true', 'false', '']).optional();
 
@@ -94,6 +126,11 @@ export function loadEdgeConfig(env: Env, ownOrigins: readonly string[] = []): Ed
       RATE_LIMIT_ROLES: roleRates,
       RATE_LIMIT_ANONYMOUS: rate('100/10s'),
       CORS_ORIGINS: z.string().default(''),
+      SUBGRAPH_TIMEOUT_MS: positive(DEFAULT_UPSTREAM_RESILIENCE.timeoutMs),
+      SUBGRAPH_TIMEOUTS: subgraphTimeouts,
+      SUBGRAPH_BREAKER_FAILURES: atLeastZero(DEFAULT_UPSTREAM_RESILIENCE.breakerFailures),
+      SUBGRAPH_BREAKER_COOLDOWN_MS: positive(DEFAULT_UPSTREAM_RESILIENCE.breakerCoolDownMs),
+      MAX_IN_FLIGHT: positive(DEFAULT_MAX_IN_FLIGHT),
     }),
     env,
   );
@@ -119,6 +156,14 @@ export function loadEdgeConfig(env: Env, ownOrigins: readonly string[] = []): Ed
     maxBodyBytes: parsed.MAX_BODY_BYTES,
     rateLimits: { perCaller: parsed.RATE_LIMIT, perRole: parsed.RATE_LIMIT_ROLES, anonymous: parsed.RATE_LIMIT_ANONYMOUS },
     corsOrigins: configuredOrigins.length > 0 ? configuredOrigins : ownOrigins,
+    upstream: {
+      ...DEFAULT_UPSTREAM_RESILIENCE,
+      timeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
+      timeouts: parsed.SUBGRAPH_TIMEOUTS,
+      breakerFailures: parsed.SUBGRAPH_BREAKER_FAILURES,
+      breakerCoolDownMs: parsed.SUBGRAPH_BREAKER_COOLDOWN_MS,
+    },
+    maxInFlight: parsed.MAX_IN_FLIGHT,
   };
 }
 

@@ -37,6 +37,8 @@ export interface HubOptions {
    * security suite tests the rate limit with its own settings.
    */
   gateway?: Pick<GatewayOptions, 'edge' | 'ide' | 'introspection' | 'redisUrl' | 'metrics' | 'logging' | 'logWriter' | 'tracing'>;
+  /** Where the gateway reaches a subgraph instead of its own URL (a proxy a test can break). */
+  subgraphUrl?: (name: string, url: string) => string | Promise<string>;
 }
 
 const GENEROUS_RATE = { points: 1_000_000, durationSeconds: 1 };
@@ -70,11 +72,12 @@ export async function startHub(modules: readonly SubgraphModule[], options: HubO
         await module.start({ gatewaySecret: GATEWAY_SECRET, port: 0, databaseUrl, sqliteFile: join(dataDir, `${module.name}.sqlite`), seedDemoData: true, bus }),
       );
     }
-    const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
+    const urls = new Map<string, string>();
+    for (const s of subgraphs) urls.set(s.name, options.subgraphUrl ? await options.subgraphUrl(s.name, s.url) : s.url);
     const supergraphSdl = composeSupergraph(await printSubgraphs(modules, (m) => urls.get(m.name) ?? ''));
     const gateway = createGateway({
       supergraphSdl,
-      subgraphs: subgraphs.map((s) => ({ name: s.name, url: s.url, subscriptions: subscriptionSubgraphs.has(s.name) })),
+      subgraphs: subgraphs.map((s) => ({ name: s.name, url: urls.get(s.name) ?? s.url, subscriptions: subscriptionSubgraphs.has(s.name) })),
       verifyToken: createJwtVerifier({ secret: JWT_SECRET }),
       gatewaySecret: GATEWAY_SECRET,
       logging: 'error',
