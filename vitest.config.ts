@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
 // cannot share a schema. Point our sources at the one Node uses.
 const graphqlFromNode = createRequire(new URL('./packages/graphql-kit/package.json', import.meta.url)).resolve('graphql');
 
-// One config, three projects: pure unit tests beside the code, integration tests against the
-// real MariaDB/Redis, and end-to-end tests through the gateway.
+// One config, four projects: pure unit tests beside the code, integration tests against the
+// real MariaDB/Redis, end-to-end tests through the gateway, and fault tests on separate processes.
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlFromNode }] },
   test: {
@@ -37,6 +37,18 @@ export default defineConfig({
           include: ['test/**/*.e2e.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Fault tests and the one-minute soak: the gateway and the subgraphs as separate
+          // processes (test/faults/topology.ts), killed, stopped and restarted. One file at a time.
+          name: 'faults',
+          include: ['test/faults/**/*.faults.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeCounts, dealLifecycle, DEAL_LINES, eventually, failed, percentile, portalQuery, prepareDemo, runLoad, sleep, type Demo } from './load';
+import { startTopology, type Topology } from './topology';
+
+/**
+ * Faults an operator meets, on the hub as docker-compose runs it (separate processes, MariaDB,
+ * Redis, NODE_ENV=production). Each test leaves every process running and ready for the next.
+ * The figures each test measured go to the console (`--reporter=verbose` shows them) and to the
+ * README's "What happens when…" section.
+ */
+
+// The gateway's per-subgraph timeout in this topology (SUBGRAPH_TIMEOUT_MS; the default is 10 s).
+const SUBGRAPH_TIMEOUT_MS = 3_000;
+
+const report = (what: string, figures: Record<string, unknown>) => console.log(`[faults] ${what}: ${JSON.stringify(figures)}`);
+
+describe('the hub as separate processes, under faults', () => {
+  let topology: Topology;
+  let demo: Demo;
+
+  beforeAll(async () => {
+    topology = await startTopology({ envOf: { gateway: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS) } } });
+    demo = await prepareDemo(topology);
+  });
+  afterAll(async () => {
+    await topology?.close();
+  });
+
+  /** Every won deal's licences (one per line, once) and its payout fact in incentives (once, WON). */
+  const checkNothingLost = async (wonDealIds: readonly string[]) => {
+    const placeholders = wonDealIds.map(() => '?').join(',');
+    const licences = await topology.sql<{ sourceDealId: string; n: number; lines: number }>(
+      'licenses',
+      `SELECT sourceDealId, COUNT(*) AS n, COUNT(DISTINCT sourceLine) AS \`lines\` FROM license WHERE sourceDealId IN (${placeholders}) GROUP BY sourceDealId`,
+      [...wonDealIds],
+    );
+    const facts = await topology.sql<{ dealId: string; status: string }>('incentives', `SELECT dealId, status FROM deal_fact WHERE dealId IN (${placeholders})`, [...wonDealIds]);
+    return {
+      complete:
+        licences.length === wonDealIds.length &&
+        licences.every((row) => Number(row.n) === DEAL_LINES.length && Number(row.lines) === DEAL_LINES.length) &&
+        facts.length === wonDealIds.length &&
+        facts.every((fact) => fact.status === 'WON'),
+      licences,
+      facts,
+    };
+  };
+
+  /** How many of the deals have all their licences and a WON payout fact. */
+  const completedOf = async (dealIds: readonly string[]) => {
+    if (dealIds.length === 0) return 0;
+    const placeholders = dealIds.map(() => '?').join(',');
+    const licensed = await topology.sql<{ sourceDealId: string }>(
+      'licenses',
+      `SELECT sourceDealId FROM license WHERE sourceDealId IN (${placeholders}) GROUP BY sourceDealId HAVING COUNT(*) = ${DEAL_LINES.length}`,
+      [...dealIds],
+    );
+    const facts = await topology.sql<{ dealId: string }>('incentives', `SELECT dealId FROM deal_fact WHERE status = 'WON' AND dealId IN (${placeholders})`, [...dealIds]);
+    const withFact = new Set(facts.map((fact) => fact.dealId));
+    return licensed.filter((row) => withFact.has(row.sourceDealId)).length;
+  };
+
+  it('loses no deal change while Redis is killed for 5 s and comes back empty', async () => {
+    const wonDealIds: string[] = [];
+    const load = runLoad(4, async () => {
+      const lifecycle = await dealLifecycle(topology.url, demo, 15_000);
+      if (lifecycle.wonDealId) wonDealIds.push(lifecycle.wonDealId);
+      return lifecycle.outcomes;
+    });
+    await sleep(3_000);
+    const wonBefore = wonDealIds.length;
+    await topology.killRedis();
+    const killedAt = Date.now();
+    // Won deals whose licences or payout fact were not yet written: their events were in the outbox
+    // or in the stream the restarted Redis no longer has.
+    const wonAtKill = [...wonDealIds];
+    const pendingAtKill = wonAtKill.length - (await completedOf(wonAtKill));
+    await sleep(5_000);
+    await topology.startRedis();
+    const backAt = Date.now();
+    await sleep(3_000);
+    const outcomes = await load.stop();
+
+    // Without Redis, deal changes still commit (the outbox holds their events).
+    const duringOutage = outcomes.filter((o) => o.at >= killedAt && o.at < backAt);
+    const wonDuringOutage = duringOutage.filter((o) => o.op === 'markDealWon' && !failed(o)).length;
+    expect(wonDealIds.length).toBeGreaterThan(wonBefore);
+
+    const settled = await eventually('every won deal to reach licenses and incentives', async () => {
+      const check = await checkNothingLost(wonDealIds);
+      return check.complete ? check : undefined;
+    }, 60_000, 250);
+    expect(settled.licences).toHaveLength(wonDealIds.length);
+    expect(settled.facts.map((fact) => fact.status)).toEqual(wonDealIds.map(() => 'WON'));
+    report('redis killed 5 s', {
+      wonDeals: wonDealIds.length,
+      wonBeforeKill: wonAtKill.length,
+      notYetFannedOutAtKill: pendingAtKill,
+      wonDuringOutage,
+      requests: outcomes.length,
+      failed: outcomes.filter(failed).length,
+      errors: codeCounts(outcomes),
+      caughtUpMsAfterRedisReturned: Date.now() - backAt,
+    });
+  });
+
+  it('answers the rest of a portal page within the gateway timeout while licenses hangs (SIGSTOP)', async () => {
+    // Needs the gateway's per-subgraph timeout (SUBGRAPH_TIMEOUT_MS) and nullable Partner.licenses.
+    const healthy = await portalQuery(topology.url, demo);
+    expect(healthy.codes).toEqual([]);
+    topology.stop('licenses');
+    try {
+      const hung = await portalQuery(topology.url, demo, SUBGRAPH_TIMEOUT_MS + 20_000);
+      report('licenses SIGSTOP, portal query', { latencyMs: hung.latencyMs, status: hung.status, codes: hung.codes, paths: hung.paths, data: hung.data });
+      expect(hung.latencyMs).toBeLessThan(SUBGRAPH_TIMEOUT_MS + 2_000);
+      expect(hung.status).toBe(200);
+      const partner = (hung.data as { partner: { name: string; licenses: unknown; standing: unknown } | null } | null)?.partner;
+      // The partner's name (partners) and standing (incentives) survive; licences are null with an error saying which part is down.
+      expect(partner?.name).toEqual(expect.any(String));
+      expect(partner?.standing).not.toBeNull();
+      expect(partner?.licenses).toBeNull();
+      expect(hung.errors?.find((e) => e.path?.join('.') === 'partner.licenses')?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'licenses' });
+    } finally {
+      topology.cont('licenses');
+    }
+    await eventually('licenses to answer after SIGCONT', async () => ((await portalQuery(topology.url, demo)).codes.length === 0 ? true : undefined), 30_000);
+  });
+
+  it('recovers when a subgraph is killed under load and restarted, with partial answers meanwhile', async () => {
+    const load = runLoad(4, () => portalQuery(topology.url, demo, 20_000));
+    await sleep(2_000);
+    const killedAt = Date.now();
+    await topology.kill('licenses', 'SIGKILL');
+    await sleep(3_000);
+    const restartAt = Date.now();
+    await topology.start('licenses');
+    const readyAt = Date.now();
+    // After its /readyz answers, the next portal query must be whole again.
+    const recovered = await eventually('portal queries to answer whole again', async () => {
+      const outcome = await portalQuery(topology.url, demo);
+      return outcome.codes.length === 0 ? Date.now() : undefined;
+    }, 30_000, 100);
+    await sleep(1_000);
+    const outcomes = await load.stop();
+    const down = outcomes.filter((o) => o.at >= killedAt + 200 && o.at < restartAt);
+    const afterRecovery = outcomes.filter((o) => o.at > recovered);
+    report('licenses SIGKILL 3 s then restarted', {
+      restartToReadyMs: readyAt - restartAt,
+      killToWholeAnswersMs: recovered - killedAt,
+      readyToWholeAnswersMs: recovered - readyAt,
+      whileDown: { requests: down.length, p95Ms: percentile(down.map((o) => o.latencyMs), 0.95), errors: codeCounts(down) },
+      afterRecovery: { requests: afterRecovery.length, failed: afterRecovery.filter(failed).length },
+    });
+    expect(recovered - readyAt).toBeLessThan(5_000);
+    expect(afterRecovery.filter(failed)).toEqual([]);
+    // While licenses was down, the gateway answered fast, and the partner's name survived.
+    expect(down.length).toBeGreaterThan(0);
+    expect(down.every((o) => o.status === 200 && (o.data as { partner?: { name?: string } } | null)?.partner?.name)).toBe(true);
+    expect(down.every((o) => o.codes.every((code) => code === 'SUBGRAPH_UNAVAILABLE'))).toBe(true);
+  });
+
+  it('fails no accepted request when deals gets SIGTERM under a mutation load', async () => {
+    // Needs deals to drain on SIGTERM (readiness 503 first, in-flight requests finished, keep-alive closed).
+    const wonDealIds: string[] = [];
+    const load = runLoad(6, async () => {
+      const lifecycle = await dealLifecycle(topology.url, demo, 20_000);
+      if (lifecycle.wonDealId) wonDealIds.push(lifecycle.wonDealId);
+      return lifecycle.outcomes;
+    });
+    await sleep(3_000);
+    const termAt = Date.now();
+    await topology.kill('deals', 'SIGTERM');
+    const exitedAt = Date.now();
+    // What clients get while no deals runs.
+    await sleep(1_500);
+    const outcomes = await load.stop();
+    const accepted = outcomes.filter((o) => o.at < termAt);
+    // A request sent before SIGTERM was accepted by the gateway and forwarded to deals: it must have
+    // been answered fully, not failed by the drain. Requests sent while deals is gone are refused
+    // with SUBGRAPH_UNAVAILABLE (no deployment replaces it here), which a client may retry.
+    const failedAccepted = accepted.filter(failed);
+    const afterExit = outcomes.filter((o) => o.at >= exitedAt);
+    report('deals SIGTERM under load', {
+      exitMs: exitedAt - termAt,
+      acceptedBeforeTerm: accepted.length,
+      failedAccepted: failedAccepted.length,
+      failedAcceptedCodes: codeCounts(failedAccepted),
+      afterExit: { requests: afterExit.length, errors: codeCounts(afterExit) },
+    });
+    await topology.start('deals');
+    expect(exitedAt - termAt).toBeLessThan(15_000);
+    expect(failedAccepted).toEqual([]);
+    expect(afterExit.every((o) => o.codes.every((code) => code === 'SUBGRAPH_UNAVAILABLE'))).toBe(true);
+    // The deals won before the signal still reach licenses and incentives.
+    await eventually('deals won before SIGTERM to be fanned out', async () => ((await checkNothingLost(wonDealIds)).complete ? true : undefined), 60_000, 250);
+  });
+});
+

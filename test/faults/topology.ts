@@ -1,0 +1,283 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createConnection } from 'mysql2/promise';
+import { mintToken, type Claims } from '@hub/auth';
+import { createTestDatabase, type TestDatabase } from '@hub/testing';
+
+/**
+ * The hub as docker-compose runs it, without Docker: the four subgraphs (`src/main.ts` through
+ * tsx) and the gateway (`gateway/src/index.ts`) each in its own process, NODE_ENV=production,
+ * on free ports, each subgraph on its own new MariaDB database, all on a redis-server of their
+ * own (so a test may kill it, and no other suite's streams mix with these). Fault tests kill,
+ * stop and restart these processes; close() removes everything, also after a failure.
+ */
+
+export const SUBGRAPHS = ['partners', 'deals', 'licenses', 'incentives'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+export type ProcessName = SubgraphName | 'gateway';
+
+// Secrets of this topology alone; production mode refuses the development ones.
+const JWT_SECRET = 'faults-jwt-secret-at-least-32-characters-long';
+const GATEWAY_SECRET = 'faults-gateway-secret-at-least-32-characters';
+const WEBHOOK_SECRET_KEY = '6661756c74732d776562686f6f6b2d7365637265742d6b65792d33322d627974';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const ENTRY: Record<ProcessName, { cwd: string; script: string }> = {
+  partners: { cwd: 'subgraphs/partners', script: 'src/main.ts' },
+  deals: { cwd: 'subgraphs/deals', script: 'src/main.ts' },
+  licenses: { cwd: 'subgraphs/licenses', script: 'src/main.ts' },
+  incentives: { cwd: 'subgraphs/incentives', script: 'src/main.ts' },
+  gateway: { cwd: 'gateway', script: 'src/index.ts' },
+};
+
+/** A port nothing listens on right now (the kernel's pick, released at once). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+export interface TopologyOptions {
+  /** Extra environment for every process (e.g. the gateway's timeouts), then per process. */
+  env?: Record<string, string>;
+  envOf?: Partial<Record<ProcessName, Record<string, string>>>;
+  /** Waits this long at most for the hub to answer after start (the first start migrates four databases). */
+  readyTimeoutMs?: number;
+}
+
+export interface Topology {
+  /** The gateway's GraphQL endpoint. */
+  url: string;
+  origin: string;
+  /** Where Prometheus would scrape the gateway (its own port, as in docker-compose). */
+  metricsUrl: string;
+  redisUrl: string;
+  /** Each subgraph's origin, e.g. to read its /readyz or /metrics. */
+  subgraphOrigins: Record<SubgraphName, string>;
+  /** Where each process writes its stdout and stderr. */
+  logFile(name: ProcessName): string;
+  pid(name: ProcessName | 'redis'): number | undefined;
+  token(claims: Claims): Promise<string>;
+  /** Sends a signal and, unless it is SIGSTOP/SIGCONT, waits for the process to exit. */
+  kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
+  /** Freezes a process (SIGSTOP): its sockets stay open and nothing answers. */
+  stop(name: ProcessName): void;
+  cont(name: ProcessName): void;
+  /** Starts a process again with the same ports and databases and waits until it is ready. */
+  restart(name: ProcessName): Promise<void>;
+  start(name: ProcessName): Promise<void>;
+  waitReady(name: ProcessName, timeoutMs?: number): Promise<void>;
+  /** Kills redis-server (SIGKILL: no save) — it had persistence off, so it comes back empty. */
+  killRedis(): Promise<void>;
+  startRedis(): Promise<void>;
+  /** Runs SQL on a subgraph's own database. */
+  sql<T = Record<string, unknown>>(subgraph: SubgraphName, statement: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Resolves when `url` answers 200 within the time, polling. */
+async function until200(url: string, timeoutMs: number, exited: () => boolean, what: string): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (exited()) throw new Error(`${what} exited before it was ready`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${what} not ready within ${timeoutMs} ms (${url})`);
+}
+
+export async function startTopology(options: TopologyOptions = {}): Promise<Topology> {
+  const logDir = mkdtempSync(join(tmpdir(), 'hub-faults-'));
+  const databases: Partial<Record<SubgraphName, TestDatabase>> = {};
+  const running = new Map<ProcessName | 'redis', Running>();
+  const logs = new Map<ProcessName | 'redis', WriteStream>();
+  const ports = {} as Record<ProcessName | 'redis' | 'metrics', number>;
+  for (const name of [...SUBGRAPHS, 'gateway', 'redis', 'metrics'] as const) ports[name] = await freePort();
+  const redisUrl = `redis://127.0.0.1:${ports.redis}`;
+  const subgraphOrigins = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}`])) as Record<SubgraphName, string>;
+  const started = new Set<ProcessName>();
+
+  // A test runner that dies mid-test must not leave a hub behind.
+  const killAllNow = () => {
+    for (const { child } of running.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAllNow);
+
+  const logOf = (name: ProcessName | 'redis') => {
+    let stream = logs.get(name);
+    if (!stream) {
+      stream = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+      logs.set(name, stream);
+    }
+    return stream;
+  };
+
+  const launch = (name: ProcessName | 'redis', command: string, args: string[], cwd: string, env: Record<string, string>) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = logOf(name);
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    running.set(name, { child, exited });
+    return child;
+  };
+
+  const envOf = (name: ProcessName): Record<string, string> => {
+    const common = { NODE_ENV: 'production', REDIS_URL: redisUrl, GATEWAY_SECRET, HOST: '127.0.0.1', PORT: String(ports[name]), LOG_JSON: '1', ...options.env };
+    if (name === 'gateway') {
+      return {
+        ...common,
+        JWT_SECRET,
+        METRICS_PORT: String(ports.metrics),
+        // The load drivers are a few callers sending hundreds of requests a second on purpose.
+        RATE_LIMIT: '1000000/1s',
+        RATE_LIMIT_ANONYMOUS: '1000000/1s',
+        ...Object.fromEntries(SUBGRAPHS.map((s) => [`${s.toUpperCase()}_URL`, `${subgraphOrigins[s]}/graphql`])),
+        ...options.envOf?.gateway,
+      };
+    }
+    return {
+      ...common,
+      DATABASE_URL: databases[name]!.url,
+      // Demo data on the first start only, as a compose stack's volume keeps it afterwards.
+      SEED_DEMO_DATA: started.has(name) ? 'false' : 'true',
+      ...(name === 'deals' ? { WEBHOOK_SECRET_KEY, DEAL_FEED_POLL_MS: '200' } : {}),
+      ...options.envOf?.[name],
+    };
+  };
+
+  const isExited = (name: ProcessName | 'redis') => {
+    const child = running.get(name)?.child;
+    return !child || child.exitCode !== null || child.signalCode !== null;
+  };
+
+  const waitReady = async (name: ProcessName, timeoutMs = options.readyTimeoutMs ?? 90_000) => {
+    const origin = name === 'gateway' ? `http://127.0.0.1:${ports.gateway}` : subgraphOrigins[name];
+    await until200(`${origin}/readyz`, timeoutMs, () => isExited(name), name);
+  };
+
+  const start = async (name: ProcessName) => {
+    const entry = ENTRY[name];
+    launch(name, process.execPath, ['--import', 'tsx', entry.script], join(ROOT, entry.cwd), envOf(name));
+    started.add(name);
+    await waitReady(name);
+  };
+
+  const startRedis = async () => {
+    launch('redis', 'redis-server', ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], logDir, {});
+    const started = Date.now();
+    for (;;) {
+      if (isExited('redis')) throw new Error('redis-server exited at start');
+      const ok = await new Promise<boolean>((resolve) => {
+        const socket = connect(ports.redis, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
+      if (ok) return;
+      if (Date.now() - started > 10_000) throw new Error('redis-server did not listen');
+      await sleep(50);
+    }
+  };
+
+  const signalAndWait = async (name: ProcessName | 'redis', signal: NodeJS.Signals) => {
+    const entry = running.get(name);
+    if (!entry || isExited(name)) return;
+    entry.child.kill(signal);
+    await entry.exited;
+  };
+
+  const close = async () => {
+    // Stopped processes ignore SIGTERM until continued; SIGKILL ends everything at once.
+    await Promise.all([...running.keys()].map((name) => signalAndWait(name, 'SIGKILL')));
+    process.removeListener('exit', killAllNow);
+    for (const stream of logs.values()) stream.end();
+    await Promise.all(Object.values(databases).map((database) => database.drop()));
+    if (!process.env.KEEP_FAULT_LOGS) rmSync(logDir, { recursive: true, force: true });
+    else console.log(`fault topology logs kept in ${logDir}`);
+  };
+
+  try {
+    await startRedis();
+    for (const name of SUBGRAPHS) databases[name] = await createTestDatabase(`faults_${name}`);
+    // Partners first: its seed publishes the partners the others learn from; then the rest together.
+    await start('partners');
+    await Promise.all((['deals', 'licenses', 'incentives'] as const).map(start));
+    await start('gateway');
+  } catch (error) {
+    const tail = [...SUBGRAPHS, 'gateway' as const]
+      .map((name) => {
+        try {
+          return `--- ${name}\n${readFileSync(join(logDir, `${name}.log`), 'utf8').split('\n').slice(-15).join('\n')}`;
+        } catch {
+          return '';
+        }
+      })
+      .join('\n');
+    await close();
+    throw new Error(`${(error as Error).message}\n${tail}`);
+  }
+
+  return {
+    url: `http://127.0.0.1:${ports.gateway}/graphql`,
+    origin: `http://127.0.0.1:${ports.gateway}`,
+    metricsUrl: `http://127.0.0.1:${ports.metrics}/metrics`,
+    redisUrl,
+    subgraphOrigins,
+    logFile: (name) => join(logDir, `${name}.log`),
+    pid: (name) => running.get(name)?.child.pid,
+    token: (claims) => mintToken(claims, { secret: JWT_SECRET, expiresIn: '2h' }),
+    kill: async (name, signal = 'SIGKILL') => {
+      if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
+        running.get(name)?.child.kill(signal);
+        return;
+      }
+      await signalAndWait(name, signal);
+    },
+    stop: (name) => void running.get(name)?.child.kill('SIGSTOP'),
+    cont: (name) => void running.get(name)?.child.kill('SIGCONT'),
+    restart: async (name) => {
+      await signalAndWait(name, 'SIGKILL');
+      await start(name);
+    },
+    start,
+    waitReady,
+    killRedis: () => signalAndWait('redis', 'SIGKILL'),
+    startRedis,
+    sql: async <T>(subgraph: SubgraphName, statement: string, params: unknown[] = []) => {
+      const connection = await createConnection({ uri: databases[subgraph]!.url.replace(/^mariadb:/, 'mysql:') });
+      try {
+        const [rows] = await connection.query(statement, params);
+        return rows as T[];
+      } finally {
+        await connection.end();
+      }
+    },
+    close,
+  };
+}
