@@ -24,7 +24,8 @@ export function useSseResume(): GatewayPlugin {
   const resumable = new WeakSet<Request>();
   return {
     onParams({ params, request, setParams }) {
-      if (!params.query?.includes(RESUMABLE_FIELD)) return;
+      // Unchecked client input: a query that is not a string is Yoga's to refuse (400), not ours to read.
+      if (typeof params.query !== 'string' || !params.query.includes(RESUMABLE_FIELD)) return;
       resumable.add(request);
       const lastEventId = request.headers.get('last-event-id')?.trim();
       if (!lastEventId || lastEventId.length > MAX_LAST_EVENT_ID) return;
