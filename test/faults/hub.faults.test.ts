@@ -19,7 +19,8 @@ describe('the hub as separate processes, under faults', () => {
   let demo: Demo;
 
   beforeAll(async () => {
-    topology = await startTopology({ envOf: { gateway: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS) } } });
+    // A MariaDB of its own, as the database tests kill and freeze it.
+    topology = await startTopology({ privateDatabase: true, envOf: { gateway: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS) } } });
     demo = await prepareDemo(topology);
   });
   afterAll(async () => {
@@ -157,6 +158,71 @@ describe('the hub as separate processes, under faults', () => {
     expect(down.length).toBeGreaterThan(0);
     expect(down.every((o) => o.status === 200 && (o.data as { partner?: { name?: string } } | null)?.partner?.name)).toBe(true);
     expect(down.every((o) => o.codes.every((code) => code === 'SUBGRAPH_UNAVAILABLE'))).toBe(true);
+  });
+
+  it('recovers from a database restart without a process restart, with retryable errors and nothing half-written', async () => {
+    // Needs the subgraphs to answer a database outage with SERVICE_UNAVAILABLE (retryable), not INTERNAL_SERVER_ERROR.
+    const pids = (['gateway', 'partners', 'deals', 'licenses', 'incentives'] as const).map((name) => topology.pid(name));
+    const wonDealIds: string[] = [];
+    const load = runLoad(4, async (worker) => {
+      if (worker === 0) return portalQuery(topology.url, demo, 20_000);
+      const lifecycle = await dealLifecycle(topology.url, demo, 20_000);
+      if (lifecycle.wonDealId) wonDealIds.push(lifecycle.wonDealId);
+      return lifecycle.outcomes;
+    });
+    await sleep(3_000);
+    const killedAt = Date.now();
+    await topology.kill('mariadb', 'SIGKILL');
+    await sleep(3_000);
+    await topology.startDatabase();
+    const backAt = Date.now();
+    const recoveredAt = await eventually('a deal to be won again after the restart', async () => {
+      const lifecycle = await dealLifecycle(topology.url, demo, 20_000);
+      if (lifecycle.wonDealId) wonDealIds.push(lifecycle.wonDealId);
+      return lifecycle.wonDealId ? Date.now() : undefined;
+    }, 60_000, 100);
+    await sleep(1_000);
+    const outcomes = await load.stop();
+    const outage = outcomes.filter((o) => o.at >= killedAt && o.at < backAt);
+    const outageErrors = codeCounts(outage.filter(failed));
+    report('mariadb SIGKILL 3 s then restarted', {
+      dbBackToDealWonMs: recoveredAt - backAt,
+      killToDealWonMs: recoveredAt - killedAt,
+      duringOutage: { requests: outage.length, p95Ms: percentile(outage.map((o) => o.latencyMs), 0.95), errors: outageErrors },
+      wonDeals: wonDealIds.length,
+    });
+    // No process was restarted: their pools reconnected.
+    expect((['gateway', 'partners', 'deals', 'licenses', 'incentives'] as const).map((name) => topology.pid(name))).toEqual(pids);
+    // Nothing half-written: every deal kept has all its lines, and every won deal is fanned out whole.
+    const partial = await topology.sql('deals', `SELECT d.id FROM deal d LEFT JOIN deal_line l ON l.dealId = d.id GROUP BY d.id HAVING COUNT(l.dealId) <> ${DEAL_LINES.length}`);
+    expect(partial).toEqual([]);
+    await eventually('every won deal to be fanned out after the restart', async () => ((await checkNothingLost(wonDealIds)).complete ? true : undefined), 60_000, 250);
+    expect(recoveredAt - backAt).toBeLessThan(15_000);
+    // What clients saw meanwhile says retry: the database's outage, or the subgraph's.
+    expect(Object.keys(outageErrors).filter((code) => code !== 'SERVICE_UNAVAILABLE' && code !== 'SUBGRAPH_UNAVAILABLE')).toEqual([]);
+  });
+
+  it('answers /readyz within 1 s and queries within the gateway timeout while the database hangs (SIGSTOP)', async () => {
+    // Needs bounded /readyz and database acquire/query timeouts in the subgraphs.
+    topology.stop('mariadb');
+    try {
+      const readyStarted = Date.now();
+      const ready = await fetch(`${topology.subgraphOrigins.deals}/readyz`, { signal: AbortSignal.timeout(10_000) }).then(
+        (response) => response.status,
+        () => 0,
+      );
+      const readyMs = Date.now() - readyStarted;
+      const portal = await portalQuery(topology.url, demo, 30_000);
+      report('mariadb SIGSTOP', { readyzStatus: ready, readyzMs: readyMs, portal: { latencyMs: portal.latencyMs, codes: portal.codes } });
+      expect(ready).toBe(503);
+      expect(readyMs).toBeLessThan(1_000);
+      expect(portal.latencyMs).toBeLessThan(SUBGRAPH_TIMEOUT_MS + 2_000);
+      expect(portal.codes.length).toBeGreaterThan(0);
+      expect(portal.codes.filter((code) => code !== 'SERVICE_UNAVAILABLE' && code !== 'SUBGRAPH_UNAVAILABLE')).toEqual([]);
+    } finally {
+      topology.cont('mariadb');
+    }
+    await eventually('portal queries to answer whole after SIGCONT', async () => ((await portalQuery(topology.url, demo)).codes.length === 0 ? true : undefined), 60_000);
   });
 
   it('fails no accepted request when deals gets SIGTERM under a mutation load', async () => {

@@ -12,13 +12,17 @@ import { createTestDatabase, type TestDatabase } from '@hub/testing';
  * The hub as docker-compose runs it, without Docker: the four subgraphs (`src/main.ts` through
  * tsx) and the gateway (`gateway/src/index.ts`) each in its own process, NODE_ENV=production,
  * on free ports, each subgraph on its own new MariaDB database, all on a redis-server of their
- * own (so a test may kill it, and no other suite's streams mix with these). Fault tests kill,
- * stop and restart these processes; close() removes everything, also after a failure.
+ * own (so a test may kill it, and no other suite's streams mix with these). With privateDatabase
+ * the databases live on a mariadbd of their own too (the shared server is never restarted).
+ * Fault tests kill, stop and restart these processes; close() removes everything, also after a
+ * failure (KEEP_FAULT_LOGS=1 keeps the processes' logs).
  */
 
 export const SUBGRAPHS = ['partners', 'deals', 'licenses', 'incentives'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 export type ProcessName = SubgraphName | 'gateway';
+/** Everything the topology runs: the hub's processes, its redis-server and, when private, its mariadbd. */
+export type Part = ProcessName | 'redis' | 'mariadb';
 
 // Secrets of this topology alone; production mode refuses the development ones.
 const JWT_SECRET = 'faults-jwt-secret-at-least-32-characters-long';
@@ -60,6 +64,12 @@ export interface TopologyOptions {
   envOf?: Partial<Record<ProcessName, Record<string, string>>>;
   /** Waits this long at most for the hub to answer after start (the first start migrates four databases). */
   readyTimeoutMs?: number;
+  /**
+   * Runs a mariadbd of this topology alone (its own datadir and port), so a test may kill or stop
+   * the database; otherwise the databases are created on the shared server (TEST_MYSQL_URL), which
+   * no test may restart.
+   */
+  privateDatabase?: boolean;
 }
 
 export interface Topology {
@@ -73,13 +83,13 @@ export interface Topology {
   subgraphOrigins: Record<SubgraphName, string>;
   /** Where each process writes its stdout and stderr. */
   logFile(name: ProcessName): string;
-  pid(name: ProcessName | 'redis'): number | undefined;
+  pid(name: Part): number | undefined;
   token(claims: Claims): Promise<string>;
   /** Sends a signal and, unless it is SIGSTOP/SIGCONT, waits for the process to exit. */
-  kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
+  kill(name: Part, signal?: NodeJS.Signals): Promise<void>;
   /** Freezes a process (SIGSTOP): its sockets stay open and nothing answers. */
-  stop(name: ProcessName): void;
-  cont(name: ProcessName): void;
+  stop(name: Part): void;
+  cont(name: Part): void;
   /** Starts a process again with the same ports and databases and waits until it is ready. */
   restart(name: ProcessName): Promise<void>;
   start(name: ProcessName): Promise<void>;
@@ -87,6 +97,8 @@ export interface Topology {
   /** Kills redis-server (SIGKILL: no save) — it had persistence off, so it comes back empty. */
   killRedis(): Promise<void>;
   startRedis(): Promise<void>;
+  /** Starts the private mariadbd again on its datadir (privateDatabase only). */
+  startDatabase(): Promise<void>;
   /** Runs SQL on a subgraph's own database. */
   sql<T = Record<string, unknown>>(subgraph: SubgraphName, statement: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -112,10 +124,10 @@ async function until200(url: string, timeoutMs: number, exited: () => boolean, w
 export async function startTopology(options: TopologyOptions = {}): Promise<Topology> {
   const logDir = mkdtempSync(join(tmpdir(), 'hub-faults-'));
   const databases: Partial<Record<SubgraphName, TestDatabase>> = {};
-  const running = new Map<ProcessName | 'redis', Running>();
-  const logs = new Map<ProcessName | 'redis', WriteStream>();
-  const ports = {} as Record<ProcessName | 'redis' | 'metrics', number>;
-  for (const name of [...SUBGRAPHS, 'gateway', 'redis', 'metrics'] as const) ports[name] = await freePort();
+  const running = new Map<Part, Running>();
+  const logs = new Map<Part, WriteStream>();
+  const ports = {} as Record<Part | 'metrics', number>;
+  for (const name of [...SUBGRAPHS, 'gateway', 'redis', 'mariadb', 'metrics'] as const) ports[name] = await freePort();
   const redisUrl = `redis://127.0.0.1:${ports.redis}`;
   const subgraphOrigins = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}`])) as Record<SubgraphName, string>;
   const started = new Set<ProcessName>();
@@ -126,7 +138,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
   };
   process.once('exit', killAllNow);
 
-  const logOf = (name: ProcessName | 'redis') => {
+  const logOf = (name: Part) => {
     let stream = logs.get(name);
     if (!stream) {
       stream = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
@@ -135,7 +147,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     return stream;
   };
 
-  const launch = (name: ProcessName | 'redis', command: string, args: string[], cwd: string, env: Record<string, string>) => {
+  const launch = (name: Part, command: string, args: string[], cwd: string, env: Record<string, string>) => {
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = logOf(name);
     child.stdout!.pipe(log, { end: false });
@@ -169,7 +181,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     };
   };
 
-  const isExited = (name: ProcessName | 'redis') => {
+  const isExited = (name: Part) => {
     const child = running.get(name)?.child;
     return !child || child.exitCode !== null || child.signalCode !== null;
   };
@@ -186,13 +198,12 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     await waitReady(name);
   };
 
-  const startRedis = async () => {
-    launch('redis', 'redis-server', ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], logDir, {});
+  const listening = async (name: 'redis' | 'mariadb', timeoutMs: number) => {
     const started = Date.now();
     for (;;) {
-      if (isExited('redis')) throw new Error('redis-server exited at start');
+      if (isExited(name)) throw new Error(`${name} exited at start`);
       const ok = await new Promise<boolean>((resolve) => {
-        const socket = connect(ports.redis, '127.0.0.1');
+        const socket = connect(ports[name], '127.0.0.1');
         socket.once('connect', () => {
           socket.destroy();
           resolve(true);
@@ -200,12 +211,52 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         socket.once('error', () => resolve(false));
       });
       if (ok) return;
-      if (Date.now() - started > 10_000) throw new Error('redis-server did not listen');
+      if (Date.now() - started > timeoutMs) throw new Error(`${name} did not listen`);
       await sleep(50);
     }
   };
 
-  const signalAndWait = async (name: ProcessName | 'redis', signal: NodeJS.Signals) => {
+  const startRedis = async () => {
+    launch('redis', 'redis-server', ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], logDir, {});
+    await listening('redis', 10_000);
+  };
+
+  const mariadbDir = join(logDir, 'mariadb');
+  const startDatabase = async () => {
+    if (!options.privateDatabase) throw new Error('the shared database is never restarted: start the topology with privateDatabase');
+    // --no-defaults: the machine's my.cnf (its datadir, socket, user) is not this server's.
+    const args = ['--no-defaults', `--datadir=${mariadbDir}`, `--port=${ports.mariadb}`, '--bind-address=127.0.0.1', `--socket=${join(logDir, 'mariadb.sock')}`, '--skip-log-bin', '--innodb-buffer-pool-size=64M'];
+    launch('mariadb', 'mariadbd', process.getuid?.() === 0 ? [...args, '--user=root'] : args, logDir, {});
+    await listening('mariadb', 30_000);
+  };
+
+  /** A new system datadir whose root logs in without a password over TCP, as on the shared test server. */
+  const installDatabase = async () => {
+    const args = ['--no-defaults', `--datadir=${mariadbDir}`, '--auth-root-authentication-method=normal', '--skip-test-db'];
+    const install = spawn('mariadb-install-db', process.getuid?.() === 0 ? [...args, '--user=root'] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    install.stdout.pipe(logOf('mariadb'), { end: false });
+    install.stderr.pipe(logOf('mariadb'), { end: false });
+    const code = await new Promise<number | null>((resolve) => install.once('exit', resolve));
+    if (code !== 0) throw new Error(`mariadb-install-db failed (${code}): see the mariadb log`);
+  };
+
+  const privateServerUrl = () => `mysql://root@127.0.0.1:${ports.mariadb}`;
+  const onPrivateServer = async (statement: string) => {
+    const connection = await createConnection({ uri: `${privateServerUrl()}/` });
+    try {
+      await connection.query(statement);
+    } finally {
+      await connection.end();
+    }
+  };
+  const createDatabase = async (name: SubgraphName): Promise<TestDatabase> => {
+    if (!options.privateDatabase) return createTestDatabase(`faults_${name}`);
+    await onPrivateServer(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    // The whole server goes with its datadir at close.
+    return { url: `${privateServerUrl()}/${name}`, name, drop: async () => undefined };
+  };
+
+  const signalAndWait = async (name: Part, signal: NodeJS.Signals) => {
     const entry = running.get(name);
     if (!entry || isExited(name)) return;
     entry.child.kill(signal);
@@ -224,7 +275,11 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
 
   try {
     await startRedis();
-    for (const name of SUBGRAPHS) databases[name] = await createTestDatabase(`faults_${name}`);
+    if (options.privateDatabase) {
+      await installDatabase();
+      await startDatabase();
+    }
+    for (const name of SUBGRAPHS) databases[name] = await createDatabase(name);
     // Partners first: its seed publishes the partners the others learn from; then the rest together.
     await start('partners');
     await Promise.all((['deals', 'licenses', 'incentives'] as const).map(start));
@@ -269,6 +324,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     waitReady,
     killRedis: () => signalAndWait('redis', 'SIGKILL'),
     startRedis,
+    startDatabase,
     sql: async <T>(subgraph: SubgraphName, statement: string, params: unknown[] = []) => {
       const connection = await createConnection({ uri: databases[subgraph]!.url.replace(/^mariadb:/, 'mysql:') });
       try {
