@@ -41,7 +41,19 @@ export interface EventBus {
    * a lag that only grows. True when there was one.
    */
   retireGroup(group: string): Promise<boolean>;
+  /**
+   * For a bus that can lose what it holds without this process noticing (Redis restarted without
+   * persistence): `owner`'s epoch of the bus, an id written beside what it holds and lost with
+   * it. `created` is true when this call started a new epoch because there was none: events
+   * published before may be gone. The in-process bus, lost only with the process, has none.
+   */
+  epoch?(owner: string): Promise<BusEpoch>;
   close(): Promise<void>;
+}
+
+export interface BusEpoch {
+  id: string;
+  created: boolean;
 }
 
 /** A consumer group's distance from the head of the bus. */

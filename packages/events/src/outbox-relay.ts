@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { In, IsNull, MoreThan, MoreThanOrEqual, Not } from 'typeorm';
 import { forUpdate, type Database } from '@hub/db';
 import type { EventBus } from './bus';
 import { consoleLogger, type EventsLogger } from './logger';
@@ -17,6 +17,13 @@ export interface OutboxRelayOptions {
   logger?: EventsLogger;
   /** When rows are marked published. */
   now?: () => Date;
+  /**
+   * Whose outbox this is, naming its epoch on the bus (see `checkStream`); relays of one
+   * subgraph share it. Default: the `source` of the outbox's newest row.
+   */
+  owner?: string;
+  /** How often, at most, the relay asks whether the bus restarted empty (default 5 s; at once after an outage). */
+  streamCheckMs?: number;
 }
 
 /**
@@ -37,8 +44,21 @@ export class OutboxRelay {
   private readonly intervalMs: number;
   private readonly now: () => Date;
   private readonly outage: OutageLog;
+  private readonly logger: EventsLogger;
   private readonly loop: PollingLoop;
   private stopListening: (() => void) | null = null;
+  private owner: string | undefined;
+  private readonly streamCheckMs: number;
+  private nextStreamCheckAt = 0;
+  /** The bus epoch this relay last saw; a new one means the bus restarted empty. */
+  private epoch: string | undefined;
+  /**
+   * Where a replay starts: every row before it had been published, read and acknowledged by
+   * every consumer group when last checked, so a bus that restarts empty loses none of them.
+   * Until the first such check, the start of the outbox: the replay then covers every row still
+   * kept (OUTBOX_RETENTION).
+   */
+  private replayFrom: { id: string; inclusive: boolean } | null = null;
 
   constructor(options: OutboxRelayOptions) {
     this.database = options.database;
@@ -46,16 +66,23 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 100;
     this.intervalMs = options.intervalMs ?? 1_000;
     this.now = options.now ?? (() => new Date());
-    this.outage = new OutageLog(options.logger ?? consoleLogger, 'outbox relay');
+    this.owner = options.owner;
+    this.streamCheckMs = options.streamCheckMs ?? 5_000;
+    this.logger = options.logger ?? consoleLogger;
+    this.outage = new OutageLog(this.logger, 'outbox relay');
     this.loop = new PollingLoop({
       intervalMs: this.intervalMs,
       round: async () => {
         try {
+          // Before new rows, so a consumer meets the replayed events before the ones after them.
+          await this.checkStream();
           const relayed = await this.relayOnce();
           this.outage.succeeded();
           return relayed < this.batchSize ? 'idle' : 'now';
         } catch (error) {
           this.outage.failed(error);
+          // A Redis that was down may have come back empty: look as soon as it answers.
+          this.nextStreamCheckAt = 0;
           // Commits keep notifying during an outage; retrying on each would hammer a bus that is down.
           return { pauseMs: this.intervalMs };
         }
@@ -79,6 +106,65 @@ export class OutboxRelay {
       await manager.update(OutboxEntity, { id: In(rows.map((row) => row.id)) }, { publishedAt: this.now() });
       return rows.length;
     });
+  }
+
+  /**
+   * Published rows are kept for OUTBOX_RETENTION, so a bus that lost its events (Redis restarted
+   * without persistence, the stream deleted) can be fed again. At most every `streamCheckMs`
+   * this asks the bus for the outbox's epoch, a key kept beside the stream and started again by
+   * the first publish or look after it vanished: when it changed since the last look, every
+   * published row from `replayFrom` on is published again, oldest first. Consumers apply each event once (processed_event), so the
+   * rows they had already handled are skipped; their groups recreate themselves from the start
+   * of the new stream. Returns how many rows were published again.
+   */
+  async checkStream(): Promise<number> {
+    if (!this.bus.epoch || Date.now() < this.nextStreamCheckAt) return 0;
+    this.nextStreamCheckAt = Date.now() + this.streamCheckMs;
+    const owner = (this.owner ??= await this.newestSource());
+    if (owner === undefined) return 0;
+    // Read before asking the groups, so a row published after these reads is not counted as
+    // consumed; a row another relay holds unpublished bounds it too.
+    const repository = this.database.dataSource.getRepository(OutboxEntity);
+    const [newest] = await repository.find({ select: { id: true }, order: { id: 'DESC' }, take: 1 });
+    const [oldestUnpublished] = await repository.find({ select: { id: true }, where: { publishedAt: IsNull() }, order: { id: 'ASC' }, take: 1 });
+    const epoch = await this.bus.epoch(owner);
+    const seen = this.epoch;
+    this.epoch = epoch.id;
+    // The first look only learns the epoch: a bus that restarted before this process started
+    // cannot be told from one this process has not seen yet (see the README).
+    if (seen !== undefined && (epoch.created || epoch.id !== seen)) return this.replay();
+    const groups = await this.bus.groupLag();
+    if (newest && groups.length > 0 && groups.every((group) => group.lag === 0 && group.pending === 0)) {
+      this.replayFrom = oldestUnpublished ? { id: oldestUnpublished.id, inclusive: true } : { id: newest.id, inclusive: false };
+    }
+    return 0;
+  }
+
+  /** The bus epoch this relay saw last (for tests and logs). */
+  get busEpoch(): string | undefined {
+    return this.epoch;
+  }
+
+  private async replay(): Promise<number> {
+    const repository = this.database.dataSource.getRepository(OutboxEntity);
+    const from = this.replayFrom;
+    let bound = from === null ? undefined : from.inclusive ? MoreThanOrEqual(from.id) : MoreThan(from.id);
+    let total = 0;
+    for (;;) {
+      const rows = await repository.find({ where: { publishedAt: Not(IsNull()), ...(bound ? { id: bound } : {}) }, order: { id: 'ASC' }, take: this.batchSize });
+      if (rows.length === 0) break;
+      await this.bus.publish(rows.map(envelopeOf));
+      total += rows.length;
+      bound = MoreThan(rows[rows.length - 1]!.id);
+    }
+    const since = from === null ? 'still in the outbox' : `from ${from.id}`;
+    this.logger.error(`outbox relay: the bus restarted empty (the ${this.owner} epoch changed); published again the ${total} kept events ${since}`);
+    return total;
+  }
+
+  private async newestSource(): Promise<string | undefined> {
+    const [row] = await this.database.dataSource.getRepository(OutboxEntity).find({ select: { id: true, source: true }, order: { id: 'DESC' }, take: 1 });
+    return row?.source;
   }
 
   /**

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis, RedisOptions } from 'ioredis';
 import { defaultRetry } from './backoff';
-import type { ConsumeOptions, EventBus, EventHandler, GroupLag, Subscription } from './bus';
+import type { BusEpoch, ConsumeOptions, EventBus, EventHandler, GroupLag, Subscription } from './bus';
 import type { DomainEvent } from './envelope';
 import { consoleLogger, type EventsLogger } from './logger';
 import { BusUnavailableError, closeRedis, openRedis, whenReady } from './redis-connection';
@@ -82,6 +83,22 @@ export class RedisStreamsBus implements EventBus {
     }
   }
 
+  /** The key of `owner`'s epoch, beside the stream: a Redis that loses the stream loses it too. */
+  epochKey(owner: string): string {
+    return `${this.streamKey}:epoch:${owner}`;
+  }
+
+  /**
+   * The epoch of `owner` (an event source): started by the first publish of its events or by
+   * this call (`SET NX`, `created`), whichever comes first after the key vanished.
+   */
+  async epoch(owner: string): Promise<BusEpoch> {
+    if (!(await whenReady(this.publisher, this.readyTimeoutMs))) throw new BusUnavailableError(`Redis is not reachable (connection ${this.publisher.status})`);
+    const fresh = randomUUID();
+    if ((await this.publisher.set(this.epochKey(owner), fresh, 'NX')) === 'OK') return { id: fresh, created: true };
+    return { id: (await this.publisher.get(this.epochKey(owner))) ?? fresh, created: false };
+  }
+
   /** Adds the events in one MULTI/EXEC, so a batch lands whole or not at all. */
   async publish(events: DomainEvent[]): Promise<void> {
     if (this.closed) throw new Error('the Redis bus is closed');
@@ -90,6 +107,9 @@ export class RedisStreamsBus implements EventBus {
       throw new BusUnavailableError(`Redis is not reachable (connection ${this.publisher.status}); ${events.length} events not published`);
     }
     const transaction = this.publisher.multi();
+    // The first batch after Redis restarted empty starts its sources' epochs with it, so a relay
+    // sees the epoch change even when new events reached the stream before it looked (see epoch).
+    for (const source of new Set(events.map((event) => event.source))) transaction.set(this.epochKey(source), randomUUID(), 'NX');
     for (const event of events) {
       if (this.maxLength === null) transaction.xadd(this.streamKey, '*', ...toStreamFields(event));
       else transaction.xadd(this.streamKey, 'MAXLEN', '~', this.maxLength, '*', ...toStreamFields(event));
