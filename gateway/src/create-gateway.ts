@@ -31,6 +31,7 @@ import { useCallerOperationNames } from './subgraph-operation-names';
 import { useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
 import { cachedTokenVerifier, type VerifiedCaller } from './verified-tokens';
 import { createUpstreamResilience } from './upstream-resilience';
+import { usePlacedUnavailableErrors } from './unavailable-paths';
 import { InFlightLimit, isEventStream, SHED_RETRY_AFTER_SECONDS } from './load-shedding';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -136,6 +137,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...useOperationLimits(edge.limits),
       useCodedVariableErrors(),
       useUpstreamStreamErrors(),
+      usePlacedUnavailableErrors(options.supergraphSdl),
       useRefusalLog(),
       useStreamsEndAtTokenExpiry(),
       useSseResume(),

@@ -36,6 +36,7 @@ describe('CircuitBreaker', () => {
     expect(breaker.allows()).toBe(true);
     expect(breaker.failed()).toBe(true);
     expect(breaker.state).toBe('open');
+    expect(breaker.failed()).toBe(false); // a request already under way when it opened
     expect(breaker.allows()).toBe(false);
     now = 999;
     expect(breaker.allows()).toBe(false);

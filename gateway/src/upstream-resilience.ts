@@ -90,13 +90,18 @@ export class CircuitBreaker {
     this.probing = false;
   }
 
-  /** Counts a failure; true when it opened (or reopened) the breaker. */
+  /**
+   * Counts a failure; true when it opened the breaker or a failed probe reopened it (not for
+   * requests already under way when it opened, which fail too and only extend the cool-down).
+   */
   failed(): boolean {
+    const wasProbe = this.probing;
+    const wasOpen = this.threshold > 0 && this.failures >= this.threshold;
     this.failures += 1;
     this.probing = false;
     if (this.threshold <= 0 || this.failures < this.threshold) return false;
     this.openUntil = this.now() + this.coolDownMs;
-    return true;
+    return !wasOpen || wasProbe;
   }
 
   get state(): 'closed' | 'open' | 'half-open' {
