@@ -28,6 +28,7 @@ describe('loadGatewayConfig', () => {
       subgraphUrls: { partners: undefined },
       redisUrl: undefined,
       queryPlanner: 'rust',
+      shutdownTimeoutMs: 25_000,
       production: false,
       ide: true,
       introspection: true,

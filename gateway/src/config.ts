@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JwtVerifierOptions } from '@hub/auth';
 import type { MetricsExposure } from './create-gateway';
-import { DEV_GATEWAY_SECRET, DEV_JWT_SECRET, databaseUrl, duration, flag, isProduction, parseConfig, port, secret, z, type ProductionRules } from '@hub/config';
+import { DEV_GATEWAY_SECRET, DEV_JWT_SECRET, databaseUrl, duration, flag, isProduction, lifecycleVariables, parseConfig, port, secret, z, type ProductionRules } from '@hub/config';
 
 /** The committed supergraph that `pnpm compose` writes from the subgraphs' code. */
 export const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../../supergraph.graphql', import.meta.url));
@@ -102,6 +102,8 @@ export interface GatewayConfig extends AuthConfig, ExposureConfig {
   redisUrl?: string;
   /** QUERY_PLANNER: `rust` (default) or `js`, to compare or to fall back. */
   queryPlanner: 'rust' | 'js';
+  /** SHUTDOWN_TIMEOUT_MS: the process exits this long after SIGTERM even if the drain hangs. */
+  shutdownTimeoutMs: number;
 }
 
 /** The standalone gateway (docker / MySQL mode): subgraphs run as their own processes. */
@@ -117,6 +119,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       SUPERGRAPH_PATH: z.string().min(1).default(DEFAULT_SUPERGRAPH_PATH),
       REDIS_URL: unsetWhenBlank(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
       QUERY_PLANNER: z.enum(['rust', 'js']).default('rust'),
+      SHUTDOWN_TIMEOUT_MS: lifecycleVariables.SHUTDOWN_TIMEOUT_MS,
       ...urlShape,
     }),
     env,
@@ -132,6 +135,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
     subgraphUrls: Object.fromEntries(subgraphNames.map((name) => [name, urls[subgraphUrlVariable(name)]])),
     redisUrl: parsed.REDIS_URL,
     queryPlanner: parsed.QUERY_PLANNER,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
   };
 }
 

@@ -33,6 +33,7 @@ import { cachedTokenVerifier, type VerifiedCaller } from './verified-tokens';
 import { createUpstreamResilience } from './upstream-resilience';
 import { usePlacedUnavailableErrors } from './unavailable-paths';
 import { InFlightLimit, isEventStream, SHED_RETRY_AFTER_SECONDS } from './load-shedding';
+import { GatewayDrain, SERVICE_RESTART_CLOSE_CODE } from './drain';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -122,6 +123,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   // A subgraph down or hung costs only the fields it serves (SUBGRAPH_UNAVAILABLE), see upstream-resilience.ts.
   const upstream = createUpstreamResilience(edge.upstream, log);
   const inFlight = new InFlightLimit(edge.maxInFlight);
+  // SIGTERM drains (close()): unready, no new connection, answers in flight finished, streams ended with a reconnect hint.
+  const drain = new GatewayDrain();
   const runtime = createGatewayRuntime<HubContext>({
     // The supergraph comes from composition, never from introspecting subgraphs: every request
     // the gateway sends to a subgraph is a signed operation on behalf of a caller.
@@ -140,6 +143,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       usePlacedUnavailableErrors(options.supergraphSdl),
       useRefusalLog(),
       useStreamsEndAtTokenExpiry(),
+      drain.plugin(),
       useSseResume(),
       useCallerOperationNames(),
       useRequestIds(),
@@ -161,6 +165,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const serveExport = createExports({ subgraphs: options.subgraphs, gatewaySecret: options.gatewaySecret, log });
 
   const server = createServer((req, res) => {
+    drain.track(req, res);
     const requestId = requestIdOf(req.headers);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     route(req, res, requestId).catch((error: unknown) => {
@@ -186,6 +191,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/metrics' && metrics && !metricsServer) return serveMetrics(metrics, req, res);
     if (pathname === '/readyz') {
+      if (drain.draining) return sendJson(res, 503, { ready: false, draining: true });
       const readiness = await checkReadiness(runtime, options.subgraphs, upstream.breakerStates());
       return sendJson(res, readiness.ready ? 200 : 503, readiness);
     }
@@ -250,12 +256,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     close: async () => {
       metricsServer?.close();
       metricsServer?.closeAllConnections();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const fuse = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
-      await stopWebSockets();
-      await closed;
-      clearTimeout(fuse);
+      await drain.drain(server, CLOSE_GRACE_MS, stopWebSockets);
       await runtime.dispose();
       upstream.close();
       await rateLimiter.close();
@@ -445,6 +446,9 @@ function serveGraphQLOverWebSocket(
     wsServer,
   );
   return async () => {
+    // Their subscriptions already ended with a retryable error (GatewayDrain); 1012 (Service
+    // Restart) tells the client to reconnect, rather than graphql-ws's own 1001 (Going Away).
+    for (const socket of wsServer.clients) socket.close(SERVICE_RESTART_CLOSE_CODE, 'Service Restart');
     await disposable.dispose();
   };
 }

@@ -35,8 +35,9 @@ const gateway = createGateway({
   queryPlanner: config.queryPlanner,
   tracing,
 });
+// SIGTERM drains (see create-gateway's close), bounded by SHUTDOWN_TIMEOUT_MS.
 closeOnSignal(async () => {
   await gateway.close();
   await tracing?.shutdown();
-});
+}, config.shutdownTimeoutMs);
 console.log(`gateway ready at ${await gateway.listen(config.port, config.host)}`);
