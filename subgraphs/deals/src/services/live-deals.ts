@@ -11,6 +11,7 @@ import type { PartnerFactsLookup } from './partner-facts';
 /** What a subscriber receives: a deal event at its place in the feed, with its partner's facts. */
 export type LiveDealEvent = DealFeedEvent;
 
+/** "The feed has advanced" (when, in epoch ms): a wake-up, not the events themselves. */
 type LiveTopics = { 'deal-feed-advanced': [number] };
 
 /** Events a resuming subscriber reads from the feed per query. */
@@ -67,7 +68,8 @@ export function createLiveDeals(feed: DealFeed, partnerFacts: PartnerFactsLookup
     /** After a commit that appended to the feed: this instance reads it now, the others when woken. */
     committed(): void {
       tail.wake();
-      void feed.head().then((position) => pubSub.publish('deal-feed-advanced', position)).catch(options.onError ?? (() => undefined));
+      // Only a wake-up: each instance reads what is new from the feed itself.
+      pubSub.publish('deal-feed-advanced', Date.now());
     },
 
     /**
