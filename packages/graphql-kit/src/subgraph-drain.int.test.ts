@@ -87,6 +87,7 @@ describe('draining a subgraph server', () => {
 
     const answered = outcomes.filter((outcome) => outcome.status !== undefined);
     const refused = outcomes.filter((outcome) => outcome.refused !== undefined);
+    console.log(`subgraph drain: ${answered.length} answered (${answeredBefore} before close), ${refused.length} refused, close took ${closeMs} ms`);
     expect(answeredBefore).toBeGreaterThan(50);
     // Every request the server took got its whole answer…
     expect(answered.every((outcome) => outcome.status === 200 && (outcome.data as { work?: number })?.work === 40)).toBe(true);
