@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dealsSubgraph } from '@hub/deals';
 import { incentivesSubgraph } from '@hub/incentives';
@@ -80,6 +81,42 @@ describe('metrics after traffic through the gateway', () => {
     expect(deals).not.toMatch(/^hub_consumer_lag\{[^}]*group="incentives\./m);
     for (const name of ['licenses', 'incentives']) {
       expect(await scrape(new URL('/metrics', hub.subgraphs.find((s) => s.name === name)!.url).href)).toContain('# TYPE hub_jobs_active gauge');
+    }
+  });
+});
+
+describe('the dashboard and alerts in deploy/monitoring', () => {
+  const files = ['deploy/monitoring/grafana/dashboards/hub.json', 'deploy/monitoring/alerts.yml'];
+  const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+
+  it('query only series the hub serves', async () => {
+    const hub = await startHub([partnersSubgraph, dealsSubgraph, licensesSubgraph, incentivesSubgraph]);
+    try {
+      // Every family each process declares (`# TYPE name kind`), with a histogram's series.
+      const served = new Set<string>();
+      for (const url of [hub.metricsUrl!, ...hub.subgraphs.map((s) => new URL('/metrics', s.url).href)]) {
+        for (const [, name, kind] of (await scrape(url)).matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+          served.add(name!);
+          if (kind === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) served.add(`${name}${suffix}`);
+        }
+      }
+      for (const file of files) {
+        const queried = [...new Set(read(file).match(/\b(?:hub|process)_[a-z_]+\b/g) ?? [])];
+        expect(queried.length, file).toBeGreaterThan(5);
+        expect(queried.filter((name) => !served.has(name)), file).toEqual([]);
+      }
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('is a dashboard Grafana can load: unique panel ids, each with a query, on the provisioned data source', () => {
+    const dashboard = JSON.parse(read(files[0]!)) as { uid: string; panels: { id: number; datasource: { uid: string }; targets: { expr: string }[] }[] };
+    const datasources = readFileSync(new URL('../deploy/monitoring/grafana/provisioning/datasources/prometheus.yml', import.meta.url), 'utf8');
+    expect(new Set(dashboard.panels.map((panel) => panel.id)).size).toBe(dashboard.panels.length);
+    for (const panel of dashboard.panels) {
+      expect(panel.targets[0]?.expr).toBeTruthy();
+      expect(datasources).toContain(`uid: ${panel.datasource.uid}`);
     }
   });
 });
