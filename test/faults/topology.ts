@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection } from 'mysql2/promise';
+import WebSocket from 'ws';
 import { mintToken, type Claims } from '@hub/auth';
 import { createTestDatabase, type TestDatabase } from '@hub/testing';
 
@@ -70,6 +71,11 @@ export interface TopologyOptions {
    * no test may restart.
    */
   privateDatabase?: boolean;
+  /**
+   * Starts each hub process with the inspector on a loopback port of its own, so heapAfterGc can
+   * collect garbage and read the heap that is left (the soak's figure); off otherwise.
+   */
+  inspect?: boolean;
 }
 
 export interface Topology {
@@ -84,6 +90,8 @@ export interface Topology {
   /** Where each process writes its stdout and stderr. */
   logFile(name: ProcessName): string;
   pid(name: Part): number | undefined;
+  /** The process's used heap right after a full garbage collection, in bytes (inspect only). */
+  heapAfterGc(name: ProcessName): Promise<number>;
   token(claims: Claims): Promise<string>;
   /** Sends a signal and, unless it is SIGSTOP/SIGCONT, waits for the process to exit. */
   kill(name: Part, signal?: NodeJS.Signals): Promise<void>;
@@ -128,6 +136,8 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
   const logs = new Map<Part, WriteStream>();
   const ports = {} as Record<Part | 'metrics', number>;
   for (const name of [...SUBGRAPHS, 'gateway', 'redis', 'mariadb', 'metrics'] as const) ports[name] = await freePort();
+  const inspectPorts = {} as Record<ProcessName, number>;
+  for (const name of [...SUBGRAPHS, 'gateway'] as const) inspectPorts[name] = await freePort();
   const redisUrl = `redis://127.0.0.1:${ports.redis}`;
   const subgraphOrigins = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}`])) as Record<SubgraphName, string>;
   const started = new Set<ProcessName>();
@@ -193,7 +203,8 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
 
   const start = async (name: ProcessName) => {
     const entry = ENTRY[name];
-    launch(name, process.execPath, ['--import', 'tsx', entry.script], join(ROOT, entry.cwd), envOf(name));
+    const inspect = options.inspect ? [`--inspect=127.0.0.1:${inspectPorts[name]}`] : [];
+    launch(name, process.execPath, [...inspect, '--import', 'tsx', entry.script], join(ROOT, entry.cwd), envOf(name));
     started.add(name);
     await waitReady(name);
   };
@@ -306,6 +317,10 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     subgraphOrigins,
     logFile: (name) => join(logDir, `${name}.log`),
     pid: (name) => running.get(name)?.child.pid,
+    heapAfterGc: async (name) => {
+      if (!options.inspect) throw new Error('heapAfterGc needs a topology started with inspect');
+      return heapAfterGc(inspectPorts[name]);
+    },
     token: (claims) => mintToken(claims, { secret: JWT_SECRET, expiresIn: '2h' }),
     kill: async (name, signal = 'SIGKILL') => {
       if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
@@ -336,4 +351,39 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     },
     close,
   };
+}
+
+/**
+ * Through the inspector protocol: a full garbage collection (HeapProfiler.collectGarbage), then
+ * the heap V8 still uses. What is left after a GC is what the process keeps; heapUsed at any
+ * other moment also counts garbage not yet collected.
+ */
+async function heapAfterGc(inspectPort: number): Promise<number> {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  let nextId = 0;
+  const call = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<{ result?: { value?: unknown } }>((resolve, reject) => {
+      const id = (nextId += 1);
+      const onMessage = (data: WebSocket.RawData) => {
+        const message = JSON.parse(data.toString()) as { id?: number; result?: { result?: { value?: unknown } }; error?: { message: string } };
+        if (message.id !== id) return;
+        socket.off('message', onMessage);
+        if (message.error) reject(new Error(message.error.message));
+        else resolve(message.result ?? {});
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    const evaluated = await call('Runtime.evaluate', { expression: 'process.memoryUsage().heapUsed', returnByValue: true });
+    return Number(evaluated.result?.value);
+  } finally {
+    socket.close();
+  }
 }

@@ -11,7 +11,7 @@ if (!(minutes > 0)) {
 }
 
 console.log('starting the gateway and the four subgraphs…');
-const topology = await startTopology();
+const topology = await startTopology({ inspect: true });
 const stopOnSignal = () => void topology.close().then(() => process.exit(130));
 process.once('SIGINT', stopOnSignal);
 process.once('SIGTERM', stopOnSignal);

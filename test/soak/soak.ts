@@ -15,7 +15,9 @@ export interface ProcessFootprint {
   name: ProcessName;
   /** Resident set size from /proc/<pid>/status. */
   rssMb: number;
-  /** V8's used heap, from the process's own /metrics (prom-client nodejs_heap_size_used_bytes; not forced after a GC). */
+  /** V8's used heap right after a full GC (through the inspector, when the topology has it on). */
+  heapAfterGcMb?: number;
+  /** V8's used heap at the scrape, garbage included (prom-client's nodejs_heap_size_used_bytes on the process's /metrics). */
   heapUsedMb?: number;
   /** Open file descriptors, and those of them that are sockets (/proc/<pid>/fd). */
   fds: number;
@@ -69,9 +71,11 @@ async function footprint(topology: Topology, name: ProcessName): Promise<Process
     // a process without metrics still has its kernel figures
   }
   const heap = metricValue(metrics, 'nodejs_heap_size_used_bytes');
+  const afterGc = await topology.heapAfterGc(name).catch(() => undefined);
   return {
     name,
     rssMb: Math.round(rssKb / 102.4) / 10,
+    heapAfterGcMb: afterGc === undefined ? undefined : Math.round((afterGc / MB) * 10) / 10,
     heapUsedMb: heap === undefined ? undefined : Math.round((heap / MB) * 10) / 10,
     fds: links.length,
     sockets: links.filter((link) => link.startsWith('socket:')).length,
@@ -96,7 +100,7 @@ export const formatWindow = (w: SoakWindow) =>
   `minute ${w.minute}: ${w.requests} requests, errors ${JSON.stringify(w.errors)}, p50 ${w.p50} ms, p95 ${w.p95} ms, p99 ${w.p99} ms`;
 
 export const formatFootprint = (f: ProcessFootprint) =>
-  `${f.name.padEnd(10)} rss ${f.rssMb} MB, heap used ${f.heapUsedMb ?? '?'} MB, fds ${f.fds} (sockets ${f.sockets}), active handles ${f.activeHandles ?? '?'}`;
+  `${f.name.padEnd(10)} rss ${f.rssMb} MB, heap after GC ${f.heapAfterGcMb ?? '?'} MB (used ${f.heapUsedMb ?? '?'} MB), fds ${f.fds} (sockets ${f.sockets}), active handles ${f.activeHandles ?? '?'}`;
 
 interface UsageSetup {
   token: string;
