@@ -167,6 +167,9 @@ type ExecutionRequest = SubgraphExecutePayload['executionRequest'];
 
 const isSubscription = (request?: ExecutionRequest) => request?.operationType === 'subscription';
 
+// Executors may answer with a promise-like that is no Promise (whatwg-node's fake promises).
+const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 export interface ResiliencePlugins {
@@ -214,24 +217,30 @@ export function createUpstreamResilience(options: UpstreamResilience, log: Pick<
 
   const mapping: GatewayPlugin = {
     onSubgraphExecute({ subgraphName, executor, setExecutor }) {
+      const settle = (result: unknown) => {
+        if (isAsyncIterable(result)) return result;
+        const failed = (result as ExecutionResult).errors?.map((error) => [error, transportFailure(error)] as const).find(([, reason]) => reason);
+        outcome(subgraphName, failed?.[1]);
+        return failed ? unavailable(subgraphName, failed[1]!, failed[0].message) : result;
+      };
+      const fail = (error: unknown) => {
+        const reason = transportFailure(error) ?? 'UNREACHABLE';
+        outcome(subgraphName, reason);
+        return unavailable(subgraphName, reason, error instanceof Error ? error.message : undefined);
+      };
       const guarded = (request: ExecutionRequest) => {
         if (isSubscription(request)) return executor(request);
         if (!breakerOf(subgraphName).allows()) return unavailable(subgraphName, 'CIRCUIT_OPEN');
-        return Promise.resolve()
-          .then(() => executor(request))
-          .then(
-            (result) => {
-              if (isAsyncIterable(result)) return result;
-              const failed = (result as ExecutionResult).errors?.map((error) => [error, transportFailure(error)] as const).find(([, reason]) => reason);
-              outcome(subgraphName, failed?.[1]);
-              return failed ? unavailable(subgraphName, failed[1]!, failed[0].message) : result;
-            },
-            (error: unknown) => {
-              const reason = transportFailure(error) ?? 'UNREACHABLE';
-              outcome(subgraphName, reason);
-              return unavailable(subgraphName, reason, error instanceof Error ? error.message : undefined);
-            },
-          );
+        // The executor must start in this tick: the runtime keeps the request on the shared
+        // resolve info, which the next subgraph's fetch overwrites (the JS planner then signed
+        // one subgraph's request for another).
+        let result: ReturnType<Executor>;
+        try {
+          result = executor(request);
+        } catch (error) {
+          return fail(error);
+        }
+        return isThenable(result) ? Promise.resolve(result).then(settle, fail) : settle(result);
       };
       setExecutor(guarded as Executor);
     },

@@ -36,7 +36,7 @@ export interface HubOptions {
    * rate limits: a test drives hundreds of requests a second as one caller on purpose, and the
    * security suite tests the rate limit with its own settings.
    */
-  gateway?: Pick<GatewayOptions, 'edge' | 'ide' | 'introspection' | 'redisUrl' | 'metrics' | 'logging' | 'logWriter' | 'tracing'>;
+  gateway?: Pick<GatewayOptions, 'edge' | 'ide' | 'introspection' | 'redisUrl' | 'metrics' | 'logging' | 'logWriter' | 'tracing' | 'queryPlanner'>;
   /** Where the gateway reaches a subgraph instead of its own URL (a proxy a test can break). */
   subgraphUrl?: (name: string, url: string) => string | Promise<string>;
 }
