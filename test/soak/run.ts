@@ -17,7 +17,7 @@ process.once('SIGINT', stopOnSignal);
 process.once('SIGTERM', stopOnSignal);
 try {
   console.log(`soaking for ${minutes} min`);
-  const result = await runSoak(topology, { durationMs: minutes * 60_000, warmUpMs: 15_000, onWindow: (w) => console.log(formatWindow(w)) });
+  const result = await runSoak(topology, { durationMs: minutes * 60_000, warmUpMs: 15_000, onWindow: (w, heaps) => console.log(`${formatWindow(w)}; heap after GC (MB) ${JSON.stringify(heaps)}`) });
   const errors = result.outcomes.filter((o) => o.status !== 200 || o.codes.length > 0).length;
   console.log(`\n${result.outcomes.length} requests, ${errors} with errors; subscribers ${result.subscription.subscribers}, events ${result.subscription.events}, subscription errors ${result.subscription.errors}`);
   console.log('\nat the start:');

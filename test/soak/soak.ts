@@ -146,7 +146,8 @@ export interface SoakOptions {
   /** Load before the start footprint, so it is not the cold process that is compared. */
   warmUpMs?: number;
   subscribers?: number;
-  onWindow?: (window: SoakWindow) => void;
+  /** Each window's figures as it ends, with every process's heap after GC then (to see a trend, not only two points). */
+  onWindow?: (window: SoakWindow, heapAfterGcMb: Partial<Record<ProcessName, number>>) => void;
 }
 
 export async function runSoak(topology: Topology, options: SoakOptions): Promise<SoakResult> {
@@ -213,7 +214,10 @@ export async function runSoak(topology: Topology, options: SoakOptions): Promise
     for (; reported < complete; reported += 1) {
       const from = startedAt + reported * windowMs;
       const window = windowsOf(load.outcomes.filter((o) => o.at >= from && o.at < from + windowMs), from, windowMs)[0]!;
-      options.onWindow?.({ ...window, minute: reported + 1 });
+      if (options.onWindow) {
+        const heaps = Object.fromEntries((await footprints(topology)).map((f) => [f.name, f.heapAfterGcMb]));
+        options.onWindow({ ...window, minute: reported + 1 }, heaps);
+      }
     }
   }
   const endsAt = startedAt + options.durationMs;
