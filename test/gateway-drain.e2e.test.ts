@@ -60,6 +60,10 @@ describe('the gateway drains on close (SIGTERM)', () => {
     const hub = await startHub([partnersSubgraph, dealsSubgraph]);
     const token = await hub.token({ sub: 'admin', role: 'vendor_admin' });
     const body = JSON.stringify({ query: '{ programs { code } }' });
+    let taken = 0;
+    hub.server.on('request', (req: { headers: { accept?: string } }) => {
+      if (req.headers.accept !== 'text/event-stream') taken += 1;
+    });
 
     const stream = await sse(hub.url, token, JSON.stringify({ query: 'subscription { dealUpdated { id } }' }));
     const wsCloses: number[] = [];
@@ -111,7 +115,11 @@ describe('the gateway drains on close (SIGTERM)', () => {
     console.log(`gateway drain: ${answered.length} answered (${before} before close), ${refused.length} refused, close took ${closeMs} ms`);
     expect(before).toBeGreaterThanOrEqual(200);
     expect(answered.every((outcome) => outcome.status === 200 && outcome.ok)).toBe(true);
-    expect(new Set(refused.map((outcome) => outcome.refused))).toEqual(new Set(['ECONNREFUSED']));
+    expect(answered).toHaveLength(taken);
+    // Refused before taken: a new connection refused, or reset by the kernel while still in the
+    // listener's backlog, unread.
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.filter((outcome) => outcome.refused !== 'ECONNREFUSED' && outcome.refused !== 'ECONNRESET')).toEqual([]);
     expect(closeMs).toBeLessThan(5_000);
 
     // SSE: a last `next` saying restart-and-retry, then `complete`; nothing names an address.

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJwtVerifier, mintToken, type Claims } from '@hub/auth';
@@ -20,6 +21,8 @@ export interface RunningHub {
   /** Where the gateway serves /metrics, when it does. */
   metricsUrl?: string;
   subgraphs: StartedSubgraph[];
+  /** The gateway's HTTP server (to count the requests it took). */
+  server: Server;
   token(claims: Claims): Promise<string>;
   close(): Promise<void>;
 }
@@ -90,6 +93,7 @@ export async function startHub(modules: readonly SubgraphModule[], options: HubO
       origin: new URL(url).origin,
       metricsUrl: gateway.metricsUrl,
       subgraphs,
+      server: gateway.server,
       token: (claims) => mintToken(claims, { secret: JWT_SECRET, expiresIn: '10m' }),
       close: async () => {
         await gateway.close();

@@ -59,6 +59,8 @@ describe('draining a subgraph server', () => {
   it('answers every request it accepted, refuses new ones at the TCP level, and says Connection: close meanwhile', async () => {
     const running = await start();
     const origin = new URL(running.url).origin;
+    let taken = 0;
+    running.server.on('request', () => (taken += 1));
     // Keep-alive connections, as the gateway's pool holds them.
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     const outcomes: { status?: number; data?: unknown; closeHeader?: boolean; refused?: string }[] = [];
@@ -75,7 +77,8 @@ describe('draining a subgraph server', () => {
       }
     };
     const workers = Array.from({ length: 32 }, worker);
-    await sleep(400);
+    // Under way, every worker's keep-alive connection open (slower when the machine is busy).
+    for (const deadline = Date.now() + 10_000; outcomes.length < 100 && Date.now() < deadline; ) await sleep(20);
     const answeredBefore = outcomes.length;
     const closing = Date.now();
     await running.close();
@@ -88,12 +91,14 @@ describe('draining a subgraph server', () => {
     const answered = outcomes.filter((outcome) => outcome.status !== undefined);
     const refused = outcomes.filter((outcome) => outcome.refused !== undefined);
     console.log(`subgraph drain: ${answered.length} answered (${answeredBefore} before close), ${refused.length} refused, close took ${closeMs} ms`);
-    expect(answeredBefore).toBeGreaterThan(50);
+    expect(answeredBefore).toBeGreaterThanOrEqual(100);
     // Every request the server took got its whole answer…
     expect(answered.every((outcome) => outcome.status === 200 && (outcome.data as { work?: number })?.work === 40)).toBe(true);
-    // …and what came after the listener closed was refused before it was taken.
+    expect(answered).toHaveLength(taken);
+    // …and what came after the listener closed was refused before it was taken: a new connection
+    // refused, or reset by the kernel when it was still in the listener's backlog, unread.
     expect(refused.length).toBeGreaterThan(0);
-    expect(new Set(refused.map((outcome) => outcome.refused))).toEqual(new Set(['ECONNREFUSED']));
+    expect(refused.filter((outcome) => outcome.refused !== 'ECONNREFUSED' && outcome.refused !== 'ECONNRESET')).toEqual([]);
     // The answers given during the drain told their keep-alive client to go elsewhere.
     expect(answered.some((outcome) => outcome.closeHeader)).toBe(true);
     expect(closeMs).toBeLessThan(2_000);
