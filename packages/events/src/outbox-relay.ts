@@ -130,9 +130,11 @@ export class OutboxRelay {
     const epoch = await this.bus.epoch(owner);
     const seen = this.epoch;
     this.epoch = epoch.id;
-    // The first look only learns the epoch: a bus that restarted before this process started
-    // cannot be told from one this process has not seen yet (see the README).
-    if (seen !== undefined && (epoch.created || epoch.id !== seen)) return this.replay();
+    // Every publish starts its source's epoch when there is none, so finding none means nothing
+    // of this outbox reached the bus since it was emptied — also when that happened while no
+    // relay ran. An epoch other than the one seen last means another instance started it after
+    // the bus was emptied. The first look of a process adopts an epoch it finds.
+    if (epoch.created || (seen !== undefined && epoch.id !== seen)) return this.replay();
     const groups = await this.bus.groupLag();
     if (newest && groups.length > 0 && groups.every((group) => group.lag === 0 && group.pending === 0)) {
       this.replayFrom = oldestUnpublished ? { id: oldestUnpublished.id, inclusive: true } : { id: newest.id, inclusive: false };

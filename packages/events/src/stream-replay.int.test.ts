@@ -103,6 +103,20 @@ describe('events survive a Redis that forgot them (MariaDB outbox, Redis Streams
     expect(logger.lines.some((line) => line.includes('the bus restarted empty') && line.includes('published again the'))).toBe(true);
   });
 
+  it('feeds a bus emptied while no relay ran: a new relay finding no epoch publishes the kept rows again', async () => {
+    const { key, bus, relay, forget } = await setUp('while-down');
+    const recorded: string[] = [];
+    for (let i = 0; i < 3; i += 1) recorded.push((await record(db.database, `deal-${i}`)).id);
+    expect(await relay.relayOnce()).toBe(3);
+    // The process stops; Redis restarts empty; a new process's relay looks first.
+    await forget();
+    const next = new OutboxRelay({ database: db.database, bus, owner: 'deals', logger: captureLogger() });
+    expect(await next.checkStream()).toBe(3);
+    expect((await streamEvents(admin, key)).map((event) => event.id)).toEqual(recorded);
+    // A new process finding the epoch in place publishes nothing again.
+    expect(await new OutboxRelay({ database: db.database, bus, owner: 'deals', logger: captureLogger() }).checkStream()).toBe(0);
+  });
+
   it('publishes again every kept row when it never saw the stream consumed, in id order, and nothing while the epoch holds', async () => {
     const { key, relay, forget } = await setUp('never-seen');
     const recorded: string[] = [];
