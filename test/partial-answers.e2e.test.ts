@@ -87,6 +87,17 @@ describe.each(['rust', 'js'] as const)('a subgraph down or hung costs only its f
     expect(text).not.toContain(new URL(licenses().url).port);
   });
 
+  it('answers SUBGRAPH_UNAVAILABLE (BAD_RESPONSE) when something in front of licenses answers an HTML 502', async () => {
+    await heal();
+    licenses().set('bad-gateway');
+    const { json } = await page();
+    expect((json.data as PartnerPage).partner?.name).toEqual(expect.any(String));
+    expect((json.data as PartnerPage).partner?.licenses).toBeNull();
+    expect(json.errors?.[0]).toMatchObject({ path: ['partner', 'licenses'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'licenses', reason: 'BAD_RESPONSE' } });
+    expect(JSON.stringify(json)).not.toMatch(/html|502|Unexpected/i);
+    licenses().set('refuse');
+  });
+
   it('keeps a root list of another subgraph beside the one that is down', async () => {
     const { json } = await post(hub.url, { query: '{ partners(first: 1) { totalCount } licenses(first: 1) { totalCount } }' }, admin);
     const data = json.data as { partners: { totalCount: number } | null; licenses: unknown };

@@ -1,14 +1,15 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-export type ProxyMode = 'pass' | 'refuse' | 'hang';
+export type ProxyMode = 'pass' | 'refuse' | 'hang' | 'bad-gateway';
 
 export interface ToggleProxy {
   /** The subgraph's URL with the proxy's port. */
   url: string;
   /**
    * `pass` forwards; `refuse` resets every connection, open or new (a subgraph that died);
-   * `hang` accepts and never answers (a stopped process, a full accept queue).
+   * `hang` accepts and never answers (a stopped process, a full accept queue); `bad-gateway`
+   * answers 502 with an HTML page, as a load balancer in front of a dead subgraph does.
    */
   set(mode: ProxyMode): void;
   close(): Promise<void>;
@@ -25,6 +26,11 @@ export async function startToggleProxy(target: string): Promise<ToggleProxy> {
     client.on('error', () => client.destroy());
     if (mode === 'refuse') return void client.resetAndDestroy();
     if (mode === 'hang') return; // read nothing, answer nothing
+    if (mode === 'bad-gateway') {
+      const page = '<html><body>502 Bad Gateway</body></html>';
+      client.once('data', () => client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\ncontent-length: ${page.length}\r\nconnection: close\r\n\r\n${page}`));
+      return;
+    }
     const upstream = connect(Number(targetUrl.port), targetUrl.hostname);
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
