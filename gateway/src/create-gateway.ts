@@ -27,6 +27,7 @@ import { useOperationLimits } from './operation-limits';
 import { createRateLimiter, type CallerRateLimiter, type RateLimitKey } from './rate-limit';
 import { TOKEN_EXPIRED_MESSAGE, useStreamsEndAtTokenExpiry, type TokenExpiry } from './stream-expiry';
 import { useSseResume } from './sse-resume';
+import { keepRuntimeThroughSignals } from './runtime-signals';
 import { useCallerOperationNames } from './subgraph-operation-names';
 import { useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
 import { cachedTokenVerifier, type VerifiedCaller } from './verified-tokens';
@@ -239,6 +240,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   const stopWebSockets = serveGraphQLOverWebSocket(server, runtime, verifyToken, rateLimiter);
+  // The drain below decides when the runtime goes, not the runtime's own signal listeners.
+  keepRuntimeThroughSignals(runtime);
 
   const gateway: Gateway = {
     server,
