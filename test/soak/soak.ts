@@ -130,7 +130,7 @@ async function prepareUsage(topology: Topology, demo: Demo): Promise<UsageSetup 
     'setup',
     token,
     'mutation ($input: DeployUsageInput!) { deployUsage(input: $input) { deployedOn customer { id } } }',
-    { input: { partnerId: provider.id, customer: { name: 'Soak customer', country: 'FR' }, sku: 'ENDPOINT-STD-U', hosting: 'HOSTED' } },
+    { input: { partnerId: provider.id, customer: { name: `Soak customer ${Date.now()}`, country: 'FR' }, sku: 'ENDPOINT-STD-U', hosting: 'HOSTED' } },
   );
   const deployment = (deployed.data as { deployUsage?: { deployedOn: string; customer: { id: string } } } | null)?.deployUsage;
   if (!deployment) throw new Error(`soak: could not deploy usage: ${JSON.stringify(deployed.errors)}`);
