@@ -12,6 +12,9 @@ import { startTopology, type Topology } from './topology';
 // The gateway's per-subgraph timeout in this topology (SUBGRAPH_TIMEOUT_MS; the default is 10 s).
 const SUBGRAPH_TIMEOUT_MS = 3_000;
 
+// The gateway's bound on requests in flight here (default 256), so a test can exceed it with a few dozen clients.
+const MAX_IN_FLIGHT = 16;
+
 const report = (what: string, figures: Record<string, unknown>) => console.log(`[faults] ${what}: ${JSON.stringify(figures)}`);
 
 describe('the hub as separate processes, under faults', () => {
@@ -20,7 +23,7 @@ describe('the hub as separate processes, under faults', () => {
 
   beforeAll(async () => {
     // A MariaDB of its own, as the database tests kill and freeze it.
-    topology = await startTopology({ privateDatabase: true, envOf: { gateway: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS) } } });
+    topology = await startTopology({ privateDatabase: true, envOf: { gateway: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS), MAX_IN_FLIGHT: String(MAX_IN_FLIGHT) } } });
     demo = await prepareDemo(topology);
   });
   afterAll(async () => {
@@ -46,6 +49,9 @@ describe('the hub as separate processes, under faults', () => {
       facts,
     };
   };
+
+  /** A previous test's outage may still hold the gateway's breaker for a subgraph open: start from whole answers. */
+  const wholeAnswers = () => eventually('whole portal answers', async () => ((await portalQuery(topology.url, demo)).codes.length === 0 ? true : undefined), 30_000);
 
   /** How many of the deals have all their licences and a WON payout fact. */
   const completedOf = async (dealIds: readonly string[]) => {
@@ -268,10 +274,38 @@ describe('the hub as separate processes, under faults', () => {
     await eventually('deals won before SIGTERM to be fanned out', async () => ((await checkNothingLost(wonDealIds)).complete ? true : undefined), 60_000, 250);
   });
 
+  it('sheds load past MAX_IN_FLIGHT at once and serves everyone again when it drops', async () => {
+    // Needs the gateway's in-flight bound (503 SERVICE_UNAVAILABLE, reason OVERLOADED, Retry-After).
+    await wholeAnswers();
+    const overload = runLoad(MAX_IN_FLIGHT * 4, () => portalQuery(topology.url, demo, 20_000));
+    await sleep(6_000);
+    const heavy = await overload.stop();
+    const shed = heavy.filter((o) => o.status === 503);
+    const served = heavy.filter((o) => o.status === 200);
+    const calm = runLoad(4, () => portalQuery(topology.url, demo, 20_000));
+    await sleep(3_000);
+    const after = await calm.stop();
+    report(`overload: ${MAX_IN_FLIGHT * 4} clients on MAX_IN_FLIGHT=${MAX_IN_FLIGHT}`, {
+      requests: heavy.length,
+      shed: shed.length,
+      shedP95Ms: percentile(shed.map((o) => o.latencyMs), 0.95),
+      served: served.length,
+      servedP95Ms: percentile(served.map((o) => o.latencyMs), 0.95),
+      others: codeCounts(heavy.filter((o) => o.status !== 503 && failed(o))),
+      afterwards: { requests: after.length, failed: after.filter(failed).length, p95Ms: percentile(after.map((o) => o.latencyMs), 0.95) },
+    });
+    expect(shed.length).toBeGreaterThan(0);
+    expect(shed.every((o) => o.codes.join() === 'SERVICE_UNAVAILABLE')).toBe(true);
+    // Refused at once, not after waiting in a queue.
+    expect(percentile(shed.map((o) => o.latencyMs), 0.95)).toBeLessThan(500);
+    expect(heavy.filter((o) => o.status !== 503 && failed(o))).toEqual([]);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter(failed)).toEqual([]);
+  });
+
   it('answers every request it accepted when the gateway gets SIGTERM under portal load', async () => {
     // Needs the gateway's drain: readiness 503 first, no new connection, requests in flight finished.
-    // The previous test's outage may still hold the gateway's breaker for deals open: start whole.
-    await eventually('whole portal answers before the signal', async () => ((await portalQuery(topology.url, demo)).codes.length === 0 ? true : undefined), 30_000);
+    await wholeAnswers();
     const load = runLoad(6, () => portalQuery(topology.url, demo, 20_000));
     await sleep(2_000);
     const termAt = Date.now();
