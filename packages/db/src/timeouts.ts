@@ -1,4 +1,5 @@
-import mysql2 from 'mysql2';
+import { createRequire } from 'node:module';
+import type mysql2 from 'mysql2';
 import type { MysqlFlavor } from './data-source';
 
 /**
@@ -23,6 +24,8 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 5_000, q
 
 /** The client waits this much longer than the server, so a statement the server stopped reports the server's error. */
 const CLIENT_MARGIN_MS = 2_000;
+
+const requireHere = createRequire(import.meta.url);
 
 /** The session statement that caps each statement's run time, in the flavor's own unit. */
 export function statementTimeoutSql(flavor: MysqlFlavor, ms: number): string {
@@ -70,9 +73,12 @@ export function timedMysqlDriver(flavor: MysqlFlavor, timeouts: DatabaseTimeouts
       return query(...withClientTimeout(args, timeouts.queryMs + CLIENT_MARGIN_MS));
     };
   };
-  const driver = Object.create(mysql2) as typeof mysql2;
+  // Required here, when a database opens, not when this module is imported: tracing (when on)
+  // starts after the imports and must patch mysql2 before its first load (a test fails otherwise).
+  const mysql = requireHere('mysql2') as typeof mysql2;
+  const driver = Object.create(mysql) as typeof mysql2;
   driver.createPool = ((config: mysql2.PoolOptions) => {
-    const pool = mysql2.createPool({ ...config, connectTimeout: timeouts.connectMs });
+    const pool = mysql.createPool({ ...config, connectTimeout: timeouts.connectMs });
     pool.on('connection', (connection) => limit(connection as unknown as LimitedConnection));
     return pool;
   }) as typeof mysql2.createPool;
