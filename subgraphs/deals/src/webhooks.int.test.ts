@@ -7,6 +7,7 @@ import { newId, type Database } from '@hub/db';
 import { addDays, adjustableClock } from '@hub/domain';
 import { InProcessBus, ProcessedEventEntity, type DomainEvent } from '@hub/events';
 import { fixtureEnvelope } from '@hub/contracts/fixtures';
+import { payloadOf } from '@hub/contracts';
 import { verifyWebhookSignature as readmeVerify } from '@hub/deals';
 import { createTestDatabase, subgraphClient, type GraphQLResponse, type TestDatabase } from '@hub/testing';
 import { verifyWebhookSignature } from './domain/webhooks';
@@ -645,7 +646,7 @@ describe.each([
   /** A licences or incentives event as its publisher records it (the catalogue's fixture), new id, now, with `changes` to its payload. */
   function sourceEvent(type: 'license.issued' | 'license.renewed' | 'license.expiring' | 'usage.statement_issued' | 'statement.approved' | 'statement.paid', changes: Record<string, unknown>): DomainEvent {
     const fixture = fixtureEnvelope(type, 1);
-    return { ...fixture, id: newId(), occurredAt: clock.now().toISOString(), payload: { ...(fixture.payload as Record<string, unknown>), ...changes } };
+    return { ...fixture, id: newId(), occurredAt: clock.now().toISOString(), payload: { ...payloadOf(fixture, type, 1), ...changes } };
   }
 
   function partnerFact(type: string, aggregateId: string, payload: unknown): DomainEvent {

@@ -43,7 +43,7 @@ export class DealFeedEntryEntity {
   @Column({ type: 'datetime', precision: 3 })
   occurredAt: Date;
 
-  /** The deal.* payload as the event catalogue declares it (the same the bus carries). */
+  /** The deal.* payload, exactly what the event catalogue declares and the bus carries. */
   @Column({ type: 'simple-json' })
   payload: unknown;
 }

@@ -29,7 +29,7 @@ export class WebhookDeliveryEntity {
   @Column({ type: 'datetime', precision: 3 })
   occurredAt: Date;
 
-  /** The event's payload as JSON text, sent as `data`. */
+  /** The event's payload in JSON text, sent as `data`. */
   @Column({ type: 'text' })
   payload: string;
 

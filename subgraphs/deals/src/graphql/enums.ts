@@ -20,7 +20,7 @@ registerEnumType(DealEventKindEnum, { name: 'DealEventKind' });
 registerEnumType(WebhookEventTypeEnum, {
   name: 'WebhookEventType',
   description:
-    'An event a webhook endpoint can receive; deliveries carry it as `x-hub-event-type` in dotted lower case (DEAL_WON: `deal.won`) and its payload as `data` (docs/webhooks.schema.json).',
+    'An event a webhook endpoint can receive; deliveries carry it as `x-hub-event-type` in dotted lower case (DEAL_WON: `deal.won`) and its payload in `data` (docs/webhooks.schema.json).',
   valuesConfig: {
     LICENSE_ISSUED: { description: 'A licence the distributor fulfils was issued: the whole licence and its first term.' },
     LICENSE_RENEWED: { description: 'A licence was renewed (by or for the distributor): the whole licence and the new term with its amount.' },
