@@ -5,7 +5,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { stringify } from 'csv-stringify';
 import type { Logger } from '@graphql-hive/logger';
 import { READ_ALL_ROLES, signGatewayRequest, type Claims } from '@hub/auth';
-import { EXPORTS_PATH, quarterRangeProblem } from '@hub/graphql-kit/exports';
+import { EXPORT_COLUMNS, EXPORTS_PATH, quarterRangeProblem, type ExportDatasetName } from '@hub/graphql-kit/exports';
 import { REQUEST_ID_HEADER } from './request-id';
 
 /**
@@ -25,52 +25,19 @@ interface ExportDataset {
   freeText?: readonly string[];
 }
 
-/** The datasets and their columns (documented in the README's "BI exports"). */
-export const EXPORT_DATASETS: Readonly<Record<string, ExportDataset>> = {
-  'partner-metrics': {
-    subgraph: 'incentives',
-    columns: ['period', 'partnerId', 'programCode', 'tierCode', 'currency', 'newBusinessRevenue', 'renewalRevenue', 'dealsWon', 'dealsReversed', 'payouts', 'usage'],
-  },
-  deals: {
-    subgraph: 'deals',
-    columns: [
-      'id',
-      'partnerId',
-      'distributorId',
-      'referringPartnerId',
-      'programCode',
-      'customerName',
-      'customerCountry',
-      'type',
-      'productLine',
-      'segment',
-      'seats',
-      'amount',
-      'currency',
-      'status',
-      'expectedCloseDate',
-      'registeredAt',
-      'approvedAt',
-      'closedAt',
-    ],
-    freeText: ['customerName'],
-  },
-  'payout-lines': {
-    subgraph: 'incentives',
-    columns: ['id', 'statementId', 'period', 'payeeKind', 'payeeId', 'statementStatus', 'position', 'rule', 'ruleVersion', 'source', 'dealId', 'base', 'rate', 'amount', 'currency', 'explanation'],
-    freeText: ['explanation'],
-  },
-  'usage-statement-lines': {
-    subgraph: 'licenses',
-    columns: ['id', 'statementId', 'month', 'partnerId', 'distributorId', 'programCode', 'statementStatus', 'position', 'sku', 'productLine', 'seats', 'tierFromSeats', 'unitPrice', 'amount', 'currency'],
-  },
+/** The datasets, where each is served, and their columns (documented in the README's "BI exports"). */
+export const EXPORT_DATASETS: Readonly<Record<ExportDatasetName, ExportDataset>> = {
+  'partner-metrics': { subgraph: 'incentives', columns: EXPORT_COLUMNS['partner-metrics'] },
+  deals: { subgraph: 'deals', columns: EXPORT_COLUMNS.deals, freeText: ['customerName'] },
+  'payout-lines': { subgraph: 'incentives', columns: EXPORT_COLUMNS['payout-lines'], freeText: ['explanation'] },
+  'usage-statement-lines': { subgraph: 'licenses', columns: EXPORT_COLUMNS['usage-statement-lines'] },
 };
 
 const FORMATS = ['csv', 'ndjson'] as const;
 type ExportFormat = (typeof FORMATS)[number];
 
 export interface ExportQuery {
-  dataset: string;
+  dataset: ExportDatasetName;
   from: string;
   to: string;
   format: ExportFormat;
@@ -85,10 +52,12 @@ export class ExportParameterError extends Error {
   }
 }
 
+const isExportDataset = (name: string): name is ExportDatasetName => Object.hasOwn(EXPORT_DATASETS, name);
+
 /** Reads and checks an export URL's dataset, periods and format; ExportParameterError names the bad one. */
 export function parseExportQuery(url: URL): ExportQuery {
   const dataset = decodeURIComponent(url.pathname.slice(EXPORTS_PREFIX.length));
-  if (!Object.hasOwn(EXPORT_DATASETS, dataset)) throw new ExportParameterError('dataset', `"${dataset}" is not one of ${Object.keys(EXPORT_DATASETS).join(', ')}`);
+  if (!isExportDataset(dataset)) throw new ExportParameterError('dataset', `"${dataset}" is not one of ${Object.keys(EXPORT_DATASETS).join(', ')}`);
   const params = url.searchParams;
   const format = params.get('format') ?? 'csv';
   if (!(FORMATS as readonly string[]).includes(format)) throw new ExportParameterError('format', `"${format}" is not one of ${FORMATS.join(', ')}`);
@@ -179,7 +148,7 @@ export function createExports(options: ExportsOptions): (req: IncomingMessage, r
       if (error instanceof ExportParameterError) return sendError(res, 400, 'BAD_USER_INPUT', error.message, error.field);
       throw error;
     }
-    const dataset = EXPORT_DATASETS[query.dataset]!;
+    const dataset = EXPORT_DATASETS[query.dataset];
     const base = urls.get(dataset.subgraph);
     if (base === undefined) return sendError(res, 404, 'NOT_FOUND', `dataset: "${query.dataset}" is not served by this gateway`, 'dataset');
 

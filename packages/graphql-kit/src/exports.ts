@@ -26,10 +26,45 @@ export interface ExportRequest {
   claims: Claims;
 }
 
-/** A dataset's rows, as plain JSON values (money already as exact decimal strings). */
+/**
+ * Every dataset's columns, in order, declared once: the keys of the owning subgraph's NDJSON rows
+ * (its row type is derived from them) and the gateway's CSV header (documented in the README).
+ */
+export const EXPORT_COLUMNS = {
+  'partner-metrics': ['period', 'partnerId', 'programCode', 'tierCode', 'currency', 'newBusinessRevenue', 'renewalRevenue', 'dealsWon', 'dealsReversed', 'payouts', 'usage'],
+  deals: [
+    'id',
+    'partnerId',
+    'distributorId',
+    'referringPartnerId',
+    'programCode',
+    'customerName',
+    'customerCountry',
+    'type',
+    'productLine',
+    'segment',
+    'seats',
+    'amount',
+    'currency',
+    'status',
+    'expectedCloseDate',
+    'registeredAt',
+    'approvedAt',
+    'closedAt',
+  ],
+  'payout-lines': ['id', 'statementId', 'period', 'payeeKind', 'payeeId', 'statementStatus', 'position', 'rule', 'ruleVersion', 'source', 'dealId', 'base', 'rate', 'amount', 'currency', 'explanation'],
+  'usage-statement-lines': ['id', 'statementId', 'month', 'partnerId', 'distributorId', 'programCode', 'statementStatus', 'position', 'sku', 'productLine', 'seats', 'tierFromSeats', 'unitPrice', 'amount', 'currency'],
+} as const;
+
+export type ExportDatasetName = keyof typeof EXPORT_COLUMNS;
+
+/** One row of a dataset: exactly its columns, as plain JSON values (money already as exact decimal strings). */
+export type ExportRow<D extends ExportDatasetName> = Record<(typeof EXPORT_COLUMNS)[D][number], string | number | boolean | null>;
+
+/** A dataset's rows, whichever it is. */
 export type ExportDataset = (request: ExportRequest) => AsyncIterable<Record<string, string | number | boolean | null>>;
 
-export type ExportDatasets = Readonly<Record<string, ExportDataset>>;
+export type ExportDatasets = Readonly<Partial<{ [D in ExportDatasetName]: (request: ExportRequest) => AsyncIterable<ExportRow<D>> }>>;
 
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 
@@ -119,7 +154,7 @@ export async function serveExport(datasets: ExportDatasets, url: URL, claims: Cl
   if (!claims) throw new ExportRefusal(401, 'UNAUTHENTICATED', 'exports need a caller');
   if (!READ_ALL_ROLES.includes(claims.role)) throw new ExportRefusal(403, 'FORBIDDEN', `exports need one of the roles: ${READ_ALL_ROLES.join(', ')}`);
   const name = url.searchParams.get('dataset') ?? '';
-  const dataset = Object.hasOwn(datasets, name) ? datasets[name] : undefined;
+  const dataset: ExportDataset | undefined = Object.hasOwn(datasets, name) ? datasets[name as ExportDatasetName] : undefined;
   if (!dataset) throw new ExportRefusal(400, 'BAD_USER_INPUT', `dataset: "${name}" is not one of ${Object.keys(datasets).join(', ')}`);
   let quarters: string[];
   try {

@@ -1,29 +1,11 @@
 import type { Database } from '@hub/db';
 import { keysetPage, rawRows } from '@hub/db';
 import { formatAmount } from '@hub/domain';
-import { EXPORT_PAGE_SIZE, pagedRows, quarterRange, type ExportDatasets, type ExportRequest } from '@hub/graphql-kit';
+import { EXPORT_COLUMNS, EXPORT_PAGE_SIZE, pagedRows, quarterRange, type ExportDatasets, type ExportRequest } from '@hub/graphql-kit';
 import { DealEntity } from '../entities';
 
-const COLUMNS = [
-  'id',
-  'partnerId',
-  'distributorId',
-  'referringPartnerId',
-  'programCode',
-  'customerName',
-  'customerCountry',
-  'type',
-  'productLine',
-  'segment',
-  'seats',
-  'amount',
-  'currency',
-  'status',
-  'expectedCloseDate',
-  'registeredAt',
-  'approvedAt',
-  'closedAt',
-] as const satisfies readonly (keyof DealEntity)[];
+// The export's columns are deals' own: each is read as stored.
+const COLUMNS = EXPORT_COLUMNS.deals satisfies readonly (keyof DealEntity)[];
 
 /**
  * `deals`: every deal registered in the quarters asked for, in registration order (ids are
