@@ -9,7 +9,9 @@ import { subgraphs } from '@hub/gateway/subgraphs';
 import { post } from './support/hub';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+// Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a child process of
+// its own, which a SIGKILL to the CLI leaves running after the test.
+const NODE_WITH_TSX = [process.execPath, '--import', 'tsx'] as const;
 
 interface Started {
   url: string;
@@ -50,7 +52,7 @@ describe('pnpm start (embedded hub)', () => {
     // Port 0 everywhere (the gateway and every subgraph): the test never collides with a hub
     // the developer is running.
     const subgraphPorts = Object.fromEntries(subgraphs.map((s) => [subgraphPortVariable(s.name), '0']));
-    child = spawn(TSX, ['gateway/src/embedded.ts'], {
+    child = spawn(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'gateway/src/embedded.ts'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', ...subgraphPorts },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,9 @@ import { subgraphs } from '@hub/gateway/subgraphs';
 import { post } from './support/hub';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+// Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a child process of
+// its own, which a SIGKILL to the CLI leaves running after the test.
+const NODE_WITH_TSX = [process.execPath, '--import', 'tsx'] as const;
 
 /** The gateway URL and the vendor_admin token `pnpm start` prints once everything listens. */
 function waitForBanner(child: ChildProcess): Promise<{ url: string; token: string }> {
@@ -45,7 +47,7 @@ describe('BI exports in the embedded hub (pnpm start)', () => {
 
   beforeAll(async () => {
     const subgraphPorts = Object.fromEntries(subgraphs.map((s) => [subgraphPortVariable(s.name), '0']));
-    child = spawn(TSX, ['gateway/src/embedded.ts'], {
+    child = spawn(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), 'gateway/src/embedded.ts'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', ...subgraphPorts },
       stdio: ['ignore', 'pipe', 'pipe'],
