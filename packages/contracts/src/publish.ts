@@ -13,7 +13,7 @@ export interface ContractEvent<T extends EventType, V extends EventVersion<T>> {
 }
 
 /**
- * The payload as the catalogue's schema reads it (undeclared fields dropped), or an
+ * The payload that the catalogue's schema reads (undeclared fields dropped), or an
  * InvalidEventError: a publisher that builds a payload its own contract refuses has a bug,
  * and its transaction must not commit the event.
  */

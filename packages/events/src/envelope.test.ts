@@ -8,7 +8,7 @@ describe('checkNewEvent', () => {
     expect(checkNewEvent({ ...base, payload: {} }).version).toBe(1);
   });
 
-  it('returns the payload as consumers will see it, a JSON copy', () => {
+  it('returns the payload that consumers will see, a JSON copy', () => {
     const closedOn = new Date('2026-06-15T00:00:00Z');
     const payload = { closedOn, note: undefined, seats: 5 };
     expect(checkNewEvent({ ...base, payload }).payload).toEqual({ closedOn: '2026-06-15T00:00:00.000Z', seats: 5 });

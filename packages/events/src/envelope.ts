@@ -35,7 +35,7 @@ export class InvalidEventError extends Error {
 }
 
 /**
- * Checks a new event and returns its payload as consumers will see it: a JSON copy. Money is
+ * Checks a new event and returns the payload consumers will see: a JSON copy. Money is
  * bigint in this code base and JSON has no bigint, so such a payload is refused here, inside
  * the caller's transaction, rather than failing later in the relay.
  */

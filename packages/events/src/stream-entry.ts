@@ -2,7 +2,7 @@ import type { DomainEvent } from './envelope';
 
 /**
  * How an envelope is laid out in a Redis stream entry: one field per envelope property, the
- * payload as JSON, so `XRANGE` in redis-cli stays readable.
+ * payload in JSON, so `XRANGE` in redis-cli stays readable.
  */
 export function toStreamFields(event: DomainEvent): string[] {
   return [
