@@ -62,4 +62,10 @@ describe.each([
     expect((await bus.groupLag()).map((g) => g.group)).not.toContain('test.retired');
     expect(await bus.retireGroup('test.retired')).toBe(false);
   });
+
+  it('retires nothing, without an error, on a stream that does not exist yet (a fresh Redis)', async () => {
+    const bus = open();
+    buses.push(bus);
+    expect(await bus.retireGroup('test.never-created')).toBe(false);
+  });
 });

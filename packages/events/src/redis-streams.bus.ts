@@ -59,11 +59,12 @@ export class RedisStreamsBus implements EventBus {
    * lag when it cannot count it (entries deleted inside the group's range); that is NaN here.
    */
   async groupLag(): Promise<GroupLag[]> {
+    await this.ready();
     let groups: unknown[];
     try {
       groups = (await this.publisher.call('XINFO', 'GROUPS', this.streamKey)) as unknown[];
     } catch (error) {
-      if (error instanceof Error && /no such key/i.test(error.message)) return [];
+      if (await this.streamMissing()) return [];
       throw error;
     }
     return groups.map((entry) => {
@@ -75,10 +76,11 @@ export class RedisStreamsBus implements EventBus {
   }
 
   async retireGroup(group: string): Promise<boolean> {
+    await this.ready();
     try {
       return Number(await this.publisher.call('XGROUP', 'DESTROY', this.streamKey, group)) === 1;
     } catch (error) {
-      if (error instanceof Error && /no such key/i.test(error.message)) return false;
+      if (await this.streamMissing()) return false;
       throw error;
     }
   }
@@ -93,10 +95,23 @@ export class RedisStreamsBus implements EventBus {
    * this call (`SET NX`, `created`), whichever comes first after the key vanished.
    */
   async epoch(owner: string): Promise<BusEpoch> {
-    if (!(await whenReady(this.publisher, this.readyTimeoutMs))) throw new BusUnavailableError(`Redis is not reachable (connection ${this.publisher.status})`);
+    await this.ready();
     const fresh = randomUUID();
     if ((await this.publisher.set(this.epochKey(owner), fresh, 'NX')) === 'OK') return { id: fresh, created: true };
     return { id: (await this.publisher.get(this.epochKey(owner))) ?? fresh, created: false };
+  }
+
+  /**
+   * Whether a command failed because the stream is not there (a fresh or emptied Redis). Redis
+   * words that error differently per command and version, so the key is checked instead.
+   */
+  private async streamMissing(): Promise<boolean> {
+    return (await this.publisher.exists(this.streamKey)) === 0;
+  }
+
+  /** Waits for the publisher's connection: it queues nothing offline, so a command sent too soon fails. */
+  private async ready(): Promise<void> {
+    if (!(await whenReady(this.publisher, this.readyTimeoutMs))) throw new BusUnavailableError(`Redis is not reachable (connection ${this.publisher.status})`);
   }
 
   /** Adds the events in one MULTI/EXEC, so a batch lands whole or not at all. */
