@@ -55,6 +55,8 @@ describe.each([
     buses.push(bus);
     const subscription: Subscription = await bus.consume('test.retired', async () => undefined);
     await bus.publish([event(1)]);
+    // A Redis consumer creates its group from its read loop, after consume() has returned.
+    await eventually('the group to exist', async () => (await bus.groupLag()).some((g) => g.group === 'test.retired'));
     await subscription.stop();
     await bus.publish([event(2)]);
     expect((await bus.groupLag()).map((g) => g.group)).toContain('test.retired');
