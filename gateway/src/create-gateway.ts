@@ -16,7 +16,8 @@ import { bearerToken, type Claims, type JwtVerifier } from '@hub/auth';
 import { defaultEdgeConfig, type EdgeConfig } from './edge-config';
 import { createExports, EXPORTS_PREFIX } from './exports';
 import { useCodedVariableErrors, useRefusalLog, useUpstreamStreamErrors } from './error-contract';
-import { checkBodySize, clientAddress, createHttpEdge } from './http-edge';
+import { createClientAddress } from './client-address';
+import { checkBodySize, createHttpEdge } from './http-edge';
 import { createIde, IDE_ASSET_PATH, type Ide } from './ide';
 import { createGatewayLogger } from './logging';
 import { REQUEST_ID_HEADER, useRequestIds } from './request-id';
@@ -113,6 +114,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : undefined;
   const rateLimiter = createRateLimiter(edge.rateLimits, options.redisUrl);
   const httpEdge = createHttpEdge({ production: edge.production, corsOrigins: edge.corsOrigins });
+  const clientAddress = createClientAddress(edge.trustedProxies);
   const verifyToken = cachedTokenVerifier(options.verifyToken);
   const exposure = options.metrics ?? !edge.production;
   const metrics: GatewayMetrics | undefined = exposure === false ? undefined : createGatewayMetrics();
@@ -239,7 +241,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     return runtime.handle(req, res, { claims: auth.claims, tokenExpiresAt: auth.expiresAt, requestId });
   }
 
-  const stopWebSockets = serveGraphQLOverWebSocket(server, runtime, verifyToken, rateLimiter);
+  const stopWebSockets = serveGraphQLOverWebSocket(server, runtime, verifyToken, rateLimiter, clientAddress);
   // The drain below decides when the runtime goes, not the runtime's own signal listeners.
   keepRuntimeThroughSignals(runtime);
 
@@ -398,6 +400,7 @@ function serveGraphQLOverWebSocket(
   runtime: GatewayRuntime<HubContext>,
   verify: TokenVerifier,
   rateLimiter: CallerRateLimiter,
+  clientAddress: (req: IncomingMessage) => string,
 ): () => Promise<void> {
   const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
   const runtimeOptions = getGraphQLWSOptions<HubContext, WsExtra>(runtime, (ctx) => ({
@@ -421,7 +424,7 @@ function serveGraphQLOverWebSocket(
         const auth = await authenticate(verify, params.Authorization ?? params.authorization);
         const socket = ctx.extra.socket;
         if ('error' in auth) {
-          const retryAfter = await rateLimiter.consume({ address: ctx.extra.request.socket.remoteAddress ?? 'unknown' });
+          const retryAfter = await rateLimiter.consume({ address: clientAddress(ctx.extra.request) });
           // graphql-ws would close with 4403 on `false`; an absent or bad token is 4401, as it is
           // 401 over HTTP. ws ignores the library's second close call.
           socket.close(retryAfter === undefined ? 4401 : 4429, retryAfter === undefined ? 'Unauthorized' : 'Too many requests');

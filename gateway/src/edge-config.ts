@@ -1,5 +1,6 @@
 import { ROLES, type Role } from '@hub/auth';
 import { parseConfig, z } from '@hub/config';
+import { parseTrustedProxies, TRUSTED_PROXY_KEYWORDS, type TrustedProxies } from './client-address';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import { DEFAULT_UPSTREAM_RESILIENCE, type UpstreamResilience } from './upstream-resilience';
 
@@ -26,6 +27,11 @@ export interface EdgeConfig {
   /** Largest request body the gateway reads (the subgraphs take at most 1 MiB each). */
   maxBodyBytes: number;
   rateLimits: RateLimits;
+  /**
+   * Load balancers and ingresses whose X-Forwarded-For is believed when they are the TCP peer
+   * (TRUSTED_PROXIES); the client address comes from it (see client-address.ts). Empty by default.
+   */
+  trustedProxies: TrustedProxies;
   /** Origins a browser may call the gateway from; `*` allows any (without credentials). */
   corsOrigins: readonly string[];
   /** Subgraph timeouts, the breaker and how often a failing subgraph is logged. */
@@ -94,6 +100,18 @@ const subgraphTimeouts = z
     return timeouts;
   });
 
+/** `10.0.0.0/8, ::1, loopback` → the entries, each an address, a CIDR range or a keyword. */
+const trustedProxies = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const { proxies, invalid } = parseTrustedProxies(text);
+    for (const entry of invalid) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" must be an IP address, a CIDR range such as 10.0.0.0/8 or fd00::/8, or one of ${TRUSTED_PROXY_KEYWORDS.join(', ')}` });
+    }
+    return proxies;
+  });
+
 /**
  * Sized for a gateway on 2 cores: at about 1,000 simple requests a second, 256 in flight is a
  * quarter second of work queued; more only adds latency before the same answers.
@@ -125,6 +143,7 @@ export function loadEdgeConfig(env: Env, ownOrigins: readonly string[] = []): Ed
       RATE_LIMIT: rate('300/10s'),
       RATE_LIMIT_ROLES: roleRates,
       RATE_LIMIT_ANONYMOUS: rate('100/10s'),
+      TRUSTED_PROXIES: trustedProxies,
       CORS_ORIGINS: z.string().default(''),
       SUBGRAPH_TIMEOUT_MS: positive(DEFAULT_UPSTREAM_RESILIENCE.timeoutMs),
       SUBGRAPH_TIMEOUTS: subgraphTimeouts,
@@ -155,6 +174,7 @@ export function loadEdgeConfig(env: Env, ownOrigins: readonly string[] = []): Ed
     },
     maxBodyBytes: parsed.MAX_BODY_BYTES,
     rateLimits: { perCaller: parsed.RATE_LIMIT, perRole: parsed.RATE_LIMIT_ROLES, anonymous: parsed.RATE_LIMIT_ANONYMOUS },
+    trustedProxies: parsed.TRUSTED_PROXIES,
     corsOrigins: configuredOrigins.length > 0 ? configuredOrigins : ownOrigins,
     upstream: {
       ...DEFAULT_UPSTREAM_RESILIENCE,

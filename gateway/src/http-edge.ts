@@ -55,9 +55,6 @@ export function createHttpEdge(options: HttpEdgeOptions): (req: IncomingMessage,
   return async (req, res) => (await run(securityHeaders, req, res)) && run(corsHeaders, req, res);
 }
 
-/** The address a request came from (the TCP peer: behind a proxy, the proxy's). */
-export const clientAddress = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
-
 export type BodyCheck = 'ok' | 'too-large' | 'length-required';
 
 /**
