@@ -1,9 +1,9 @@
 import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { canReadPartner, claimsFromPayload, ownDistributorId, ownPartnerId, requireClaims, requireRole, type Claims } from './claims';
 import { signGatewayRequest, signSubscription, SIGNATURE_HEADER, SUBSCRIPTION_AUTH_EXTENSION, verifyGatewayRequest, verifySubscription } from './gateway-signature';
 import { bearerToken, createJwtVerifier, mintToken, tokenLifetimeSeconds } from './jwt';
-import { memoryNonceStore } from './nonce-store';
+import { memoryNonceStore, sharedNonceStoreWithLocalFallback, type NonceStore } from './nonce-store';
 
 const secret = 'a-test-secret-that-is-long-enough-000';
 const PARTNER_ID = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
@@ -222,6 +222,72 @@ describe('memory nonce store', () => {
     now = 10_000;
     expect(await store.remember('c', 10)).toBe(true);
     expect(await store.remember('b', 10)).toBe(false);
+  });
+});
+
+describe('shared nonce store with a local fallback', () => {
+  /** A shared store that can be switched off, as Redis going away would. */
+  const switchable = () => {
+    const inner = memoryNonceStore({ now: () => clock.now });
+    const state = { up: true, calls: 0 };
+    const store: NonceStore = {
+      remember: async (key, ttl) => {
+        state.calls += 1;
+        if (!state.up) throw new Error('Redis is not reachable');
+        return inner.remember(key, ttl);
+      },
+    };
+    return { store, state };
+  };
+  const clock = { now: 0 };
+  beforeEach(() => {
+    clock.now = 0;
+  });
+
+  it('answers from the shared store while it is up, and refuses what it refuses', async () => {
+    const shared = switchable();
+    const store = sharedNonceStoreWithLocalFallback(shared.store, { now: () => clock.now });
+    expect(await store.remember('a', 60)).toBe(true);
+    expect(await store.remember('a', 60)).toBe(false);
+    expect(shared.state.calls).toBe(2);
+  });
+
+  it('accepts a fresh nonce while the shared store is down, refuses its replay, and reports each failure', async () => {
+    const shared = switchable();
+    const failures: unknown[] = [];
+    const store = sharedNonceStoreWithLocalFallback(shared.store, { now: () => clock.now, onSharedFailure: (error) => failures.push(error) });
+    shared.state.up = false;
+    expect(await store.remember('a', 60)).toBe(true);
+    expect(await store.remember('a', 60)).toBe(false);
+    expect(await store.remember('b', 60)).toBe(true);
+    expect(failures).toHaveLength(2);
+  });
+
+  it('still refuses a nonce accepted during the outage when it is replayed after the shared store returns, within its window', async () => {
+    const shared = switchable();
+    const store = sharedNonceStoreWithLocalFallback(shared.store, { now: () => clock.now });
+    shared.state.up = false;
+    expect(await store.remember('during', 60)).toBe(true);
+    shared.state.up = true;
+    clock.now = 30_000;
+    expect(await store.remember('during', 60)).toBe(false);
+    expect(await store.remember('after', 60)).toBe(true);
+    expect(await store.remember('after', 60)).toBe(false);
+    // Once the outage's window has passed, only the shared store is asked.
+    clock.now = 61_000;
+    const callsBefore = shared.state.calls;
+    expect(await store.remember('later', 60)).toBe(true);
+    expect(shared.state.calls).toBe(callsBefore + 1);
+  });
+
+  it('lets a nonce the shared store already holds be refused even while checked locally', async () => {
+    const shared = switchable();
+    const store = sharedNonceStoreWithLocalFallback(shared.store, { now: () => clock.now });
+    expect(await store.remember('before', 60)).toBe(true);
+    shared.state.up = false;
+    expect(await store.remember('x', 60)).toBe(true);
+    shared.state.up = true;
+    expect(await store.remember('before', 60)).toBe(false);
   });
 });
 

@@ -55,3 +55,42 @@ export function memoryNonceStore(options: MemoryNonceStoreOptions = {}): NonceSt
     },
   };
 }
+
+export interface NonceFallbackOptions {
+  /** This process's store while the shared one cannot answer (default a memory store). */
+  local?: NonceStore;
+  /** Called on each check the shared store failed, with its error (log it; it may be called often). */
+  onSharedFailure?: (error: unknown) => void;
+  now?: () => number;
+}
+
+/**
+ * The shared store while it answers, this process's memory while it does not: a Redis outage
+ * then leaves the hub serving instead of refusing every gateway request. What is given up, for
+ * the outage and one window after it, is refusing a captured request replayed to *another*
+ * instance of the same subgraph; a replay to this instance is still refused, and the signature,
+ * its subgraph binding and its time window are checked as always.
+ *
+ * Nonces accepted locally are also checked locally until their window has passed, because the
+ * shared store never saw them: a replay just after it returns would otherwise look fresh to it.
+ */
+export function sharedNonceStoreWithLocalFallback(shared: NonceStore, options: NonceFallbackOptions = {}): NonceStore {
+  const local = options.local ?? memoryNonceStore();
+  const now = options.now ?? Date.now;
+  /** Until when nonces accepted locally could still be replayed; 0 while none were. */
+  let localWindowEndsAt = 0;
+  return {
+    remember: async (key, ttlSeconds) => {
+      const at = now();
+      const checkedLocally = at < localWindowEndsAt;
+      if (checkedLocally && !(await local.remember(key, ttlSeconds))) return false;
+      try {
+        return await shared.remember(key, ttlSeconds);
+      } catch (error) {
+        options.onSharedFailure?.(error);
+        localWindowEndsAt = Math.max(localWindowEndsAt, at + ttlSeconds * 1000);
+        return checkedLocally || (await local.remember(key, ttlSeconds));
+      }
+    },
+  };
+}

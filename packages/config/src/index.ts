@@ -113,4 +113,4 @@ export const duration = (fallback: number) =>
     });
 
 export { z };
-export { lifecycleVariables, databaseTimeouts } from './lifecycle';
+export { lifecycleVariables, databaseTimeouts, replayGuardVariables } from './lifecycle';

@@ -30,3 +30,12 @@ export const lifecycleVariables = {
 export function databaseTimeouts(config: { DB_CONNECT_TIMEOUT_MS: number; DB_QUERY_TIMEOUT_MS: number }): { connectMs: number; queryMs: number } {
   return { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS };
 }
+
+/**
+ * What a standalone subgraph does with signed gateway requests while Redis, where their nonces
+ * are shared between instances, cannot answer: check them in the process's memory and keep
+ * serving (`memory`), or refuse them as unavailable (`refuse`). See shareGatewayNonces.
+ */
+export const replayGuardVariables = {
+  GATEWAY_NONCES_WITHOUT_REDIS: z.enum(['memory', 'refuse']).default('memory'),
+};

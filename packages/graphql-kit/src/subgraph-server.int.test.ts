@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { Redis } from 'ioredis';
@@ -131,6 +132,45 @@ describe('gateway nonces shared through Redis', () => {
       await Promise.all([a.close(), b.close()]);
       close();
       redis.disconnect();
+    }
+  });
+
+  /** A redis:// URL nothing listens on, as a Redis that is down looks to a subgraph. */
+  async function unreachableRedis(): Promise<string> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    return `redis://127.0.0.1:${port}`;
+  }
+
+  it('keeps serving while Redis is down, checking nonces in memory: a fresh request is answered, its replay refused', async () => {
+    const close = await shareGatewayNonces(await unreachableRedis());
+    const a = await start('partners');
+    try {
+      const body = JSON.stringify({ query: '{ whoami }' });
+      const headers = signedFor('partners', body);
+      expect(await post(a.url, body, headers)).toEqual({ status: 200, json: { data: { whoami: 'admin@vendor/vendor_admin' } } });
+      const replayed = await post(a.url, body, headers);
+      expect(replayed.status).toBe(401);
+      expect(replayed.json.errors?.[0]?.message).toMatch(/already been used/);
+    } finally {
+      await a.close();
+      close();
+    }
+  });
+
+  it('refuses signed requests as unavailable (retryable 503) while Redis is down when told to refuse', async () => {
+    const close = await shareGatewayNonces(await unreachableRedis(), 'refuse');
+    const a = await start('partners');
+    try {
+      const body = JSON.stringify({ query: '{ whoami }' });
+      const answer = await post(a.url, body, signedFor('partners', body));
+      expect(answer.status).toBe(503);
+      expect(answer.json.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await a.close();
+      close();
     }
   });
 });

@@ -6,7 +6,7 @@ import { GraphQLError, Lexer, Source, TokenKind, type GraphQLSchema } from 'grap
 import { useServer } from 'graphql-ws/use/ws';
 import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
-import { memoryNonceStore, redisNonceStore, verifyGatewayRequest, verifySubscription, type Claims, type NonceStore } from '@hub/auth';
+import { memoryNonceStore, redisNonceStore, sharedNonceStoreWithLocalFallback, verifyGatewayRequest, verifySubscription, type Claims, type NonceStore } from '@hub/auth';
 import { databaseUnavailable } from '@hub/db';
 import { DomainError } from '@hub/domain';
 import { formatError } from './errors';
@@ -199,24 +199,47 @@ function refuseDeepDocument(parsedBody: unknown, url: URL): void {
 
 let sharedNonces: NonceStore | undefined;
 
+/** What a subgraph does with signed gateway requests while Redis cannot say whether a nonce was used. */
+export type NonceFallback = 'memory' | 'refuse';
+
+/** How long a nonce check may wait for Redis before it counts as unanswered. */
+const NONCE_CHECK_TIMEOUT_MS = 500;
+/** While Redis is failing, one warning per this interval, with how many checks it failed. */
+const NONCE_WARNING_INTERVAL_MS = 10_000;
+
 /**
  * For a standalone subgraph process, once at start-up: every server it starts remembers gateway
  * nonces in Redis (`SET … NX EX`), shared with the subgraph's other instances, so a request
  * replayed to another instance is refused too. Without it each server remembers its own in
- * memory, which is enough in one process (embedded, tests). While Redis cannot answer, signed
- * requests are refused as unavailable rather than accepted unchecked. Returns the closer.
+ * memory, which is enough in one process (embedded, tests).
+ *
+ * While Redis cannot answer (down, or slower than half a second), `memory` (the default) checks
+ * nonces in this process's memory so the hub keeps serving through a Redis outage, as its outbox
+ * lets writes do; `refuse` answers every signed request 503 instead. Returns the closer.
  */
-export async function shareGatewayNonces(redisUrl: string): Promise<() => void> {
+export async function shareGatewayNonces(redisUrl: string, fallback: NonceFallback = 'memory'): Promise<() => void> {
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
-    // Fail a check at once while disconnected (the caller gets a retryable 503), and keep reconnecting.
+    // Fail a check at once while disconnected, and keep reconnecting.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
+    commandTimeout: NONCE_CHECK_TIMEOUT_MS,
     retryStrategy: (times) => Math.min(times * 100, 2_000),
   });
   redis.on('error', () => undefined);
   await redis.connect().catch((error: unknown) => console.warn(`gateway nonces: Redis is not reachable yet (${(error as Error).message})`));
-  sharedNonces = redisNonceStore(redis);
+  const shared = redisNonceStore(redis);
+  let failed = 0;
+  let warnedAt = 0;
+  const warn = (error: unknown) => {
+    failed += 1;
+    const at = Date.now();
+    if (at - warnedAt < NONCE_WARNING_INTERVAL_MS) return;
+    warnedAt = at;
+    subgraphLog('warn', `gateway nonces: Redis did not answer ${failed} check(s); checking this process's memory until it does`, error, {});
+    failed = 0;
+  };
+  sharedNonces = fallback === 'memory' ? sharedNonceStoreWithLocalFallback(shared, { onSharedFailure: warn }) : shared;
   return () => {
     sharedNonces = undefined;
     redis.disconnect();

@@ -1,4 +1,4 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, duration, flag, parseConfig, port, secret, z } from '@hub/config';
+import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, replayGuardVariables, duration, flag, parseConfig, port, secret, z } from '@hub/config';
 import { checkRetentions, type EventsRetention } from '@hub/events';
 import { DEV_WEBHOOK_SECRET_KEY, parseSecretKey } from './services/webhook-secrets';
 
@@ -92,6 +92,7 @@ const schema = z.object({
   ...webhookVariables,
   ...retentionVariables,
   ...lifecycleVariables,
+  ...replayGuardVariables,
   ...dealFeedVariables,
 }).superRefine(retentionsInOrder);
 

@@ -1,4 +1,4 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, duration, parseConfig, port, secret, z } from '@hub/config';
+import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, replayGuardVariables, duration, parseConfig, port, secret, z } from '@hub/config';
 import { checkRetentions, type EventsRetention } from '@hub/events';
 
 const DAY_S = 24 * 60 * 60;
@@ -39,6 +39,7 @@ const schema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   ...retentionVariables,
   ...lifecycleVariables,
+  ...replayGuardVariables,
 }).superRefine(retentionsInOrder);
 
 export type IncentivesConfig = z.infer<typeof schema>;

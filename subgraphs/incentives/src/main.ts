@@ -10,7 +10,7 @@ import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 const tracing = await startSubgraphTracing('incentives');
 const config = loadConfigOrExit(() => loadIncentivesConfig());
 // Every instance refuses a gateway request another instance has already accepted.
-const closeNonces = await shareGatewayNonces(config.REDIS_URL);
+const closeNonces = await shareGatewayNonces(config.REDIS_URL, config.GATEWAY_NONCES_WITHOUT_REDIS);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 // Statements jobs' pages, on a stream of their own: every instance takes some of them.
 const jobPages = new RedisStreamsBus({ redis: config.REDIS_URL, streamKey: 'hub:jobs:incentives' });

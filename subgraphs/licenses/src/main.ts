@@ -10,7 +10,7 @@ import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 const tracing = await startSubgraphTracing('licenses');
 const config = loadConfigOrExit(() => loadLicensesConfig());
 // Every instance refuses a gateway request another instance has already accepted.
-const closeNonces = await shareGatewayNonces(config.REDIS_URL);
+const closeNonces = await shareGatewayNonces(config.REDIS_URL, config.GATEWAY_NONCES_WITHOUT_REDIS);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const database = await openLicensesDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE, timeouts: databaseTimeouts(config) });
 const server = await createLicensesServer({ database, bus, gatewaySecret: config.GATEWAY_SECRET, sweepMs: config.LICENSE_SWEEP_MS, expiringNoticeDays: config.LICENSE_EXPIRING_DAYS, eventsRetention: eventsRetention(config) });

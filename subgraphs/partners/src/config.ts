@@ -1,4 +1,4 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, duration, parseConfig, port, secret, z } from '@hub/config';
+import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, replayGuardVariables, duration, parseConfig, port, secret, z } from '@hub/config';
 import { checkRetentions, type EventsRetention } from '@hub/events';
 
 const DAY_S = 24 * 60 * 60;
@@ -43,6 +43,7 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   ...retentionVariables,
   ...lifecycleVariables,
+  ...replayGuardVariables,
 }).superRefine(retentionsInOrder);
 
 export type PartnersConfig = z.infer<typeof schema>;

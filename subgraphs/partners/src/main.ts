@@ -10,7 +10,7 @@ import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 const tracing = await startSubgraphTracing('partners');
 const config = loadConfigOrExit(() => loadPartnersConfig());
 // Every instance refuses a gateway request another instance has already accepted.
-const closeNonces = await shareGatewayNonces(config.REDIS_URL);
+const closeNonces = await shareGatewayNonces(config.REDIS_URL, config.GATEWAY_NONCES_WITHOUT_REDIS);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
 const running = await partnersSubgraph.start({
   databaseUrl: config.DATABASE_URL,
