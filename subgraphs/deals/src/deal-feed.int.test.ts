@@ -1,6 +1,5 @@
 import { MoreThan } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
@@ -11,6 +10,7 @@ import { InProcessBus, RedisStreamsBus, type DomainEvent, type EventBus } from '
 import { createTestDatabase, subgraphClient, type TestDatabase } from '@hub/testing';
 import { DealFeedEntryEntity } from './entities';
 import { createDealsServer, openDealsDatabase } from './server';
+import { redisWakeUps, type RedisWakeUps } from './services/redis-wake-ups';
 import { receiveTestCatalog, SKU } from './int-test-catalog';
 
 const SECRET = 'deal-feed-test-gateway-secret-0123456789';
@@ -109,7 +109,7 @@ interface Instance {
 describe('the deal feed across two deals instances (MariaDB, Redis)', () => {
   const streamKey = `hub:test:feed:${newId()}`;
   const clock = adjustableClock(new Date().toISOString());
-  const redisClients: Redis[] = [];
+  const wakeUps: RedisWakeUps[] = [];
   let testDb: TestDatabase;
   const instances: Instance[] = [];
 
@@ -124,14 +124,16 @@ describe('the deal feed across two deals instances (MariaDB, Redis)', () => {
     for (let i = 0; i < 2; i += 1) {
       const database = await openDealsDatabase({ url: testDb.url });
       const bus = new RedisStreamsBus({ redis: REDIS_URL, streamKey, consume: { blockMs: 200 } });
-      const clients = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
-      redisClients.push(...clients);
+      const instanceWakeUps = redisWakeUps(REDIS_URL, (error) => {
+        throw error;
+      });
+      wakeUps.push(instanceWakeUps);
       const server = await createDealsServer({
         database,
         bus,
         clock,
         gatewaySecret: SECRET,
-        liveEventTarget: createRedisEventTarget({ publishClient: clients[0]!, subscribeClient: clients[1]! }) as never,
+        liveEventTarget: instanceWakeUps.eventTarget as never,
         // A long poll: instances must hear of each other's commits through the pub/sub.
         dealFeed: { pollMs: 60_000 },
       });
@@ -157,7 +159,7 @@ describe('the deal feed across two deals instances (MariaDB, Redis)', () => {
       await instance.bus.close();
       await instance.database.dataSource.destroy();
     }
-    for (const client of redisClients) client.disconnect();
+    for (const instanceWakeUps of wakeUps) instanceWakeUps.close();
     const redis = new Redis(REDIS_URL);
     await redis.del(streamKey);
     redis.disconnect();

@@ -1,10 +1,9 @@
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
 import { databaseTimeouts, loadConfigOrExit } from '@hub/config';
 import { RedisStreamsBus } from '@hub/events';
 import { drainOnSignal, shareGatewayNonces } from '@hub/graphql-kit';
 import { dealFeedSettings, eventsRetention, loadDealsConfig, webhookSecurity } from './config';
 import { createDealsServer, openDealsDatabase } from './server';
+import { redisWakeUps } from './services/redis-wake-ups';
 import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 
 // Runs the deals subgraph on its own (MySQL + Redis, docker-compose); `pnpm start` embeds it.
@@ -14,16 +13,17 @@ import { startSubgraphTracing } from '@hub/graphql-kit/subgraph-tracing';
 const tracing = await startSubgraphTracing('deals');
 const config = loadConfigOrExit(() => loadDealsConfig());
 // Every instance refuses a gateway request another instance has already accepted.
-const closeNonces = await shareGatewayNonces(config.REDIS_URL);
+const closeNonces = await shareGatewayNonces(config.REDIS_URL, config.GATEWAY_NONCES_WITHOUT_REDIS);
 const bus = new RedisStreamsBus({ redis: config.REDIS_URL });
-const publishClient = new Redis(config.REDIS_URL);
-const subscribeClient = new Redis(config.REDIS_URL);
+const wakeUps = redisWakeUps(config.REDIS_URL, (error) => {
+  console.warn(`[deals] live wake-ups are not reaching Redis; until they do, instances poll the feed (${(error as Error).message})`);
+});
 const database = await openDealsDatabase({ url: config.DATABASE_URL, sqliteFile: config.SQLITE_FILE, timeouts: databaseTimeouts(config) });
 const server = await createDealsServer({
   database,
   bus,
   gatewaySecret: config.GATEWAY_SECRET,
-  liveEventTarget: createRedisEventTarget({ publishClient, subscribeClient }) as never,
+  liveEventTarget: wakeUps.eventTarget as never,
   eventsRetention: eventsRetention(config),
   dealFeed: dealFeedSettings(config),
   webhooks: { intervalMs: config.WEBHOOK_DISPATCH_MS, maxAttempts: config.WEBHOOK_MAX_ATTEMPTS, ...webhookSecurity(config) },
@@ -37,8 +37,7 @@ drainOnSignal(
   async () => {
     await running.close();
     await bus.close();
-    publishClient.disconnect();
-    subscribeClient.disconnect();
+    wakeUps.close();
     closeNonces();
     await database.dataSource.destroy();
     // The last requests' spans are exported before the process ends.
