@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, databaseUrl, DEV_GATEWAY_SECRET, duration, flag, loadConfigs, parseConfig, parseDurationSeconds, port, secret, z } from './index';
+import { ConfigError, databaseUrl, DEV_GATEWAY_SECRET, duration, eventsRetentionConfig, flag, loadConfigs, LOCAL_REDIS_URL, parseConfig, parseDurationSeconds, port, redisUrl, secret, z } from './index';
 
 const problemsOf = (parse: () => unknown): readonly string[] => {
   try {
@@ -80,5 +80,42 @@ describe('duration', () => {
     expect(parseConfig(schema, { TTL: '2h' }).TTL).toBe(7200);
     expect(problemsOf(() => parseConfig(schema, { TTL: '0' }))).toEqual(['TTL: must be a positive number of seconds or like 15m, 24h, 7d']);
     expect(problemsOf(() => parseConfig(schema, { TTL: 'a day' })).length).toBe(1);
+  });
+});
+
+describe('redisUrl', () => {
+  const schema = z.object({ REDIS_URL: redisUrl.default(LOCAL_REDIS_URL) });
+
+  it('takes redis:// and rediss:// URLs and falls back to the local Redis when unset', () => {
+    expect(parseConfig(schema, {}).REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(parseConfig(schema, { REDIS_URL: 'rediss://cache.internal:6380/2' }).REDIS_URL).toBe('rediss://cache.internal:6380/2');
+  });
+
+  it('refuses any other scheme, naming the variable', () => {
+    expect(problemsOf(() => parseConfig(schema, { REDIS_URL: 'http://cache.internal' }))).toEqual(['REDIS_URL: must be a redis:// URL']);
+  });
+});
+
+describe('eventsRetentionConfig', () => {
+  // As checkRetentions of @hub/events: the processed-event retention must be the longer.
+  const longerProcessed = (outboxMs: number, processedMs: number) => (processedMs > outboxMs ? null : 'processed must outlive outbox');
+  const { variables, inOrder, eventsRetention, loadEventsRetention } = eventsRetentionConfig(longerProcessed);
+
+  it('keeps published outbox rows 7 days and processed-event ids 30 days by default', () => {
+    expect(loadEventsRetention({})).toEqual({ outboxRetentionMs: 7 * 86_400_000, processedEventRetentionMs: 30 * 86_400_000 });
+  });
+
+  it('gives the same settings from a subgraph schema that spreads the variables', () => {
+    const schema = z.object({ PORT: port(4001), ...variables }).superRefine(inOrder);
+    const env = { OUTBOX_RETENTION: '36h', PROCESSED_EVENT_RETENTION: '14d' };
+    expect(eventsRetention(parseConfig(schema, env))).toEqual({ outboxRetentionMs: 36 * 3_600_000, processedEventRetentionMs: 14 * 86_400_000 });
+    expect(eventsRetention(parseConfig(schema, env))).toEqual(loadEventsRetention(env));
+  });
+
+  it("reports the check's problem on PROCESSED_EVENT_RETENTION and a malformed duration by its variable", () => {
+    expect(problemsOf(() => loadEventsRetention({ OUTBOX_RETENTION: '30d', PROCESSED_EVENT_RETENTION: '7d' }))).toEqual([
+      'PROCESSED_EVENT_RETENTION: processed must outlive outbox',
+    ]);
+    expect(problemsOf(() => loadEventsRetention({ OUTBOX_RETENTION: 'soon' }))).toEqual(['OUTBOX_RETENTION: must be a positive number of seconds or like 15m, 24h, 7d']);
   });
 });

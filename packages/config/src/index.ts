@@ -78,6 +78,12 @@ export const databaseUrl = z
   .optional()
   .or(z.literal('').transform(() => undefined));
 
+/** A redis:// (or rediss://, over TLS) URL. */
+export const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL');
+
+/** Where docker-compose and local development run Redis: a subgraph's REDIS_URL when unset. */
+export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+
 export const secret = (fallback: string) => z.string().min(32, 'must be at least 32 characters').default(fallback);
 
 /** `true` or `false`; unset or blank (as docker-compose passes `VAR=`) means `fallback`. */
@@ -111,6 +117,52 @@ export const duration = (fallback: number) =>
       }
       return seconds;
     });
+
+const DAY_S = 24 * 60 * 60;
+
+interface RetentionVariables {
+  OUTBOX_RETENTION: number;
+  PROCESSED_EVENT_RETENTION: number;
+}
+
+/** The pruner's retentions in milliseconds (EventsRetention of @hub/events). */
+export interface RetentionSettings {
+  outboxRetentionMs: number;
+  processedEventRetentionMs: number;
+}
+
+/** What is wrong with a pair of retentions, or null: checkRetentions of @hub/events. */
+export type RetentionCheck = (outboxRetentionMs: number, processedEventRetentionMs: number) => string | null;
+
+/**
+ * How long the events tables keep what they no longer need (the EventsPruner of @hub/events),
+ * the same in every subgraph. Published outbox rows are kept so a Redis that lost its stream can
+ * be fed again from them. Processed-event ids must outlive every redelivery: longer than the
+ * outbox retention of each subgraph this one consumes from and than the Redis stream keeps
+ * entries, or a late redelivery is applied twice.
+ *
+ * `check` is checkRetentions, passed in rather than imported: @hub/events depends on the
+ * database and Redis packages, which this package, read by every process first, does not.
+ * Spread `variables` into a schema and refine it with `inOrder`; `loadEventsRetention` reads
+ * these variables alone, for the embedded hub, whose ports and databases the gateway's config sets.
+ */
+export function eventsRetentionConfig(check: RetentionCheck) {
+  const variables = {
+    OUTBOX_RETENTION: duration(7 * DAY_S),
+    PROCESSED_EVENT_RETENTION: duration(30 * DAY_S),
+  };
+  const inOrder = (config: RetentionVariables, ctx: z.RefinementCtx) => {
+    const problem = check(config.OUTBOX_RETENTION * 1000, config.PROCESSED_EVENT_RETENTION * 1000);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['PROCESSED_EVENT_RETENTION'], message: problem });
+  };
+  /** The pruner's settings from a loaded config. */
+  const eventsRetention = (config: RetentionVariables): RetentionSettings => ({
+    outboxRetentionMs: config.OUTBOX_RETENTION * 1000,
+    processedEventRetentionMs: config.PROCESSED_EVENT_RETENTION * 1000,
+  });
+  const loadEventsRetention = (env: Env = process.env): RetentionSettings => eventsRetention(parseConfig(z.object(variables).superRefine(inOrder), env));
+  return { variables, inOrder, eventsRetention, loadEventsRetention };
+}
 
 export { z };
 export { lifecycleVariables, databaseTimeouts, replayGuardVariables } from './lifecycle';

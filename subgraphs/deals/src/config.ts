@@ -1,5 +1,5 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, replayGuardVariables, duration, flag, parseConfig, port, secret, z } from '@hub/config';
-import { checkRetentions, type EventsRetention } from '@hub/events';
+import { databaseUrl, DEV_GATEWAY_SECRET, eventsRetentionConfig, LOCAL_REDIS_URL, redisUrl, lifecycleVariables, replayGuardVariables, duration, flag, parseConfig, port, secret, z } from '@hub/config';
+import { checkRetentions } from '@hub/events';
 import { DEV_WEBHOOK_SECRET_KEY, parseSecretKey } from './services/webhook-secrets';
 
 /** Who may receive webhooks and how their signing secrets are kept; `pnpm start` embeds deals and reads only these. */
@@ -27,17 +27,9 @@ const productionRules = { secrets: ['WEBHOOK_SECRET_KEY'] };
 
 const DAY_S = 24 * 60 * 60;
 
-/**
- * How long the events tables keep what they no longer need (the EventsPruner of @hub/events).
- * Published outbox rows are kept so a Redis that lost its stream can be fed again from them.
- * Processed-event ids must outlive every redelivery: longer than the outbox retention of each
- * subgraph this one consumes from and than the Redis stream keeps entries, or a late redelivery
- * is applied twice (see checkRetentions).
- */
-const retentionVariables = {
-  OUTBOX_RETENTION: duration(7 * DAY_S),
-  PROCESSED_EVENT_RETENTION: duration(30 * DAY_S),
-};
+/** OUTBOX_RETENTION and PROCESSED_EVENT_RETENTION, declared once in @hub/config. */
+const retention = eventsRetentionConfig(checkRetentions);
+export const { eventsRetention, loadEventsRetention } = retention;
 
 /**
  * The deal feed (`dealEvents`, `dealUpdated(after:)`): how long a distributor integration may be
@@ -63,38 +55,23 @@ export function loadDealFeedSettings(env: Record<string, string | undefined> = p
   return dealFeedSettings(parseConfig(z.object(dealFeedVariables), env));
 }
 
-const retentionsInOrder = (config: { OUTBOX_RETENTION: number; PROCESSED_EVENT_RETENTION: number }, ctx: z.RefinementCtx) => {
-  const problem = checkRetentions(config.OUTBOX_RETENTION * 1000, config.PROCESSED_EVENT_RETENTION * 1000);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['PROCESSED_EVENT_RETENTION'], message: problem });
-};
-
-/** The pruner's settings from a loaded config. */
-export function eventsRetention(config: { OUTBOX_RETENTION: number; PROCESSED_EVENT_RETENTION: number }): EventsRetention {
-  return { outboxRetentionMs: config.OUTBOX_RETENTION * 1000, processedEventRetentionMs: config.PROCESSED_EVENT_RETENTION * 1000 };
-}
-
-/** Only the retention variables, for the embedded hub, whose ports and databases the gateway's config sets. */
-export function loadEventsRetention(env: Record<string, string | undefined> = process.env): EventsRetention {
-  return eventsRetention(parseConfig(z.object(retentionVariables).superRefine(retentionsInOrder), env));
-}
-
 const schema = z.object({
   PORT: port(4002),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: databaseUrl,
   SQLITE_FILE: z.string().default('.data/deals.sqlite'),
   GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrl.default(LOCAL_REDIS_URL),
   /** How often due webhook deliveries are looked for. */
   WEBHOOK_DISPATCH_MS: z.coerce.number().int().min(50).default(1_000),
   /** Attempts per webhook delivery, the first included, before it is FAILED. */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
   ...webhookVariables,
-  ...retentionVariables,
+  ...retention.variables,
   ...lifecycleVariables,
   ...replayGuardVariables,
   ...dealFeedVariables,
-}).superRefine(retentionsInOrder);
+}).superRefine(retention.inOrder);
 
 export type DealsConfig = z.infer<typeof schema>;
 

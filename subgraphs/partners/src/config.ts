@@ -1,34 +1,9 @@
-import { databaseUrl, DEV_GATEWAY_SECRET, lifecycleVariables, replayGuardVariables, duration, parseConfig, port, secret, z } from '@hub/config';
-import { checkRetentions, type EventsRetention } from '@hub/events';
+import { databaseUrl, DEV_GATEWAY_SECRET, eventsRetentionConfig, LOCAL_REDIS_URL, redisUrl, lifecycleVariables, replayGuardVariables, parseConfig, port, secret, z } from '@hub/config';
+import { checkRetentions } from '@hub/events';
 
-const DAY_S = 24 * 60 * 60;
-
-/**
- * How long the events tables keep what they no longer need (the EventsPruner of @hub/events).
- * Published outbox rows are kept so a Redis that lost its stream can be fed again from them.
- * Processed-event ids must outlive every redelivery: longer than the outbox retention of each
- * subgraph this one consumes from and than the Redis stream keeps entries, or a late redelivery
- * is applied twice (see checkRetentions).
- */
-const retentionVariables = {
-  OUTBOX_RETENTION: duration(7 * DAY_S),
-  PROCESSED_EVENT_RETENTION: duration(30 * DAY_S),
-};
-
-const retentionsInOrder = (config: { OUTBOX_RETENTION: number; PROCESSED_EVENT_RETENTION: number }, ctx: z.RefinementCtx) => {
-  const problem = checkRetentions(config.OUTBOX_RETENTION * 1000, config.PROCESSED_EVENT_RETENTION * 1000);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['PROCESSED_EVENT_RETENTION'], message: problem });
-};
-
-/** The pruner's settings from a loaded config. */
-export function eventsRetention(config: { OUTBOX_RETENTION: number; PROCESSED_EVENT_RETENTION: number }): EventsRetention {
-  return { outboxRetentionMs: config.OUTBOX_RETENTION * 1000, processedEventRetentionMs: config.PROCESSED_EVENT_RETENTION * 1000 };
-}
-
-/** Only the retention variables, for the embedded hub, whose ports and databases the gateway's config sets. */
-export function loadEventsRetention(env: Record<string, string | undefined> = process.env): EventsRetention {
-  return eventsRetention(parseConfig(z.object(retentionVariables).superRefine(retentionsInOrder), env));
-}
+/** OUTBOX_RETENTION and PROCESSED_EVENT_RETENTION, declared once in @hub/config. */
+const retention = eventsRetentionConfig(checkRetentions);
+export const { eventsRetention, loadEventsRetention } = retention;
 
 const schema = z.object({
   PORT: port(4001),
@@ -36,15 +11,15 @@ const schema = z.object({
   DATABASE_URL: databaseUrl,
   SQLITE_FILE: z.string().default('.data/partners.sqlite'),
   GATEWAY_SECRET: secret(DEV_GATEWAY_SECRET),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrl.default(LOCAL_REDIS_URL),
   SEED_DEMO_DATA: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
-  ...retentionVariables,
+  ...retention.variables,
   ...lifecycleVariables,
   ...replayGuardVariables,
-}).superRefine(retentionsInOrder);
+}).superRefine(retention.inOrder);
 
 export type PartnersConfig = z.infer<typeof schema>;
 
