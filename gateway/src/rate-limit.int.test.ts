@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { OwnRedisServer } from '@hub/testing';
 import { createRateLimiter } from './rate-limit';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,6 +35,28 @@ describe('rate limiter', () => {
       expect(await limiter.consume({ address: '203.0.113.9' })).toBeUndefined();
     } finally {
       await limiter.close();
+    }
+  });
+
+  it('answers from memory within the command timeout while a connected Redis hangs, and counts in Redis again when it answers', async () => {
+    const redis = await OwnRedisServer.start();
+    const limiter = createRateLimiter(limits, redis.url);
+    try {
+      await limiter.ready();
+      const caller = { sub: `hung-${randomUUID()}`, role: 'bi' as const };
+      expect(await limiter.consume({ caller })).toBeUndefined();
+      redis.freeze();
+      const started = performance.now();
+      // Without a command timeout this waits as long as Redis is stopped.
+      expect(await limiter.consume({ caller })).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(2_000);
+      redis.thaw();
+      // The timed-out count was already sent, so Redis applies it when it runs again: it holds 2
+      // of the caller's 3, and the shared count goes on from there.
+      expect(await countAllowed(limiter, caller, 5)).toBe(1);
+    } finally {
+      await limiter.close();
+      await redis.remove();
     }
   });
 });

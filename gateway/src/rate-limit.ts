@@ -16,6 +16,7 @@ export interface CallerRateLimiter {
 
 const KEY_PREFIX = 'hub:rate';
 const READY_WAIT_MS = 3_000;
+const COMMAND_TIMEOUT_MS = 250;
 
 /**
  * Fixed-window counters from rate-limiter-flexible. With `redisUrl` the counters live in Redis,
@@ -25,7 +26,15 @@ const READY_WAIT_MS = 3_000;
  */
 export function createRateLimiter(limits: RateLimits, redisUrl?: string): CallerRateLimiter {
   const redis = redisUrl
-    ? new Redis(redisUrl, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'hub-gateway-rate-limit' })
+    ? new Redis(redisUrl, {
+        lazyConnect: false,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        // A Redis that hangs (stopped, partitioned) must not hang every request: past this the
+        // count fails and the insurance limiter answers.
+        commandTimeout: COMMAND_TIMEOUT_MS,
+        connectionName: 'hub-gateway-rate-limit',
+      })
     : undefined;
   // A Redis outage must not crash the gateway; the insurance limiter takes over meanwhile.
   redis?.on('error', () => {});

@@ -11,7 +11,7 @@ import { recordEvent } from './record-event';
 import { BusUnavailableError } from './redis-connection';
 import { RedisStreamsBus } from './redis-streams.bus';
 import { ControllableBus } from './testing/controllable-bus';
-import { OwnRedisServer, freePort } from './testing/redis-server';
+import { OwnRedisServer, freePort } from '@hub/testing';
 import { TEST_REDIS_URL, streamEvents, uniqueStreamKey } from './testing/redis';
 import { captureLogger, eventually, openEventsTestDatabase, type EventsTestDatabase } from './testing/test-database';
 import { TestEffectEntity } from './testing/test-effect.entity';

@@ -7,7 +7,7 @@ import { createEventConsumer } from './event-consumer';
 import { ProcessedEventEntity } from './processed-event.entity';
 import { RedisStreamsBus, type RedisStreamsBusOptions } from './redis-streams.bus';
 import { toStreamFields } from './stream-entry';
-import { OwnRedisServer } from './testing/redis-server';
+import { OwnRedisServer } from '@hub/testing';
 import { TEST_REDIS_URL, uniqueStreamKey } from './testing/redis';
 import { captureLogger, eventually, openEventsTestDatabase, type EventsTestDatabase } from './testing/test-database';
 import { TestEffectEntity } from './testing/test-effect.entity';

@@ -4,6 +4,7 @@ import { parse } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGatewayRequest, type Claims } from '@hub/auth';
+import { OwnRedisServer } from '@hub/testing';
 import { shareGatewayNonces, startSubgraphServer, type RunningSubgraph } from './subgraph-server';
 
 const SECRET = 'subgraph-server-test-secret-of-32-bytes';
@@ -157,6 +158,27 @@ describe('gateway nonces shared through Redis', () => {
     } finally {
       await a.close();
       close();
+    }
+  });
+
+  it('answers within a second while a connected Redis hangs (stopped), then shares nonces through it again', async () => {
+    const redis = await OwnRedisServer.start();
+    const close = await shareGatewayNonces(redis.url);
+    const [a, b] = await Promise.all([start('partners'), start('partners')]);
+    try {
+      redis.freeze();
+      const body = JSON.stringify({ query: '{ whoami }' });
+      const started = performance.now();
+      expect((await post(a.url, body, signedFor('partners', body))).status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(1_500);
+      redis.thaw();
+      const headers = signedFor('partners', body);
+      expect((await post(a.url, body, headers)).status).toBe(200);
+      expect((await post(b.url, body, headers)).status).toBe(401);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      close();
+      await redis.remove();
     }
   });
 

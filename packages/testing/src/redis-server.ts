@@ -75,7 +75,18 @@ export class OwnRedisServer {
     }
   }
 
+  /** Stops the server without closing its connections (SIGSTOP): a Redis that hangs. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   async remove(): Promise<void> {
+    this.thaw();
     await this.crash();
     rmSync(this.dir, { recursive: true, force: true });
   }
