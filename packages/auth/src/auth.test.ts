@@ -259,8 +259,26 @@ describe('shared nonce store with a local fallback', () => {
     shared.state.up = false;
     expect(await store.remember('a', 60)).toBe(true);
     expect(await store.remember('a', 60)).toBe(false);
+    clock.now = 1_000;
     expect(await store.remember('b', 60)).toBe(true);
     expect(failures).toHaveLength(2);
+  });
+
+  it('does not ask a failed shared store again for a second, so a hung Redis costs one slow check per second', async () => {
+    const shared = switchable();
+    const store = sharedNonceStoreWithLocalFallback(shared.store, { now: () => clock.now });
+    shared.state.up = false;
+    expect(await store.remember('a', 60)).toBe(true);
+    clock.now = 999;
+    expect(await store.remember('b', 60)).toBe(true);
+    expect(await store.remember('b', 60)).toBe(false);
+    expect(shared.state.calls).toBe(1);
+    shared.state.up = true;
+    clock.now = 1_000;
+    expect(await store.remember('c', 60)).toBe(true);
+    expect(shared.state.calls).toBe(2);
+    // Accepted while the shared store rested: still refused locally after it answers again.
+    expect(await store.remember('b', 60)).toBe(false);
   });
 
   it('still refuses a nonce accepted during the outage when it is replayed after the shared store returns, within its window', async () => {
@@ -287,6 +305,7 @@ describe('shared nonce store with a local fallback', () => {
     shared.state.up = false;
     expect(await store.remember('x', 60)).toBe(true);
     shared.state.up = true;
+    clock.now = 1_000;
     expect(await store.remember('before', 60)).toBe(false);
   });
 });

@@ -61,15 +61,22 @@ export interface NonceFallbackOptions {
   local?: NonceStore;
   /** Called on each check the shared store failed, with its error (log it; it may be called often). */
   onSharedFailure?: (error: unknown) => void;
+  /**
+   * After the shared store failed, how long it is not asked (default 1 s): a Redis that hangs
+   * then costs one timed-out check per interval, not one per request.
+   */
+  sharedRetryAfterMs?: number;
   now?: () => number;
 }
 
 /**
  * The shared store while it answers, this process's memory while it does not: a Redis outage
- * then leaves the hub serving instead of refusing every gateway request. What is given up, for
- * the outage and one window after it, is refusing a captured request replayed to *another*
- * instance of the same subgraph; a replay to this instance is still refused, and the signature,
- * its subgraph binding and its time window are checked as always.
+ * then leaves the hub serving instead of refusing every gateway request. What is given up is
+ * refusing some replays of a captured request within its 60 s: one accepted during the outage
+ * and replayed to *another* instance, and one accepted just before the outage (known only to
+ * the shared store) and replayed during it. A request accepted during the outage is still
+ * refused by the instance that took it, and the signature, its subgraph binding and its time
+ * window are checked as always.
  *
  * Nonces accepted locally are also checked locally until their window has passed, because the
  * shared store never saw them: a replay just after it returns would otherwise look fresh to it.
@@ -77,19 +84,27 @@ export interface NonceFallbackOptions {
 export function sharedNonceStoreWithLocalFallback(shared: NonceStore, options: NonceFallbackOptions = {}): NonceStore {
   const local = options.local ?? memoryNonceStore();
   const now = options.now ?? Date.now;
+  const retryAfterMs = options.sharedRetryAfterMs ?? 1_000;
   /** Until when nonces accepted locally could still be replayed; 0 while none were. */
   let localWindowEndsAt = 0;
+  /** Until when the shared store is not asked, after it failed. */
+  let sharedRestsUntil = 0;
+  const acceptLocally = async (key: string, ttlSeconds: number, at: number, checkedLocally: boolean) => {
+    localWindowEndsAt = Math.max(localWindowEndsAt, at + ttlSeconds * 1000);
+    return checkedLocally || (await local.remember(key, ttlSeconds));
+  };
   return {
     remember: async (key, ttlSeconds) => {
       const at = now();
       const checkedLocally = at < localWindowEndsAt;
       if (checkedLocally && !(await local.remember(key, ttlSeconds))) return false;
+      if (at < sharedRestsUntil) return acceptLocally(key, ttlSeconds, at, checkedLocally);
       try {
         return await shared.remember(key, ttlSeconds);
       } catch (error) {
         options.onSharedFailure?.(error);
-        localWindowEndsAt = Math.max(localWindowEndsAt, at + ttlSeconds * 1000);
-        return checkedLocally || (await local.remember(key, ttlSeconds));
+        sharedRestsUntil = now() + retryAfterMs;
+        return acceptLocally(key, ttlSeconds, at, checkedLocally);
       }
     },
   };

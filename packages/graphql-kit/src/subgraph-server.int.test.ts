@@ -165,6 +165,7 @@ describe('gateway nonces shared through Redis', () => {
     const redis = await OwnRedisServer.start();
     const close = await shareGatewayNonces(redis.url);
     const [a, b] = await Promise.all([start('partners'), start('partners')]);
+    const client = new Redis(redis.url);
     try {
       redis.freeze();
       const body = JSON.stringify({ query: '{ whoami }' });
@@ -172,12 +173,16 @@ describe('gateway nonces shared through Redis', () => {
       expect((await post(a.url, body, signedFor('partners', body))).status).toBe(200);
       expect(performance.now() - started).toBeLessThan(1_500);
       redis.thaw();
+      // After a failed check Redis is asked again a second later.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       const headers = signedFor('partners', body);
       expect((await post(a.url, body, headers)).status).toBe(200);
       expect((await post(b.url, body, headers)).status).toBe(401);
+      expect(await client.exists(`hub:gateway-nonce:partners:${headers['x-hub-nonce']}`)).toBe(1);
     } finally {
       await Promise.all([a.close(), b.close()]);
       close();
+      client.disconnect();
       await redis.remove();
     }
   });
