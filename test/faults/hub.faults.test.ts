@@ -118,6 +118,50 @@ describe('the hub as separate processes, under faults', () => {
     });
   });
 
+  it('keeps serving, with bounded latency and nothing lost, while Redis hangs (SIGSTOP) for 5 s', async () => {
+    // Needs Redis command timeouts everywhere a request waits on Redis: the gateway's rate-limit
+    // counts, the subgraphs' nonce checks (then their memory fallback).
+    const wonDealIds: string[] = [];
+    const lifecycles = runLoad(3, async () => {
+      const lifecycle = await dealLifecycle(topology.url, demo, 15_000);
+      if (lifecycle.wonDealId) wonDealIds.push(lifecycle.wonDealId);
+      return lifecycle.outcomes;
+    });
+    const readers = runLoad(2, () => portalQuery(topology.url, demo, 15_000));
+    await sleep(2_000);
+    topology.stop('redis');
+    const frozenAt = Date.now();
+    let thawedAt = 0;
+    try {
+      await sleep(5_000);
+    } finally {
+      topology.cont('redis');
+      thawedAt = Date.now();
+    }
+    await sleep(3_000);
+    const outcomes = [...(await lifecycles.stop()), ...(await readers.stop())];
+    const duringHang = outcomes.filter((o) => o.at >= frozenAt && o.at < thawedAt);
+    const settled = await eventually('every won deal to reach licenses and incentives', async () => {
+      const check = await checkNothingLost(wonDealIds);
+      return check.complete ? check : undefined;
+    }, 60_000, 250);
+    report('redis SIGSTOP 5 s', {
+      requests: outcomes.length,
+      duringHang: duringHang.length,
+      failed: outcomes.filter(failed).length,
+      errors: codeCounts(outcomes),
+      p95MsDuringHang: percentile(duringHang.map((o) => o.latencyMs), 95),
+      maxMsDuringHang: Math.max(...duringHang.map((o) => o.latencyMs)),
+      wonDeals: wonDealIds.length,
+      wonDuringHang: duringHang.filter((o) => o.op === 'markDealWon' && !failed(o)).length,
+    });
+    expect(outcomes.filter(failed)).toEqual([]);
+    expect(duringHang.length).toBeGreaterThan(0);
+    // A hung Redis costs a request at most one bounded wait per store, never the whole hang.
+    expect(Math.max(...duringHang.map((o) => o.latencyMs))).toBeLessThan(3_000);
+    expect(settled.licences).toHaveLength(wonDealIds.length);
+  });
+
   it('answers the rest of a portal page within the gateway timeout while licenses hangs (SIGSTOP)', async () => {
     // Needs the gateway's per-subgraph timeout (SUBGRAPH_TIMEOUT_MS) and nullable Partner.licenses.
     const healthy = await portalQuery(topology.url, demo);
