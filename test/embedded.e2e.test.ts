@@ -90,7 +90,7 @@ describe('pnpm start (embedded hub)', () => {
 
     const ready = await fetch(new URL('/readyz', started.url));
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, 'ready'])) });
+    expect(await ready.json()).toEqual({ ready: true, degraded: false, subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, 'ready'])) });
   });
 
   it('has driven the demo activity through the API before the banner: deals, licences, usage and statements', async () => {

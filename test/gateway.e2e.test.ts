@@ -128,7 +128,7 @@ describe('gateway', () => {
     expect(health.status).toBe(200);
     const ready = await fetch(`${hub.origin}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, subgraphs: { partners: 'ready', whoami: 'ready' } });
+    expect(await ready.json()).toEqual({ ready: true, degraded: false, subgraphs: { partners: 'ready', whoami: 'ready' } });
   });
 
   it('serves a GraphiQL page that loads nothing from another host and needs no token', async () => {
@@ -144,13 +144,18 @@ describe('gateway', () => {
 });
 
 describe('gateway readiness', () => {
-  it('is not ready while a subgraph is down', async () => {
+  it('stays ready while a subgraph is down, reporting it degraded; only /readyz?subgraphs=all then says 503', async () => {
+    // Every gateway instance shares the subgraph's outage: unready, a load balancer would take
+    // them all out, and the partial answers with them.
     const hub = await startHub([whoamiSubgraph]);
     try {
       await hub.subgraphs[0]!.close();
       const ready = await fetch(`${hub.origin}/readyz`);
-      expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ ready: false, subgraphs: { whoami: expect.stringMatching(/unreachable/) } });
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ready: true, degraded: true, subgraphs: { whoami: expect.stringMatching(/unreachable/) } });
+      const strict = await fetch(`${hub.origin}/readyz?subgraphs=all`);
+      expect(strict.status).toBe(503);
+      expect(await strict.json()).toMatchObject({ ready: false, degraded: true, subgraphs: { whoami: expect.stringMatching(/unreachable/) } });
     } finally {
       await hub.close();
     }

@@ -189,13 +189,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const { pathname } = new URL(req.url ?? '/', 'http://gateway');
+    const { pathname, searchParams } = new URL(req.url ?? '/', 'http://gateway');
     if (!(await httpEdge(req, res))) return; // a CORS preflight, answered
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/metrics' && metrics && !metricsServer) return serveMetrics(metrics, req, res);
     if (pathname === '/readyz') {
       if (drain.draining) return sendJson(res, 503, { ready: false, draining: true });
-      const readiness = await checkReadiness(runtime, options.subgraphs, upstream.breakerStates());
+      const readiness = await checkReadiness(runtime, options.subgraphs, upstream.breakerStates(), searchParams.get('subgraphs') === 'all');
       return sendJson(res, readiness.ready ? 200 : 503, readiness);
     }
     const address = clientAddress(req);
@@ -350,6 +350,8 @@ function sendUnauthenticated(res: ServerResponse, message: string): void {
 
 interface Readiness {
   ready: boolean;
+  /** Some subgraph is not ready: its fields answer SUBGRAPH_UNAVAILABLE, the rest is served. */
+  degraded: boolean;
   subgraphs: Record<string, string>;
 }
 
@@ -357,10 +359,14 @@ interface Readiness {
 const READINESS_CHECK_MS = 800;
 
 /**
- * Ready when the supergraph is loaded and every subgraph's own /readyz answers 200; each
- * subgraph is named with its state (and whether its breaker is failing it fast), never its address.
+ * Ready when the supergraph is loaded: this instance can answer, partially if a subgraph is
+ * down. A subgraph's outage is shared by every gateway instance, so making it unready would
+ * have a load balancer take all of them out and turn a partial answer into none; it is
+ * reported instead (`degraded`, each subgraph named with its state and whether its breaker is
+ * failing it fast, never its address). `allSubgraphs` (`/readyz?subgraphs=all`) also requires
+ * every subgraph's own /readyz to answer 200: for a deploy gate or a smoke test, not a probe.
  */
-async function checkReadiness(runtime: GatewayRuntime<HubContext>, subgraphs: readonly SubgraphRoute[], breakers: Record<string, string>): Promise<Readiness> {
+async function checkReadiness(runtime: GatewayRuntime<HubContext>, subgraphs: readonly SubgraphRoute[], breakers: Record<string, string>, allSubgraphs: boolean): Promise<Readiness> {
   const checks = await Promise.all(
     subgraphs.map(async (subgraph): Promise<[string, string]> => {
       const breaker = breakers[subgraph.name] === 'open' ? ', circuit open' : '';
@@ -380,7 +386,8 @@ async function checkReadiness(runtime: GatewayRuntime<HubContext>, subgraphs: re
     ),
     new Promise<false>((resolve) => setTimeout(resolve, READINESS_CHECK_MS, false).unref()),
   ]);
-  return { ready: schemaLoaded && checks.every(([, state]) => state === 'ready'), subgraphs: Object.fromEntries(checks) };
+  const degraded = checks.some(([, state]) => state !== 'ready');
+  return { ready: schemaLoaded && !(allSubgraphs && degraded), degraded, subgraphs: Object.fromEntries(checks) };
 }
 
 type WsExtra = Extra & { claims?: Claims; expiresAt?: number };

@@ -197,8 +197,9 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
   };
 
   const waitReady = async (name: ProcessName, timeoutMs = options.readyTimeoutMs ?? 90_000) => {
-    const origin = name === 'gateway' ? `http://127.0.0.1:${ports.gateway}` : subgraphOrigins[name];
-    await until200(`${origin}/readyz`, timeoutMs, () => isExited(name), name);
+    // The gateway is ready as soon as it can answer; the topology waits until it can answer whole.
+    const probe = name === 'gateway' ? `http://127.0.0.1:${ports.gateway}/readyz?subgraphs=all` : `${subgraphOrigins[name]}/readyz`;
+    await until200(probe, timeoutMs, () => isExited(name), name);
   };
 
   const start = async (name: ProcessName) => {
