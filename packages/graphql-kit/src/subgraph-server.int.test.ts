@@ -1,10 +1,9 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGatewayRequest, type Claims } from '@hub/auth';
-import { OwnRedisServer } from '@hub/testing';
+import { freePort, OwnRedisServer } from '@hub/testing';
 import { shareGatewayNonces, startSubgraphServer, type RunningSubgraph } from './subgraph-server';
 
 const SECRET = 'subgraph-server-test-secret-of-32-bytes';
@@ -136,14 +135,8 @@ describe('gateway nonces shared through Redis', () => {
     }
   });
 
-  /** A redis:// URL nothing listens on, as a Redis that is down looks to a subgraph. */
-  async function unreachableRedis(): Promise<string> {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
-    return `redis://127.0.0.1:${port}`;
-  }
+  /** A redis:// URL nothing listens on: Redis as a process sees it while it is down. */
+  const unreachableRedis = async () => `redis://127.0.0.1:${await freePort()}`;
 
   it('keeps serving while Redis is down, checking nonces in memory: a fresh request is answered, its replay refused', async () => {
     const close = await shareGatewayNonces(await unreachableRedis());

@@ -1,18 +1,12 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '@hub/testing';
 import { redisWakeUps, type RedisWakeUps } from './redis-wake-ups';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A redis:// URL nothing listens on: Redis as a deals instance sees it while it is down. */
-async function unreachableRedis(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return `redis://127.0.0.1:${port}`;
-}
+/** A redis:// URL nothing listens on: Redis as a process sees it while it is down. */
+const unreachableRedis = async () => `redis://127.0.0.1:${await freePort()}`;
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
