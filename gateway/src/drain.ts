@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { nextOrAbort } from './next-or-abort';
 
 /** graphql-ws close code for a server going away to restart: the client reconnects, to another instance. */
 export const SERVICE_RESTART_CLOSE_CODE = 1012;
@@ -26,17 +27,11 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Passes a stream's results through until `signal` aborts, then sends `last` and ends it (releasing upstream). */
 export async function* untilDrained<T>(stream: AsyncIterable<T>, signal: AbortSignal, last: () => T): AsyncGenerator<T> {
   const iterator = stream[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<'drained'>((resolve) => {
-    onAbort = () => resolve('drained');
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
   let drained = false;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next === 'drained') {
+      const next = await nextOrAbort(iterator, signal);
+      if (next === 'aborted') {
         drained = true;
         yield last();
         return;
@@ -45,7 +40,6 @@ export async function* untilDrained<T>(stream: AsyncIterable<T>, signal: AbortSi
       yield next.value;
     }
   } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
     // An upstream generator's return() waits for the next() still pending on it (an event that
     // may never come): the stream ends now and upstream is released when it gets there.
     const released = iterator.return?.();

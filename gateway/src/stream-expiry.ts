@@ -1,5 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { nextOrAbort } from './next-or-abort';
 
 /** Where the gateway keeps the verified token's expiry (epoch milliseconds) in the context. */
 export interface TokenExpiry {
@@ -16,14 +17,12 @@ const expiredResult = (): ExecutionResult => ({ errors: [new GraphQLError(TOKEN_
  */
 export async function* untilExpiry<T>(stream: AsyncIterable<T>, expiresAt: number, expired: () => T): AsyncGenerator<T> {
   const iterator = stream[Symbol.asyncIterator]();
-  let timer: NodeJS.Timeout | undefined;
-  const expiry = new Promise<'expired'>((resolve) => {
-    timer = setTimeout(() => resolve('expired'), Math.max(0, expiresAt - Date.now()));
-  });
+  const expiry = new AbortController();
+  const timer = setTimeout(() => expiry.abort(), Math.max(0, expiresAt - Date.now()));
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), expiry]);
-      if (next === 'expired') {
+      const next = await nextOrAbort(iterator, expiry.signal);
+      if (next === 'aborted') {
         yield expired();
         return;
       }
