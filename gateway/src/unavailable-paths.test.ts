@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSchema, GraphQLError, parse } from 'graphql';
 import { DEFAULT_SUPERGRAPH_PATH } from './config';
-import { fieldOwners, placeUnavailableErrors } from './unavailable-paths';
+import { dropStaleStreamData, fieldOwners, placeUnavailableErrors } from './unavailable-paths';
 
 const owners = fieldOwners(readFileSync(DEFAULT_SUPERGRAPH_PATH, 'utf8'));
 
@@ -49,5 +49,36 @@ describe('placeUnavailableErrors', () => {
     const forbidden = new GraphQLError('no', { path: ['partner'], extensions: { code: 'FORBIDDEN' } });
     const page = parse('{ partner(id: "p") { id } }');
     expect(placeUnavailableErrors({ data: { partner: null }, errors: [forbidden] }, { schema, document: page }, owners).errors).toEqual([forbidden]);
+  });
+});
+
+describe('dropStaleStreamData', () => {
+  const streams = buildSchema(`
+    type Query { ok: Boolean }
+    type Subscription { dealUpdated(after: ID): DealEvent! }
+    type DealEvent { id: ID! deal: Deal! }
+    type Deal { id: ID! partner: Partner! }
+    type Partner { id: ID! name: String! }
+  `);
+  const dealsGone = new GraphQLError('The deals service is unavailable; retry shortly.', {
+    path: ['updates'],
+    extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'deals', retryable: true, reason: 'UNREACHABLE' },
+  });
+  const args = { schema: streams, document: parse('subscription Feed { updates: dealUpdated { id deal { id partner { name } } } }'), operationName: 'Feed' };
+  const previous = { updates: { id: 'e1', deal: { id: 'd1', partner: { name: 'Alpennetz' } } } };
+
+  it('keeps only the errors of the last result when the subgraph serving the subscription is gone', () => {
+    expect(dropStaleStreamData({ data: previous, errors: [dealsGone] }, args, owners)).toEqual({ errors: [dealsGone] });
+  });
+
+  it('leaves an event whose nested field another subgraph could not serve, and an event without errors', () => {
+    const partnersGone = new GraphQLError('The partners service is unavailable; retry shortly.', {
+      path: ['updates'],
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'partners', retryable: true, reason: 'UNREACHABLE' },
+    });
+    const partial = { data: previous, errors: [partnersGone] };
+    expect(dropStaleStreamData(partial, args, owners)).toBe(partial);
+    const event = { data: previous };
+    expect(dropStaleStreamData(event, args, owners)).toBe(event);
   });
 });

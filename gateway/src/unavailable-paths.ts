@@ -118,6 +118,27 @@ export function placeUnavailableErrors(result: ExecutionResult, args: PathArgs, 
   return { ...result, errors };
 }
 
+/**
+ * A subscription's stream is gone when the subgraph that serves its root field is unavailable
+ * (its socket closed: killed, crashed, restarting); that result is the stream's last. The
+ * runtime hands it over with the previous event's data still in place, which a client would
+ * take for that event again: the result keeps only its errors. A SUBGRAPH_UNAVAILABLE from a
+ * subgraph that serves only a nested field is an ordinary partial event and stays as it is.
+ */
+export function dropStaleStreamData(result: ExecutionResult, args: PathArgs, owners: FieldOwners): ExecutionResult {
+  if (result.data == null || !result.errors?.length) return result;
+  const operation = getOperationAST(args.document, args.operationName);
+  const rootType = operation && args.schema.getRootType(operation.operation);
+  if (!operation || !rootType) return result;
+  const rootFields = collectFields(operation.selectionSet, args.document);
+  const streamLost = result.errors.some((error) => {
+    const subgraph = error.extensions?.subgraph;
+    const field = error.path?.length === 1 ? rootFields.get(String(error.path[0])) : undefined;
+    return error.extensions?.code === SUBGRAPH_UNAVAILABLE && typeof subgraph === 'string' && field !== undefined && (owners.get(`${rootType.name}.${field.name.value}`)?.has(subgraph) ?? false);
+  });
+  return streamLost ? { errors: result.errors } : result;
+}
+
 export function usePlacedUnavailableErrors(supergraphSdl: string): GatewayPlugin {
   const owners = fieldOwners(supergraphSdl);
   return {
@@ -126,6 +147,13 @@ export function usePlacedUnavailableErrors(supergraphSdl: string): GatewayPlugin
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in (result as object)) return;
           setResult(placeUnavailableErrors(result as ExecutionResult, args as PathArgs, owners));
+        },
+      };
+    },
+    onSubscribe({ args }) {
+      return {
+        onSubscribeResult() {
+          return { onNext: ({ result, setResult }) => setResult(dropStaleStreamData(result as ExecutionResult, args as PathArgs, owners)) };
         },
       };
     },
