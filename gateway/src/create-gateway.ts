@@ -11,6 +11,7 @@ import type { LogWriter } from '@graphql-hive/logger';
 import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-runtime';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import httpTransport from '@graphql-mesh/transport-http';
 import { GraphQLError } from 'graphql';
 import { bearerToken, type Claims, type JwtVerifier } from '@hub/auth';
 import { defaultEdgeConfig, type EdgeConfig } from './edge-config';
@@ -30,7 +31,7 @@ import { TOKEN_EXPIRED_MESSAGE, useStreamsEndAtTokenExpiry, type TokenExpiry } f
 import { useSseResume } from './sse-resume';
 import { keepRuntimeThroughSignals } from './runtime-signals';
 import { useCallerOperationNames } from './subgraph-operation-names';
-import { useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
+import { subscriptionTransport, useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
 import { cachedTokenVerifier, type VerifiedCaller } from './verified-tokens';
 import { createUpstreamResilience } from './upstream-resilience';
 import { usePlacedUnavailableErrors } from './unavailable-paths';
@@ -134,6 +135,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     supergraph: options.supergraphSdl,
     ...((options.queryPlanner ?? 'rust') === 'rust' ? { unifiedGraphHandler: rustQueryPlanner } : {}),
     transportEntries: transportEntries(options.subgraphs),
+    // Subscriptions to subgraphs never reconnect on their own (see subscriptionTransport): the
+    // caller's stream ends with SUBGRAPH_UNAVAILABLE and it subscribes again, freshly signed.
+    transports: { http: httpTransport, ws: subscriptionTransport },
     plugins: (context) => [
       // The trace's spans start with the gateway's work, before every other plugin's.
       ...(options.tracing ? [options.tracing.plugin(context)] : []),
