@@ -141,6 +141,40 @@ describe('live deal updates through the gateway', () => {
     }
   });
 
+  it('lets go of subscribers that leave (graphql-ws and SSE) at once, not at the next deal event', async () => {
+    const deals = hub.subgraphs.find((s) => s.name === 'deals')!;
+    const liveAtDeals = async () => {
+      const text = await (await fetch(new URL('/metrics', deals.url))).text();
+      return Number(/^hub_live_subscribers(?:\{[^}]*\})? (\d+)$/m.exec(text)?.[1]);
+    };
+    const waitFor = async (what: string, check: () => Promise<boolean>) => {
+      const started = Date.now();
+      while (!(await check())) {
+        if (Date.now() - started > 5_000) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const before = await liveAtDeals();
+    expect(before).toEqual(expect.any(Number));
+    // A distributor with no deal changes coming: nothing would wake a subscription that waits.
+    const token = await hub.token({ sub: 'quiet', role: 'distributor', distributorId: otherDistributorId });
+    const ws = createWsClient({ url: hub.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const sse = createSseClient({ url: hub.url, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const viaWs = collect(ws.iterate<{ dealUpdated: DealUpdate }>({ query: SUBSCRIPTION, variables: { distributorId: otherDistributorId } }));
+    const viaSse = collect(sse.iterate<{ dealUpdated: DealUpdate }>({ query: SUBSCRIPTION, variables: { distributorId: otherDistributorId } }));
+    try {
+      await waitFor('both subscriptions to reach deals', async () => (await liveAtDeals()) === before + 2);
+      await viaWs.stop();
+      await viaSse.stop();
+      await waitFor('deals to let both go', async () => (await liveAtDeals()) === before);
+    } finally {
+      await viaWs.stop();
+      await viaSse.stop();
+      await ws.dispose();
+      sse.dispose();
+    }
+  });
+
   it("does not deliver another distributor's deals", async () => {
     const token = await hub.token({ sub: 'other', role: 'distributor', distributorId: otherDistributorId });
     const ws = createWsClient({ url: hub.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${token}` }, retryAttempts: 0 });

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { nextOrAbort } from './next-or-abort';
+import { streamUntil } from './stream-until';
 
 /** graphql-ws close code for a server going away to restart: the client reconnects, to another instance. */
 export const SERVICE_RESTART_CLOSE_CODE = 1012;
@@ -25,27 +25,8 @@ const DRAIN_QUIET_MS = 250;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** Passes a stream's results through until `signal` aborts, then sends `last` and ends it (releasing upstream). */
-export async function* untilDrained<T>(stream: AsyncIterable<T>, signal: AbortSignal, last: () => T): AsyncGenerator<T> {
-  const iterator = stream[Symbol.asyncIterator]();
-  let drained = false;
-  try {
-    for (;;) {
-      const next = await nextOrAbort(iterator, signal);
-      if (next === 'aborted') {
-        drained = true;
-        yield last();
-        return;
-      }
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    // An upstream generator's return() waits for the next() still pending on it (an event that
-    // may never come): the stream ends now and upstream is released when it gets there.
-    const released = iterator.return?.();
-    if (drained) void Promise.resolve(released).catch(() => undefined);
-    else await released;
-  }
+export function untilDrained<T>(stream: AsyncIterable<T>, signal: AbortSignal, last: () => T): AsyncIterableIterator<T> {
+  return streamUntil(stream, signal, last);
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof value === 'object' && value !== null && Symbol.asyncIterator in value;

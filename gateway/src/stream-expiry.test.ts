@@ -60,6 +60,6 @@ describe('untilExpiry', () => {
     collectGarbage();
     // The last result may still sit in the generators' frames; the 199 before it must be gone.
     expect(sent.slice(0, -1).filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
-    await stream.return(undefined);
+    await stream.return?.();
   });
 });

@@ -1,6 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { nextOrAbort } from './next-or-abort';
+import { streamUntil } from './stream-until';
 
 /** Where the gateway keeps the verified token's expiry (epoch milliseconds) in the context. */
 export interface TokenExpiry {
@@ -15,24 +15,10 @@ const expiredResult = (): ExecutionResult => ({ errors: [new GraphQLError(TOKEN_
  * Passes the stream's results through until `expiresAt`, then sends one UNAUTHENTICATED error
  * and ends it (releasing the upstream subscription), however long the stream has been quiet.
  */
-export async function* untilExpiry<T>(stream: AsyncIterable<T>, expiresAt: number, expired: () => T): AsyncGenerator<T> {
-  const iterator = stream[Symbol.asyncIterator]();
+export function untilExpiry<T>(stream: AsyncIterable<T>, expiresAt: number, expired: () => T): AsyncIterableIterator<T> {
   const expiry = new AbortController();
   const timer = setTimeout(() => expiry.abort(), Math.max(0, expiresAt - Date.now()));
-  try {
-    for (;;) {
-      const next = await nextOrAbort(iterator, expiry.signal);
-      if (next === 'aborted') {
-        yield expired();
-        return;
-      }
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    clearTimeout(timer);
-    await iterator.return?.();
-  }
+  return streamUntil(stream, expiry.signal, expired, () => clearTimeout(timer));
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>

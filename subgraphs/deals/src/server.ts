@@ -1,6 +1,6 @@
 import { openDatabase, type Database, type DatabaseOptions } from '@hub/db';
 import { EventsPruner, OutboxRelay, ParkedEventsService, PollingLoop, startConsumer, type EventBus, type EventsRetention, type Subscription } from '@hub/events';
-import { consumerLagCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, webhookDeliveriesCollector, type RunningSubgraph } from '@hub/graphql-kit';
+import { consumerLagCollectors, outboxCollectors, parkedEventsCollector, startSubgraphServer, webhookDeliveriesCollector, type MetricsCollector, type RunningSubgraph } from '@hub/graphql-kit';
 import { dealsEntities } from './entities';
 import { dealsExports } from './exports/deals.export';
 import { PipelineFunnelService } from './services/pipeline-funnel.service';
@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '@hub/domain';
 import { DealsService } from './services/deals.service';
 import { outboxRecorder } from './services/outbox-recorder';
 import { DealFeed } from './services/deal-feed';
-import { createLiveDeals } from './services/live-deals';
+import { createLiveDeals, type LiveDeals } from './services/live-deals';
 import { partnerFactsConsumer } from './services/partner-refs.consumer';
 import { catalogRefsConsumer } from './services/catalog-refs.consumer';
 import { partnerFactsLoader, partnerFactsLookup } from './services/partner-facts';
@@ -147,7 +147,7 @@ export async function createDealsServer(deps: DealsServerDeps) {
           readiness: async () => {
             await deps.database.dataSource.query('SELECT 1');
           },
-          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), ...consumerLagCollectors(deps.bus, 'deals'), parkedEventsCollector(deps.database.dataSource), webhookDeliveriesCollector(deps.database.dataSource)],
+          metrics: [...outboxCollectors(deps.database.dataSource, () => clock.now()), ...consumerLagCollectors(deps.bus, 'deals'), parkedEventsCollector(deps.database.dataSource), webhookDeliveriesCollector(deps.database.dataSource), liveSubscribersCollector(live)],
         },
         port,
         host,
@@ -168,5 +168,14 @@ export async function createDealsServer(deps: DealsServerDeps) {
         },
       };
     },
+  };
+}
+
+/** `hub_live_subscribers`: the dealUpdated subscribers this instance serves, read at scrape time. */
+function liveSubscribersCollector(live: LiveDeals): MetricsCollector {
+  return {
+    name: 'hub_live_subscribers',
+    help: 'dealUpdated subscribers this deals instance is serving.',
+    collect: async () => [{ value: live.subscribers() }],
   };
 }

@@ -83,7 +83,7 @@ export function createLiveDeals(feed: DealFeed, partnerFacts: PartnerFactsLookup
       const maxHeld = options.maxHeld ?? MAX_HELD_WHILE_REPLAYING;
       let listener = tail.listen(maxHeld);
       const visible = (event: LiveDealEvent) => canReadDeal(caller, event.payload) && matchesFeedFilter(event, filter);
-      return (async function* () {
+      const events = (async function* () {
         try {
           let seen = resumeFrom ?? listener.startedAt;
           for (;;) {
@@ -108,7 +108,23 @@ export function createLiveDeals(feed: DealFeed, partnerFacts: PartnerFactsLookup
           listener.close();
         }
       })();
+      // A generator's return() waits for what it is awaiting: for a quiet feed, the next event
+      // anywhere, maybe hours away. Closing its listener first lets it reach its end now, so a
+      // subscriber who leaves is let go at once.
+      const subscription: AsyncIterableIterator<LiveDealEvent> = {
+        [Symbol.asyncIterator]: () => subscription,
+        next: () => events.next(),
+        return: () => {
+          listener.close();
+          return events.return(undefined);
+        },
+        throw: (error?: unknown) => events.throw(error),
+      };
+      return subscription;
     },
+
+    /** The dealUpdated subscribers this instance serves now (for /metrics). */
+    subscribers: (): number => tail.listening,
   };
 }
 
@@ -133,6 +149,10 @@ class FeedTail {
 
   async start(): Promise<void> {
     this.position = await this.feed.head();
+  }
+
+  get listening(): number {
+    return this.listeners.size;
   }
 
   listen(maxHeld: number): FeedListener {
