@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
 import { mintToken, type Claims } from '@hub/auth';
-import { createTestDatabase, type TestDatabase } from '@hub/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@hub/testing';
 
 /**
  * The hub as docker-compose runs it, without Docker: the four subgraphs (`src/main.ts` through
@@ -39,18 +39,6 @@ const ENTRY: Record<ProcessName, { cwd: string; script: string }> = {
   incentives: { cwd: 'subgraphs/incentives', script: 'src/main.ts' },
   gateway: { cwd: 'gateway', script: 'src/index.ts' },
 };
-
-/** A port nothing listens on right now (the kernel's pick, released at once). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
