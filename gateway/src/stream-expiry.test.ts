@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { untilExpiry } from './stream-expiry';
 
 // A full collection on demand, to see what a long-lived stream still holds.
@@ -32,6 +32,24 @@ describe('untilExpiry', () => {
     const received: (number | string)[] = [];
     for await (const value of untilExpiry<number | string>(quiet(), Date.now() + 30, () => 'expired')) received.push(value);
     expect(received).toEqual([1, 'expired']);
+  });
+
+  it('waits out a token that lives longer than one timer can (30 days), and ends it then', async () => {
+    vi.useFakeTimers();
+    try {
+      const DAY_MS = 24 * 3600 * 1000;
+      const stream = untilExpiry<number | string>(quiet(), Date.now() + 30 * DAY_MS, () => 'expired');
+      expect(await stream.next()).toEqual({ done: false, value: 1 });
+      const waiting = stream.next();
+      let settled = false;
+      void waiting.then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(29 * DAY_MS);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(DAY_MS);
+      expect(await waiting).toEqual({ done: false, value: 'expired' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ends as its upstream ends before the expiry', async () => {

@@ -7,6 +7,9 @@ export interface TokenExpiry {
   tokenExpiresAt?: number;
 }
 
+/** The longest delay setTimeout keeps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const TOKEN_EXPIRED_MESSAGE = 'The token has expired: subscribe again with a fresh one';
 
 const expiredResult = (): ExecutionResult => ({ errors: [new GraphQLError(TOKEN_EXPIRED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED' } })] });
@@ -17,7 +20,13 @@ const expiredResult = (): ExecutionResult => ({ errors: [new GraphQLError(TOKEN_
  */
 export function untilExpiry<T>(stream: AsyncIterable<T>, expiresAt: number, expired: () => T): AsyncIterableIterator<T> {
   const expiry = new AbortController();
-  const timer = setTimeout(() => expiry.abort(), Math.max(0, expiresAt - Date.now()));
+  let timer: ReturnType<typeof setTimeout>;
+  // A timer fires at once past 2^31 - 1 ms (24.8 days): a longer JWT_MAX_TTL waits in steps.
+  const arm = () => {
+    const left = expiresAt - Date.now();
+    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(() => expiry.abort(), Math.max(0, left));
+  };
+  arm();
   return streamUntil(stream, expiry.signal, expired, () => clearTimeout(timer));
 }
 
