@@ -15,6 +15,15 @@ describe('export periods', () => {
     expect(quarterRangeProblem('2016-Q2', '2026-Q1')).toBeUndefined();
   });
 
+  it('refuses years no deal, statement or usage month can have, as every other period input does, rather than building dates the database misreads', () => {
+    // "0001-Q1" once became the quarter "1-Q1" and the date range "1-01-01": the subgraph failed
+    // mid-export and the gateway answered 502. "9999-Q4" ends on "10000-01-01".
+    expect(quarterRangeProblem('0001-Q1', '0001-Q1')).toEqual({ field: 'from', message: 'from: "0001-Q1" is outside the years 2000 to 2100' });
+    expect(quarterRangeProblem('2100-Q1', '9999-Q4')?.field).toBe('to');
+    expect(quartersBetween('2000-Q1', '2000-Q2')).toEqual(['2000-Q1', '2000-Q2']);
+    expect(quarterRange(quartersBetween('2100-Q4', '2100-Q4'))).toEqual({ fromDate: '2100-10-01', untilDate: '2101-01-01' });
+  });
+
   it('gives the half-open date range and the months of quarters', () => {
     expect(quarterRange(['2026-Q1'])).toEqual({ fromDate: '2026-01-01', untilDate: '2026-04-01' });
     expect(quarterRange(['2025-Q4', '2026-Q1'])).toEqual({ fromDate: '2025-10-01', untilDate: '2026-04-01' });

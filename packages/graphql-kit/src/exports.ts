@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { READ_ALL_ROLES, type Claims } from '@hub/auth';
-import { DomainError, InvalidInputError } from '@hub/domain';
+import { checkYear, DomainError, InvalidInputError } from '@hub/domain';
 
 /**
  * BI exports: the gateway's `GET /exports/<dataset>` is served by the subgraph owning the data on
@@ -68,14 +68,22 @@ export type ExportDatasets = Readonly<Partial<{ [D in ExportDatasetName]: (reque
 
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 
+/**
+ * A quarter's index (year × 4 + quarter − 1). Its year is one the hub takes anywhere (checkYear):
+ * outside them the dates the subgraphs query with stop being four-digit years ("0001-Q1" became
+ * the quarter "1-Q1" and the date "1-01-01"; "9999-Q4" ends on "10000-01-01").
+ */
+function parseQuarter(field: string, text: string): number {
+  const match = QUARTER.exec(text);
+  if (!match) throw new InvalidInputError(field, `"${text}" is not a quarter (YYYY-Qn)`);
+  checkYear(field, Number(match[1]), text);
+  return Number(match[1]) * 4 + Number(match[2]) - 1;
+}
+
 /** The quarters from `from` to `to` inclusive; InvalidInputError naming the parameter otherwise. */
 export function quartersBetween(from: string, to: string): string[] {
-  const start = QUARTER.exec(from);
-  if (!start) throw new InvalidInputError('from', `"${from}" is not a quarter (YYYY-Qn)`);
-  const end = QUARTER.exec(to);
-  if (!end) throw new InvalidInputError('to', `"${to}" is not a quarter (YYYY-Qn)`);
-  const first = Number(start[1]) * 4 + Number(start[2]) - 1;
-  const last = Number(end[1]) * 4 + Number(end[2]) - 1;
+  const first = parseQuarter('from', from);
+  const last = parseQuarter('to', to);
   if (last < first) throw new InvalidInputError('to', `must not be before from (${from})`);
   if (last - first + 1 > MAX_EXPORT_QUARTERS) throw new InvalidInputError('to', `an export spans at most ${MAX_EXPORT_QUARTERS} quarters`);
   return Array.from({ length: last - first + 1 }, (_, i) => `${Math.floor((first + i) / 4)}-Q${((first + i) % 4) + 1}`);
