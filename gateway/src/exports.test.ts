@@ -27,6 +27,12 @@ describe('export parameters', () => {
     expect(refusal('/exports/deals?from=2026-Q1').field).toBe('to');
     expect(refusal('/exports/deals?period=Q1-2026')).toEqual({ field: 'period', message: 'period: "Q1-2026" is not a quarter (YYYY-Qn)' });
     expect(refusal('/exports/deals?from=2026-Q2&to=2026-Q1')).toEqual({ field: 'to', message: 'to: must not be before from (2026-Q2)' });
+    expect(refusal('/exports/deals?period=0000-Q1').field).toBe('period');
+  });
+
+  it('refuses a dataset segment that is not valid percent-encoding as a bad dataset, not a server error', () => {
+    expect(refusal('/exports/%E0%A4%A?period=2026-Q1')).toEqual({ field: 'dataset', message: 'dataset: "%E0%A4%A" is not valid percent-encoding' });
+    expect(refusal('/exports/%ZZ?period=2026-Q1').field).toBe('dataset');
   });
 });
 

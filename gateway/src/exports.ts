@@ -56,7 +56,14 @@ const isExportDataset = (name: string): name is ExportDatasetName => Object.hasO
 
 /** Reads and checks an export URL's dataset, periods and format; ExportParameterError names the bad one. */
 export function parseExportQuery(url: URL): ExportQuery {
-  const dataset = decodeURIComponent(url.pathname.slice(EXPORTS_PREFIX.length));
+  const segment = url.pathname.slice(EXPORTS_PREFIX.length);
+  let dataset: string;
+  try {
+    dataset = decodeURIComponent(segment);
+  } catch {
+    // A stray `%` is the client's mistake (a 400), not the gateway's failure (a 500).
+    throw new ExportParameterError('dataset', `"${segment}" is not valid percent-encoding`);
+  }
   if (!isExportDataset(dataset)) throw new ExportParameterError('dataset', `"${dataset}" is not one of ${Object.keys(EXPORT_DATASETS).join(', ')}`);
   const params = url.searchParams;
   const format = params.get('format') ?? 'csv';
