@@ -124,8 +124,10 @@ export class DealFeed {
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
     const events = page.map(toFeedEvent);
-    // A short page has seen everything up to the bound (or the head when it was read).
-    const scannedTo = more ? page[page.length - 1]!.position : (upTo ?? Math.max(after, page[page.length - 1]?.position ?? after));
+    // A short page has seen everything up to the bound (or the head when it was read); a full
+    // one, up to its last event (none for `first: 0`: then nothing past `after`).
+    const last = page.at(-1)?.position ?? after;
+    const scannedTo = more ? last : (upTo ?? last);
     return { events, scannedTo, more };
   }
 

@@ -68,4 +68,13 @@ describe('live deal updates from the feed', () => {
     await stream.return?.();
     expect(await stream.next()).toEqual({ done: true, value: undefined });
   });
+
+  it('answers dealEvents(first: 0) with no events and whether any exist, instead of failing', async () => {
+    const from = await append();
+    await append();
+    // A page of none used to take the position of its last event, which it does not have.
+    expect(await feed.page(admin, {}, null, 0)).toMatchObject({ events: [], more: true });
+    expect(await feed.page(admin, {}, from, 0)).toMatchObject({ events: [], more: true });
+    expect((await feed.page(admin, {}, from, 1)).events).toHaveLength(1);
+  });
 });
