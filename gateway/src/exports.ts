@@ -17,6 +17,14 @@ import { REQUEST_ID_HEADER } from './request-id';
  */
 export const EXPORTS_PREFIX = '/exports/';
 
+/**
+ * Exports one caller may run at once on this gateway: enough for a BI tool fetching every
+ * dataset in parallel. An export holds one of the gateway's in-flight slots (MAX_IN_FLIGHT) for
+ * as long as it streams, which a slow reader or a large dataset makes minutes; without a bound
+ * per caller one token could hold them all and every other caller would be answered 503.
+ */
+export const MAX_EXPORTS_PER_CALLER = 4;
+
 interface ExportDataset {
   subgraph: string;
   /** The CSV header, in order: the keys of each NDJSON row. */
@@ -142,12 +150,27 @@ export function guardFormulas(dataset: Pick<ExportDataset, 'freeText'>): (value:
 
 export function createExports(options: ExportsOptions): (req: IncomingMessage, res: ServerResponse, caller: ExportCaller) => Promise<void> {
   const urls = new Map(options.subgraphs.map((s) => [s.name, s.url]));
+  /** Exports running now, by caller (role and subject, as the rate limit counts them). */
+  const running = new Map<string, number>();
   return async (req, res, { claims, requestId }) => {
     if (req.method !== 'GET') {
       res.setHeader('allow', 'GET');
       return sendError(res, 405, 'BAD_REQUEST', 'exports are read with GET');
     }
     if (!READ_ALL_ROLES.includes(claims.role)) return sendError(res, 403, 'FORBIDDEN', `exports need one of the roles: ${READ_ALL_ROLES.join(', ')}`);
+    const caller = `${claims.role}:${claims.sub}`;
+    const count = running.get(caller) ?? 0;
+    if (count >= MAX_EXPORTS_PER_CALLER) {
+      options.log.warn({ requestId }, `[exports] refused: ${MAX_EXPORTS_PER_CALLER} exports already running for this caller`);
+      res.setHeader('retry-after', '1');
+      return sendError(res, 429, 'RATE_LIMITED', `At most ${MAX_EXPORTS_PER_CALLER} exports run at once per caller: retry when one has finished`);
+    }
+    running.set(caller, count + 1);
+    res.once('close', () => {
+      const left = (running.get(caller) ?? 1) - 1;
+      if (left > 0) running.set(caller, left);
+      else running.delete(caller);
+    });
     let query: ExportQuery;
     try {
       query = parseExportQuery(new URL(req.url ?? '/', 'http://gateway'));
