@@ -1,42 +1,11 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dealsSubgraph } from '@hub/deals';
 import { MAX_EXPORTS_PER_CALLER } from '@hub/gateway/exports';
 import { partnersSubgraph } from '@hub/partners';
 import { post, startHub, testEdgeConfig, type RunningHub } from './support/hub';
+import { stallingExports } from './support/stalling-exports';
 
 const MAX_IN_FLIGHT = MAX_EXPORTS_PER_CALLER + 2;
-
-/**
- * Stands between the gateway and deals: GraphQL passes, an export is held unanswered (a large
- * export read by a slow client, or a slow database) until the test lets it go.
- */
-async function stallingExports(target: string): Promise<{ url: string; held: ServerResponse[]; close(): Promise<void> }> {
-  const held: ServerResponse[] = [];
-  const upstream = new URL(target);
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.url?.startsWith('/exports')) {
-      held.push(res);
-      return;
-    }
-    const forwarded = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${upstream.pathname}`,
-    held,
-    close: async () => {
-      for (const res of held) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describe('exports held open by one caller', () => {
   let hub: RunningHub;

@@ -35,7 +35,7 @@ import { subscriptionTransport, useSignedSubgraphRequests, useSignedSubscription
 import { cachedTokenVerifier, type VerifiedCaller } from './verified-tokens';
 import { createUpstreamResilience } from './upstream-resilience';
 import { usePlacedUnavailableErrors } from './unavailable-paths';
-import { InFlightLimit, isEventStream, SHED_RETRY_AFTER_SECONDS } from './load-shedding';
+import { InFlightLimit, isEventStream, OVERLOADED_EXTENSIONS, OVERLOADED_MESSAGE, SHED_RETRY_AFTER_SECONDS, useInFlightForSseOperations } from './load-shedding';
 import { GatewayDrain, SERVICE_RESTART_CLOSE_CODE } from './drain';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -145,6 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(metrics ? [metrics.plugin] : []),
       ...upstream.plugins,
       ...useOperationLimits(edge.limits),
+      useInFlightForSseOperations(inFlight, () => metrics?.refused('OVERLOADED')),
       useCodedVariableErrors(),
       useUpstreamStreamErrors(),
       usePlacedUnavailableErrors(options.supergraphSdl),
@@ -216,7 +217,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return sendJson(
         res,
         503,
-        { errors: [{ message: 'The gateway is at capacity; retry shortly.', extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, reason: 'OVERLOADED' } }] },
+        { errors: [{ message: OVERLOADED_MESSAGE, extensions: OVERLOADED_EXTENSIONS }] },
         { 'retry-after': String(SHED_RETRY_AFTER_SECONDS) },
       );
     }
