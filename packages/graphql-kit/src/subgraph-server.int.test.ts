@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGatewayRequest, type Claims } from '@hub/auth';
 import { freePort, OwnRedisServer } from '@hub/testing';
+import { setLogSink } from './log';
 import { shareGatewayNonces, startSubgraphServer, type RunningSubgraph } from './subgraph-server';
 
 const SECRET = 'subgraph-server-test-secret-of-32-bytes';
@@ -191,6 +192,37 @@ describe('gateway nonces shared through Redis', () => {
     } finally {
       await a.close();
       close();
+    }
+  });
+});
+
+describe('subgraph exports that fail part-way', () => {
+  it('cut the connection and say why in the log, instead of ending silently', async () => {
+    const lines: string[] = [];
+    const previous = setLogSink((_level, line) => lines.push(line));
+    const exporting = await startSubgraphServer(
+      {
+        name: 'deals',
+        schema: buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]),
+        gatewaySecret: SECRET,
+        createContext: (claims) => ({ claims }),
+        exports: {
+          // eslint-disable-next-line require-yield -- fails before its first row, after the 200 is committed
+          deals: async function* () {
+            throw new Error('the database went away');
+          },
+        },
+      },
+      0,
+    );
+    try {
+      const search = '?dataset=deals&from=2026-Q1&to=2026-Q1';
+      const headers = { ...signedFor('deals', search, { sub: 'bi', role: 'bi' }), 'x-request-id': 'export-that-fails' };
+      await expect(fetch(new URL(`/exports${search}`, exporting.url), { headers }).then((response) => response.text())).rejects.toThrow();
+      expect(lines.find((line) => line.includes('the database went away'))).toMatch(/export-that-fails/);
+    } finally {
+      setLogSink(previous);
+      await exporting.close();
     }
   });
 });

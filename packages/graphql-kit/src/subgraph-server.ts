@@ -299,6 +299,9 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       if (error instanceof ExportRefusal) throw new HttpError(error.status, error.code, error.message);
       // A client that hung up ends the stream early; that is not the server's failure.
       if (res.destroyed && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      // Its 200 is committed: the connection is cut (the gateway sees a broken stream, not a
+      // whole file), and only this line says why.
+      if (res.headersSent) subgraphLog('error', `export ${url.searchParams.get('dataset') ?? ''} failed part-way`, error, { subgraph: options.name, requestId: requestIdOf(req.headers) });
       throw error;
     }
   };
