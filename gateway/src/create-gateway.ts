@@ -172,6 +172,18 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const serveExport = createExports({ subgraphs: options.subgraphs, gatewaySecret: options.gatewaySecret, log });
 
+  // /readyz answers anyone, unlimited, and each check calls every subgraph's /readyz (and so its
+  // database): probes that arrive while a check runs share it rather than each starting one.
+  const readinessChecks = new Map<boolean, Promise<Readiness>>();
+  const readinessNow = (allSubgraphs: boolean): Promise<Readiness> => {
+    let check = readinessChecks.get(allSubgraphs);
+    if (!check) {
+      check = checkReadiness(runtime, options.subgraphs, upstream.breakerStates(), allSubgraphs).finally(() => readinessChecks.delete(allSubgraphs));
+      readinessChecks.set(allSubgraphs, check);
+    }
+    return check;
+  };
+
   const server = createServer((req, res) => {
     drain.track(req, res);
     const requestId = requestIdOf(req.headers);
@@ -200,7 +212,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (pathname === '/metrics' && metrics && !metricsServer) return serveMetrics(metrics, req, res);
     if (pathname === '/readyz') {
       if (drain.draining) return sendJson(res, 503, { ready: false, draining: true });
-      const readiness = await checkReadiness(runtime, options.subgraphs, upstream.breakerStates(), searchParams.get('subgraphs') === 'all');
+      const readiness = await readinessNow(searchParams.get('subgraphs') === 'all');
       return sendJson(res, readiness.ready ? 200 : 503, readiness);
     }
     const address = clientAddress(req);
