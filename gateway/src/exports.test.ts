@@ -30,6 +30,12 @@ describe('export parameters', () => {
     expect(refusal('/exports/deals?period=0000-Q1').field).toBe('period');
   });
 
+  it('refuses a parameter given twice rather than silently taking the first', () => {
+    expect(refusal('/exports/deals?period=2026-Q1&format=ndjson&format=xlsx')).toEqual({ field: 'format', message: 'format: is given more than once' });
+    expect(refusal('/exports/deals?period=2026-Q1&period=2026-Q2').field).toBe('period');
+    expect(refusal('/exports/deals?from=2026-Q1&to=2026-Q2&to=2026-Q3').field).toBe('to');
+  });
+
   it('refuses a dataset segment that is not valid percent-encoding as a bad dataset, not a server error', () => {
     expect(refusal('/exports/%E0%A4%A?period=2026-Q1')).toEqual({ field: 'dataset', message: 'dataset: "%E0%A4%A" is not valid percent-encoding' });
     expect(refusal('/exports/%ZZ?period=2026-Q1').field).toBe('dataset');

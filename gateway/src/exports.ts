@@ -74,6 +74,8 @@ export function parseExportQuery(url: URL): ExportQuery {
   }
   if (!isExportDataset(dataset)) throw new ExportParameterError('dataset', `"${dataset}" is not one of ${Object.keys(EXPORT_DATASETS).join(', ')}`);
   const params = url.searchParams;
+  // A second value would be ignored: the client meant one of them, and is told instead of guessed for.
+  for (const name of ['format', 'period', 'from', 'to']) if (params.getAll(name).length > 1) throw new ExportParameterError(name, 'is given more than once');
   const format = params.get('format') ?? 'csv';
   if (!(FORMATS as readonly string[]).includes(format)) throw new ExportParameterError('format', `"${format}" is not one of ${FORMATS.join(', ')}`);
   const period = params.get('period');
