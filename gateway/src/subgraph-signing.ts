@@ -1,10 +1,10 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { getOperationAST, print, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
+import { getOperationAST, print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { signGatewayRequest, signSubscription, SUBSCRIPTION_AUTH_EXTENSION } from '@hub/auth';
 import type { HubContext } from './create-gateway';
-import { subgraphUnavailable } from './upstream-resilience';
+import { subgraphStream } from './subgraph-stream';
 
 type SubgraphExecutePayload = Parameters<NonNullable<GatewayPlugin['onSubgraphExecute']>>[0];
 type Executor = SubgraphExecutePayload['executor'];
@@ -12,9 +12,6 @@ type ExecutionRequest = SubgraphExecutePayload['executionRequest'];
 
 /** How long a socket to a subgraph stays open after its last subscription ends (as in Hive's own ws transport). */
 const IDLE_SOCKET_MS = 3_000;
-
-/** A result as it arrives from a subgraph over graphql-ws (plain JSON errors), or one the gateway made. */
-type StreamResult = ExecutionResult | FormattedExecutionResult;
 
 /**
  * The transport of subscriptions to subgraphs (kind `ws`), in place of @graphql-mesh/transport-ws.
@@ -26,7 +23,9 @@ type StreamResult = ExecutionResult | FormattedExecutionResult;
  * would be lost, since the resent operation still carries its first `after:`. So this client
  * never reconnects: when the socket closes (the subgraph killed, crashed, or draining for a
  * restart with 1012), the stream ends at once with a retryable SUBGRAPH_UNAVAILABLE naming the
- * subgraph, and the caller subscribes again, with `after:` its last deal event.
+ * subgraph, and the caller subscribes again, with `after:` its last deal event. Each
+ * subscription holds a bounded number of results for a slow reader (see subgraphStream); the
+ * library's own iterator would hold everything the subgraph sent.
  */
 export const subscriptionTransport = {
   getSubgraphExecutor({ subgraphName, transportEntry }: { subgraphName: string; transportEntry: { location?: string } }): Executor & AsyncDisposable {
@@ -39,53 +38,15 @@ export const subscriptionTransport = {
       retryAttempts: 0,
     });
     const execute = (request: ExecutionRequest) => {
-      const upstream = client.iterate<Record<string, unknown>, Record<string, unknown>>({
-        query: print(request.document),
-        variables: request.variables,
-        operationName: request.operationName,
-        extensions: request.extensions,
-      });
+      const payload = { query: print(request.document), variables: request.variables, operationName: request.operationName, extensions: request.extensions };
+      const stream = subgraphStream(subgraphName, (sink) => client.subscribe(payload, sink));
       const signal = request.signal ?? request.info?.signal;
-      signal?.addEventListener('abort', () => void upstream.return?.(), { once: true });
-      return endsUnavailable(subgraphName, upstream);
+      signal?.addEventListener('abort', () => void stream.return?.(), { once: true });
+      return stream;
     };
     return Object.assign(execute as Executor, { [Symbol.asyncDispose]: async () => client.dispose() });
   },
 };
-
-/**
- * graphql-ws rejects with the subgraph's own GraphQL errors as an array; with anything else (a
- * close event, the socket's error event when it could not connect) the connection was lost.
- */
-const lostConnection = (thrown: unknown) => !Array.isArray(thrown);
-
-/**
- * Passes the subgraph's results on; a lost connection becomes one last SUBGRAPH_UNAVAILABLE
- * result, then the end. Not an async generator: its `return` would wait for the pending event,
- * and a caller who unsubscribes must release the subgraph's subscription at once.
- */
-function endsUnavailable(subgraph: string, upstream: AsyncIterableIterator<StreamResult>): AsyncIterableIterator<StreamResult> {
-  let ended = false;
-  const iterator: AsyncIterableIterator<StreamResult> = {
-    [Symbol.asyncIterator]: () => iterator,
-    next: async () => {
-      if (ended) return { done: true, value: undefined };
-      try {
-        return await upstream.next();
-      } catch (error) {
-        if (!lostConnection(error)) throw error;
-        ended = true;
-        return { done: false, value: { errors: [subgraphUnavailable(subgraph, 'UNREACHABLE')] } };
-      }
-    },
-    return: async () => {
-      ended = true;
-      await upstream.return?.();
-      return { done: true, value: undefined };
-    },
-  };
-  return iterator;
-}
 
 /**
  * Subscriptions go to subgraphs over graphql-ws, where `onFetch` never runs: the caller's claims
