@@ -141,19 +141,21 @@ describe('live deal updates through the gateway', () => {
     }
   });
 
-  it('lets go of subscribers that leave (graphql-ws and SSE) at once, not at the next deal event', async () => {
+  /** The dealUpdated subscribers deals serves now (its /metrics). */
+  const liveAtDeals = async () => {
     const deals = hub.subgraphs.find((s) => s.name === 'deals')!;
-    const liveAtDeals = async () => {
-      const text = await (await fetch(new URL('/metrics', deals.url))).text();
-      return Number(/^hub_live_subscribers(?:\{[^}]*\})? (\d+)$/m.exec(text)?.[1]);
-    };
-    const waitFor = async (what: string, check: () => Promise<boolean>) => {
-      const started = Date.now();
-      while (!(await check())) {
-        if (Date.now() - started > 5_000) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const text = await (await fetch(new URL('/metrics', deals.url))).text();
+    return Number(/^hub_live_subscribers(?:\{[^}]*\})? (\d+)$/m.exec(text)?.[1]);
+  };
+  const waitFor = async (what: string, check: () => Promise<boolean>) => {
+    const started = Date.now();
+    while (!(await check())) {
+      if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('lets go of subscribers that leave (graphql-ws and SSE) at once, not at the next deal event', async () => {
     // The earlier tests' subscribers have left: deals serves none (this also checks they were let go).
     await waitFor('the earlier tests\' subscribers to be let go', async () => (await liveAtDeals()) === 0);
     // A distributor with no deal changes coming: nothing would wake a subscription that waits.
@@ -172,6 +174,43 @@ describe('live deal updates through the gateway', () => {
       await viaSse.stop();
       await ws.dispose();
       sse.dispose();
+    }
+  });
+
+  it('refuses a caller its 101st open subscription with RATE_LIMITED, and takes one again once another closes', async () => {
+    const token = await hub.token({ sub: 'greedy', role: 'distributor', distributorId: otherDistributorId });
+    const ws = createWsClient({ url: hub.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const first = async (iterator: AsyncIterableIterator<unknown>) => {
+      try {
+        const next = await iterator.next();
+        return next.done ? undefined : next.value;
+      } catch (errors) {
+        return { errors };
+      }
+    };
+    const codeOf = (result: unknown) => ((result as { errors?: { extensions?: { code?: string } }[] } | undefined)?.errors?.[0]?.extensions?.code);
+    const open: ReturnType<typeof collect<unknown>>[] = [];
+    try {
+      for (let i = 0; i < 100; i += 1) open.push(collect(ws.iterate({ query: SUBSCRIPTION, variables: { distributorId: otherDistributorId } })));
+      await waitFor('the 100 subscriptions to reach deals', async () => (await liveAtDeals()) === 100);
+      const refused = await first(ws.iterate({ query: SUBSCRIPTION, variables: { distributorId: otherDistributorId } }));
+      expect(codeOf(refused)).toBe('RATE_LIMITED');
+      // Another caller is not counted against this one.
+      const otherCaller = createWsClient({ url: hub.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${admin}` }, retryAttempts: 0 });
+      const staff = collect(otherCaller.iterate({ query: SUBSCRIPTION }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(staff.items.flatMap((r) => (r as { errors?: unknown[] }).errors ?? [])).toEqual([]);
+      await staff.stop();
+      await otherCaller.dispose();
+      // One closes: a new one is taken.
+      await open.pop()!.stop();
+      const again = collect(ws.iterate({ query: SUBSCRIPTION, variables: { distributorId: otherDistributorId } }));
+      open.push(again);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(again.items.flatMap((r) => (r as { errors?: unknown[] }).errors ?? [])).toEqual([]);
+    } finally {
+      for (const subscription of open) await subscription.stop();
+      await ws.dispose();
     }
   });
 

@@ -29,6 +29,7 @@ import { useOperationLimits } from './operation-limits';
 import { createRateLimiter, type CallerRateLimiter, type RateLimitKey } from './rate-limit';
 import { TOKEN_EXPIRED_MESSAGE, useStreamsEndAtTokenExpiry, type TokenExpiry } from './stream-expiry';
 import { useSseResume } from './sse-resume';
+import { useSubscriptionsPerCallerLimit } from './subscription-limit';
 import { keepRuntimeThroughSignals } from './runtime-signals';
 import { useCallerOperationNames } from './subgraph-operation-names';
 import { subscriptionTransport, useSignedSubgraphRequests, useSignedSubscriptions } from './subgraph-signing';
@@ -150,6 +151,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useUpstreamStreamErrors(),
       usePlacedUnavailableErrors(options.supergraphSdl),
       useRefusalLog(),
+      useSubscriptionsPerCallerLimit(),
       useStreamsEndAtTokenExpiry(),
       drain.plugin(),
       useSseResume(),
