@@ -1,5 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { streamUntil } from './stream-until';
+
+// A full collection on demand, to see what a long-lived stream still holds.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 /** An upstream that sends one result, then waits for an event that never comes; it says when it is released. */
 function quietUpstream() {
@@ -50,6 +56,25 @@ describe('streamUntil', () => {
     const stream = streamUntil(iterator, stop.signal, () => 99);
     expect(await stream.next()).toEqual({ done: false, value: 99 });
     expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('holds none of the results it has passed on while the stream stays open (the drain and the token expiry wrap it)', async () => {
+    const sent: WeakRef<object>[] = [];
+    async function* results() {
+      for (;;) {
+        const result = { data: { dealUpdated: { id: String(sent.length), note: 'x'.repeat(1_000) } } };
+        sent.push(new WeakRef(result));
+        yield result;
+      }
+    }
+    const stream = streamUntil<object>(results(), new AbortController().signal, () => ({}));
+    for (let i = 0; i < 200; i += 1) await stream.next();
+    // A WeakRef keeps its target until the job that made it ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    // The last result may still sit in the generator's frame; the 199 before it must be gone.
+    expect(sent.slice(0, -1).filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    await stream.return?.();
   });
 
   it('passes an upstream error on, once, and is done after it', async () => {
