@@ -452,6 +452,13 @@ describe.each([
     const narrowed = await must(call<{ webhookEndpoints: EndpointView[] }>(channelManager, ENDPOINTS, { distributorId: theirs }));
     expect(narrowed.webhookEndpoints.map((endpoint) => endpoint.id)).toEqual([theirEndpoint.id]);
     expect((await deliveries(admin, { eventId: theirEvent.id })).totalCount).toBe(1);
+
+    // BI gets no credential a receiver's URL carries; the owner and staff see it whole.
+    const withToken = (await register(mine, `/own/${newId()}?token=s3cret&team=a`)).endpoint;
+    const urlFor = async (claims: Claims) => (await must(call<{ webhookEndpoints: EndpointView[] }>(claims, ENDPOINTS, { distributorId: mine }))).webhookEndpoints.find((e) => e.id === withToken.id)!.url;
+    expect(await urlFor(bi)).toMatch(/\/own\/[^?]+\?token=REDACTED&team=REDACTED$/);
+    expect(await urlFor(me)).toMatch(/\?token=s3cret&team=a$/);
+    expect(await urlFor(channelManager)).toMatch(/\?token=s3cret&team=a$/);
   });
 
   it('lets channel staff register for a known distributor they name', async () => {

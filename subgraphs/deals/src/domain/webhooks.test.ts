@@ -4,6 +4,7 @@ import { DEAL_EVENT_KINDS, EVENT_TYPES } from '@hub/contracts';
 import { fixedClock } from '@hub/domain';
 import { webhooksConsumer } from '../services/webhooks.consumer';
 import {
+  redactedWebhookUrl,
   afterWebhookAttempt,
   eventTypeNames,
   statementDistributor,
@@ -136,6 +137,14 @@ describe('webhook event types', () => {
     expect(() => subscribedEventTypes([])).toThrow(/eventTypes/);
     expect(eventTypeNames(['deal.won'])).toEqual(['DEAL_WON']);
     expect(eventTypeNames(null)).toHaveLength(DEAL_EVENT_KINDS.length + 6);
+  });
+});
+
+describe('a webhook URL shown to a reader who is not its owner', () => {
+  it('keeps the host and path, and hides the user, the password and every query value', () => {
+    expect(redactedWebhookUrl('https://svc:pa55@hooks.example.com/in/42?token=abc&token=def&x=1')).toBe('https://hooks.example.com/in/42?token=REDACTED&x=REDACTED');
+    expect(redactedWebhookUrl('https://hooks.example.com/in')).toBe('https://hooks.example.com/in');
+    expect(redactedWebhookUrl('not a url')).toBe('(unreadable URL)');
   });
 });
 

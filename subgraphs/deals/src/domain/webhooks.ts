@@ -177,3 +177,21 @@ export function afterWebhookAttempt(attempts: number, statusCode: number | null,
 export function isWebhookSuccess(statusCode: number): boolean {
   return statusCode >= 200 && statusCode < 300;
 }
+
+/**
+ * A webhook URL as a reader who is not its owner sees it: no user or password, and each query
+ * parameter's value hidden, since receivers often carry a credential there. The host and path
+ * stay, enough to tell endpoints apart.
+ */
+export function redactedWebhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return '(unreadable URL)';
+  }
+  url.username = '';
+  url.password = '';
+  for (const name of new Set(url.searchParams.keys())) url.searchParams.set(name, 'REDACTED');
+  return url.toString();
+}

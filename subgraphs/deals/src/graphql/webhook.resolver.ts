@@ -17,7 +17,7 @@ import {
 
 @Resolver(() => WebhookEndpointType)
 export class WebhookEndpointResolver {
-  @Query(() => [WebhookEndpointType], { description: 'A distributor\'s own endpoints; staff and BI see all, or one distributor\'s.' })
+  @Query(() => [WebhookEndpointType], { description: 'A distributor\'s own endpoints; staff and BI see all, or one distributor\'s (BI with user, password and query values hidden in each URL).' })
   webhookEndpoints(@Arg('distributorId', () => ID, { nullable: true }) distributorId: string | null, @Ctx() ctx: DealsContext) {
     return ctx.webhooks.endpoints(ctx.claims, distributorId);
   }

@@ -3,7 +3,7 @@ import { ownDistributorId, READ_ALL_ROLES, requireClaims, STAFF_ROLES, type Clai
 import type { EntityManager } from 'typeorm';
 import { forUpdate, keysetPage, newId, type Database, type KeysetPage } from '@hub/db';
 import { type Clock, ForbiddenError, InvalidInputError, NotFoundError } from '@hub/domain';
-import { subscribedEventTypes, validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, WEBHOOK_PING, WEBHOOK_PING_VERSION, type WebhookDeliveryStatus, type WebhookEventTypeName } from '../domain/webhooks';
+import { redactedWebhookUrl, subscribedEventTypes, validateWebhookUrl, WEBHOOK_ENDPOINT_DISABLED, WEBHOOK_PING, WEBHOOK_PING_VERSION, type WebhookDeliveryStatus, type WebhookEventTypeName } from '../domain/webhooks';
 import { DistributorRefEntity } from '../entities/partner-ref.entity';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
@@ -130,10 +130,13 @@ export class WebhooksService {
     });
   }
 
-  endpoints(claims: Claims | null, distributorId?: string | null): Promise<WebhookEndpointEntity[]> {
+  async endpoints(claims: Claims | null, distributorId?: string | null): Promise<WebhookEndpointEntity[]> {
     const mine = this.readScope(claims);
     const where = mine ?? distributorId ?? undefined;
-    return this.database.dataSource.manager.find(WebhookEndpointEntity, { where: where === undefined ? {} : { distributorId: where }, order: { id: 'ASC' } });
+    const endpoints = await this.database.dataSource.manager.find(WebhookEndpointEntity, { where: where === undefined ? {} : { distributorId: where }, order: { id: 'ASC' } });
+    // BI reads endpoints to report on them, not to call them: it gets no credential a URL carries.
+    if (requireClaims(claims).role !== 'bi') return endpoints;
+    return endpoints.map((endpoint) => ({ ...endpoint, url: redactedWebhookUrl(endpoint.url) }));
   }
 
   deliveries(claims: Claims | null, filter: WebhookDeliveryFilter, page: { first: number; after?: string }): Promise<KeysetPage<WebhookDeliveryEntity>> {
