@@ -17,11 +17,12 @@ export interface CallerRateLimiter {
 const KEY_PREFIX = 'hub:rate';
 const READY_WAIT_MS = 3_000;
 const COMMAND_TIMEOUT_MS = 250;
+const REDIS_REST_MS = 1_000;
 
 /**
  * Fixed-window counters from rate-limiter-flexible. With `redisUrl` the counters live in Redis,
  * so several gateways share one budget per caller; if Redis fails, each gateway falls back to
- * its own in-memory counters (the insurance limiter) rather than refusing or waving everyone
+ * its own in-memory counters, a second at a time, rather than refusing or waving everyone
  * through. Without Redis (embedded) the counters are in memory.
  */
 export function createRateLimiter(limits: RateLimits, redisUrl?: string): CallerRateLimiter {
@@ -31,31 +32,49 @@ export function createRateLimiter(limits: RateLimits, redisUrl?: string): Caller
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         // A Redis that hangs (stopped, partitioned) must not hang every request: past this the
-        // count fails and the insurance limiter answers.
+        // count fails and memory answers.
         commandTimeout: COMMAND_TIMEOUT_MS,
         connectionName: 'hub-gateway-rate-limit',
       })
     : undefined;
-  // A Redis outage must not crash the gateway; the insurance limiter takes over meanwhile.
+  // A Redis outage must not crash the gateway; memory counts meanwhile.
   redis?.on('error', () => {});
 
-  const limiter = (name: string, limit: RateLimit): RateLimiterAbstract => {
+  /** Until when counts go to memory without asking Redis, after Redis failed one. */
+  let redisRestsUntil = 0;
+  /**
+   * Counts in Redis, or in memory while Redis cannot count: an error other than "over the limit"
+   * is Redis failing (down, or past the command timeout), and then Redis is left alone for a
+   * second, so a hung Redis costs one slow count a second rather than one per request.
+   */
+  const limiter = (name: string, limit: RateLimit): RateLimiterAbstract['consume'] => {
     const options = { keyPrefix: `${KEY_PREFIX}:${name}`, points: limit.points, duration: limit.durationSeconds };
     const memory = new RateLimiterMemory(options);
-    return redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory;
+    if (!redis) return (id) => memory.consume(id);
+    const shared = new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true });
+    return async (id) => {
+      if (Date.now() < redisRestsUntil) return memory.consume(id);
+      try {
+        return await shared.consume(id);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) throw rejection;
+        redisRestsUntil = Date.now() + REDIS_REST_MS;
+        return memory.consume(id);
+      }
+    };
   };
 
   const anonymous = limiter('address', limits.anonymous);
   const perCaller = limiter('caller', limits.perCaller);
-  const perRole = new Map<Role, RateLimiterAbstract>(
+  const perRole = new Map<Role, RateLimiterAbstract['consume']>(
     Object.entries(limits.perRole).map(([role, limit]) => [role as Role, limiter(`role:${role}`, limit)]),
   );
 
   return {
     async consume(key) {
-      const [bucket, id] = 'caller' in key ? [perRole.get(key.caller.role) ?? perCaller, `${key.caller.role}:${key.caller.sub}`] : [anonymous, key.address];
+      const [consume, id] = 'caller' in key ? [perRole.get(key.caller.role) ?? perCaller, `${key.caller.role}:${key.caller.sub}`] : [anonymous, key.address];
       try {
-        await bucket.consume(id);
+        await consume(id);
         return undefined;
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
