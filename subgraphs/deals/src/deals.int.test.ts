@@ -130,7 +130,8 @@ describe.each([
     testDb = dialect === 'mysql' ? await createTestDatabase('deals') : undefined;
     database = await openDealsDatabase(testDb ? { url: testDb.url } : { sqliteFile: ':memory:' });
     bus = new InProcessBus();
-    server = await createDealsServer({ database, bus, gatewaySecret: SECRET, clock });
+    // The feed's poll reads in the background: far apart, so statement counts see only the request's.
+    server = await createDealsServer({ database, bus, gatewaySecret: SECRET, clock, dealFeed: { pollMs: 3_600_000 } });
     const running = await server.start(0);
     call = subgraphClient(running.url, SECRET);
     close = running.close;
